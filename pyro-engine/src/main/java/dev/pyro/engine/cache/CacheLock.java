@@ -48,6 +48,29 @@ public final class CacheLock implements AutoCloseable {
         }
     }
 
+    /** The lock if nobody holds it now, else empty (without waiting). */
+    public static java.util.Optional<CacheLock> tryAcquire(Path lockFile) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        if (!threadLock.tryLock()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Files.createDirectories(key.getParent());
+            FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock fileLock = channel.tryLock();
+            if (fileLock == null) {
+                channel.close();
+                threadLock.unlock();
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new CacheLock(threadLock, channel, fileLock));
+        } catch (IOException | RuntimeException e) {
+            threadLock.unlock();
+            throw e;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -1,0 +1,142 @@
+package dev.pyro.engine.doctor;
+
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.environment.EnvironmentStore;
+import dev.pyro.engine.host.HostSetup;
+import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.process.HostCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Checks this host for everything Pyro needs and says which backend {@code auto} would pick. */
+public final class Doctor {
+
+    private static final String FIX_PACKAGES = "run: pyro doctor --fix";
+
+    private final PyroPaths paths;
+    private final EnvironmentStore store;
+    private final KernelCheck kernelCheck;
+
+    /** How the doctor learns about the guest kernel and probes KVM with it. */
+    public interface KernelCheck {
+        DoctorReport.Kernel kernel();
+
+        /** Boots the kernel under KVM once (cached); {@code not_run} when no kernel is built. */
+        DoctorReport.Kvm probeKvm(boolean exists, boolean readable, boolean writable);
+    }
+
+    public Doctor(PyroPaths paths, KernelCheck kernelCheck) {
+        this.paths = paths;
+        this.store = new EnvironmentStore(paths);
+        this.kernelCheck = kernelCheck;
+    }
+
+    public DoctorReport run() {
+        List<String> issues = new ArrayList<>();
+        List<String> missing = HostSetup.missingPackages();
+        if (!missing.isEmpty()) {
+            issues.add("host packages missing: " + String.join(" ", missing) + "; " + FIX_PACKAGES);
+        }
+
+        Path kvmDevice = Path.of("/dev/kvm");
+        boolean kvmExists = Files.exists(kvmDevice);
+        boolean kvmReadable = kvmExists && Files.isReadable(kvmDevice);
+        boolean kvmWritable = kvmExists && Files.isWritable(kvmDevice);
+        DoctorReport.Qemu qemu = qemu();
+        DoctorReport.Kvm kvm = kvmExists && kvmReadable && kvmWritable && qemu.kvmAccel()
+                ? kernelCheck.probeKvm(true, true, true)
+                : new DoctorReport.Kvm(kvmExists, kvmReadable, kvmWritable, "not_run",
+                        !kvmExists ? "/dev/kvm is not available on this host"
+                                : !(kvmReadable && kvmWritable) ? "/dev/kvm is not readable and writable by this user"
+                                : "QEMU has no KVM accelerator");
+        DoctorReport.Gvisor gvisor = gvisor();
+        DoctorReport.Kernel kernel = kernelCheck.kernel();
+        DoctorReport.Networking networking = networking(qemu);
+
+        boolean kvmBoots = "passed".equals(kvm.bootProbe());
+        boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg());
+        String vmMode = kvmBoots ? "guest_vm (kvm)" : "guest_vm (tcg)";
+        List<DoctorReport.BackendStatus> backends = List.of(
+                new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
+                        qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
+                                : vmMode + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
+                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()),
+                new DoctorReport.BackendStatus("host", true, "host_compat",
+                        "no isolation; only with --allow-host-compat"));
+        String auto = kvmBoots && vmAvailable ? "vm"
+                : gvisor.sandboxProbe() ? "gvisor"
+                : vmAvailable ? "vm"
+                : null;
+        if (qemu.path() == null) {
+            issues.add("qemu-system-x86_64 is missing (package qemu-system-x86); " + FIX_PACKAGES);
+        }
+        if (gvisor.path() == null) {
+            issues.add("runsc is missing (package runsc); " + FIX_PACKAGES);
+        } else if (!gvisor.sandboxProbe()) {
+            issues.add("gVisor cannot start a sandbox: " + gvisor.detail());
+        }
+        if (auto == null) {
+            issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
+        }
+        List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
+        return new DoctorReport(PyroPaths.PLATFORM, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
+                networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
+                missing, List.copyOf(issues));
+    }
+
+    private static DoctorReport.Qemu qemu() {
+        Optional<Path> qemu = HostTools.which("qemu-system-x86_64");
+        if (qemu.isEmpty()) {
+            return new DoctorReport.Qemu(null, null, false, false);
+        }
+        String version = HostTools.firstLine(List.of(qemu.get().toString(), "--version")).orElse(null);
+        String accels = String.join(" ", output(List.of(qemu.get().toString(), "-accel", "help")));
+        return new DoctorReport.Qemu(qemu.get().toString(), version, accels.contains("tcg"), accels.contains("kvm"));
+    }
+
+    private static DoctorReport.Gvisor gvisor() {
+        Optional<Path> runsc = HostTools.which("runsc");
+        if (runsc.isEmpty()) {
+            return new DoctorReport.Gvisor(null, null, false, "runsc is not installed (package runsc)");
+        }
+        String version = HostTools.firstLine(List.of(runsc.get().toString(), "--version")).orElse(null);
+        // A real throwaway sandbox: proves the ptrace platform works here, not just that runsc exists.
+        try {
+            HostCommand.Result result = HostCommand.of(runsc.get().toString(), "--platform=ptrace",
+                    "--network=none", "do", "true").runAllowingFailure();
+            return result.exitCode() == 0
+                    ? new DoctorReport.Gvisor(runsc.get().toString(), version, true, "sandbox probe passed (ptrace platform)")
+                    : new DoctorReport.Gvisor(runsc.get().toString(), version, false,
+                            "sandbox probe failed (exit " + result.exitCode() + "): " + String.join(" ", result.tail()));
+        } catch (IOException e) {
+            return new DoctorReport.Gvisor(runsc.get().toString(), version, false, "sandbox probe failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DoctorReport.Gvisor(runsc.get().toString(), version, false, "interrupted");
+        }
+    }
+
+    private static DoctorReport.Networking networking(DoctorReport.Qemu qemu) {
+        if (qemu.path() == null) {
+            return new DoctorReport.Networking(false, "needs qemu-system-x86");
+        }
+        boolean user = output(List.of(qemu.path(), "-netdev", "help")).stream().anyMatch(l -> l.trim().equals("user"));
+        return new DoctorReport.Networking(user, user ? "QEMU user-mode networking (rootless NAT)"
+                : "this QEMU build has no user-mode networking");
+    }
+
+    private static List<String> output(List<String> argv) {
+        try {
+            return HostCommand.of(argv).runAllowingFailure().lines();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+}

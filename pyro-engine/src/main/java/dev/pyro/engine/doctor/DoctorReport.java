@@ -1,0 +1,48 @@
+package dev.pyro.engine.doctor;
+
+import dev.pyro.engine.environment.EnvironmentInfo;
+import java.util.List;
+
+/**
+ * What {@code pyro doctor} found. {@code runtime_ok} is true when at least one isolating backend
+ * ({@code vm} or {@code gvisor}) can run sandboxes; each entry of {@code issues} says what is wrong
+ * and how to fix it.
+ */
+public record DoctorReport(
+        String platform,
+        boolean runtimeOk,
+        String autoBackend,
+        List<BackendStatus> backends,
+        Kvm kvm,
+        Qemu qemu,
+        Gvisor gvisor,
+        Kernel kernel,
+        Networking networking,
+        Environments environments,
+        List<String> missingHostPackages,
+        List<String> issues) {
+
+    /** One backend: whether it can run here, in which mode, and if not, why. */
+    public record BackendStatus(String name, boolean available, String executionMode, String detail) {
+    }
+
+    /** {@code boot_probe}: {@code passed}, {@code failed} or {@code not_run}, with the reason. */
+    public record Kvm(boolean exists, boolean readable, boolean writable, String bootProbe, String bootProbeDetail) {
+    }
+
+    public record Qemu(String path, String version, boolean tcg, boolean kvmAccel) {
+    }
+
+    public record Gvisor(String path, String version, boolean sandboxProbe, String detail) {
+    }
+
+    public record Kernel(String version, boolean installed, String path, String reason) {
+    }
+
+    /** QEMU user-mode networking (rootless NAT) is what {@code --network} uses. */
+    public record Networking(boolean userModeNetworking, String detail) {
+    }
+
+    public record Environments(String cacheDir, List<EnvironmentInfo> environments) {
+    }
+}

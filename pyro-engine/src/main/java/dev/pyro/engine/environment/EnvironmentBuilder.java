@@ -1,0 +1,154 @@
+package dev.pyro.engine.environment;
+
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.process.HostCommand;
+import dev.pyro.engine.progress.Progress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Builds one environment from Debian packages into a staging dir: a root directory (for gVisor) and
+ * an ext4 image of it (for the vm backend). Uses the host's own apt sources, so nothing is fetched
+ * from anywhere but the package archive the host already uses, and keeps downloaded packages in
+ * the cache so a rebuild does not fetch them again.
+ */
+public final class EnvironmentBuilder {
+
+    static final String ROOTFS_DIR = "rootfs";
+    static final String ROOTFS_IMAGE = "rootfs.ext4";
+    // Sparse: only used blocks take host disk. The size is what a workspace can grow to.
+    private static final String IMAGE_SIZE = "4G";
+
+    // mmdebstrap's own step messages, in order, so progress can count them.
+    private static final List<String> MMDEBSTRAP_STEPS = List.of(
+            "running apt-get update", "downloading packages", "extracting archives",
+            "installing essential packages", "installing remaining packages", "cleaning package lists",
+            "success");
+
+    private final PyroPaths paths;
+
+    public EnvironmentBuilder(PyroPaths paths) {
+        this.paths = paths;
+    }
+
+    /** Builds into {@code staging} (which must exist and be empty) and returns the manifest to write. */
+    EnvironmentManifest build(EnvironmentSpec spec, Path staging, Progress progress, String kernelVersion)
+            throws IOException, InterruptedException {
+        long started = System.currentTimeMillis();
+        Path rootfs = staging.resolve(ROOTFS_DIR);
+        Path packageCache = paths.packageCacheDir().resolve(spec.suite());
+        Files.createDirectories(packageCache);
+
+        progress.phase("packages", "environment=" + spec.name());
+        List<String> argv = new ArrayList<>(List.of("mmdebstrap",
+                "--mode=root", "--format=directory", "--variant=" + spec.variant(),
+                "--include=" + String.join(",", spec.packages()),
+                "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives",
+                "--setup-hook=sync-in " + packageCache + " /var/cache/apt/archives",
+                "--customize-hook=sync-out /var/cache/apt/archives " + packageCache,
+                "--skip=download/empty",
+                spec.suite(), rootfs.toString()));
+        argv.addAll(hostAptSources());
+        int[] step = {0};
+        HostCommand.of(argv).onLine(line -> {
+            for (int i = step[0]; i < MMDEBSTRAP_STEPS.size(); i++) {
+                if (line.contains(MMDEBSTRAP_STEPS.get(i))) {
+                    step[0] = i + 1;
+                    progress.step(step[0], MMDEBSTRAP_STEPS.size(), MMDEBSTRAP_STEPS.get(i));
+                    break;
+                }
+            }
+        }).run();
+
+        progress.phase("configure", "environment=" + spec.name());
+        prepareGuestTree(rootfs);
+        Map<String, String> installedPackages = installedPackages(rootfs);
+
+        progress.phase("image", "environment=" + spec.name());
+        Path image = staging.resolve(ROOTFS_IMAGE);
+        HostCommand.of("mke2fs", "-q", "-t", "ext4", "-L", "pyro-root", "-d", rootfs.toString(),
+                "-E", "lazy_itable_init=1,lazy_journal_init=1", "-F", image.toString(), IMAGE_SIZE).run();
+
+        return new EnvironmentManifest(EnvironmentManifest.LAYOUT_VERSION, spec.name(), spec.version(),
+                EnvironmentCatalog.CATALOG_VERSION, spec.distribution(), spec.distributionVersion(),
+                spec.suite(), spec.packages(), installedPackages.size(), digest(installedPackages),
+                System.currentTimeMillis() / 1000.0, System.currentTimeMillis() - started, kernelVersion,
+                "mmdebstrap " + spec.suite() + " " + spec.variant(),
+                new EnvironmentManifest.Artifacts(ROOTFS_IMAGE, Files.size(image), ROOTFS_DIR));
+    }
+
+    /** What every guest expects: a /workspace to work in and a stable host name. */
+    private static void prepareGuestTree(Path rootfs) throws IOException {
+        Files.createDirectories(rootfs.resolve("workspace"));
+        Files.writeString(rootfs.resolve("etc/hostname"), "pyro\n");
+        Files.writeString(rootfs.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.1.1\tpyro\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback\n");
+    }
+
+    /** The host's apt source files, passed to mmdebstrap as they are. */
+    static List<String> hostAptSources() throws IOException {
+        List<String> sources = new ArrayList<>();
+        Path single = Path.of("/etc/apt/sources.list");
+        if (Files.isRegularFile(single) && Files.size(single) > 0) {
+            sources.add(single.toString());
+        }
+        Path dir = Path.of("/etc/apt/sources.list.d");
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(f -> f.toString().endsWith(".list") || f.toString().endsWith(".sources"))
+                        .sorted().map(Path::toString).forEach(sources::add);
+            }
+        }
+        if (sources.isEmpty()) {
+            throw new IOException("no apt sources on this host (/etc/apt/sources.list[.d]); "
+                    + "environments are built from the host's Debian package sources");
+        }
+        return sources;
+    }
+
+    /** Package name → version, from the rootfs's dpkg database. */
+    static Map<String, String> installedPackages(Path rootfs) throws IOException {
+        Map<String, String> packages = new TreeMap<>();
+        String name = null;
+        String version = null;
+        for (String line : Files.readAllLines(rootfs.resolve("var/lib/dpkg/status"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("Package: ")) {
+                name = line.substring(9).trim();
+            } else if (line.startsWith("Version: ")) {
+                version = line.substring(9).trim();
+            } else if (line.isEmpty()) {
+                if (name != null && version != null) {
+                    packages.put(name, version);
+                }
+                name = null;
+                version = null;
+            }
+        }
+        if (name != null && version != null) {
+            packages.put(name, version);
+        }
+        return packages;
+    }
+
+    /** A digest of exactly which package versions the environment holds. */
+    static String digest(Map<String, String> packages) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            packages.forEach((name, version) ->
+                    sha.update((name + "=" + version + "\n").getBytes(StandardCharsets.UTF_8)));
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
