@@ -1,0 +1,48 @@
+package dev.pyro.cli;
+
+import dev.pyro.cli.doctor.DoctorCommand;
+import dev.pyro.cli.env.EnvCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code pyro}: the command line face of Pyro. */
+@Command(name = "pyro",
+        mixinStandardHelpOptions = true,
+        versionProvider = PyroVersion.class,
+        description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
+                + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
+        subcommands = {DoctorCommand.class, EnvCommand.class},
+        footerHeading = "%n",
+        footer = {
+            "Suggested zero-to-hero path:",
+            "  pyro doctor --environment debian:12       validate the host (Runtime: PASS)",
+            "  pyro env pull debian:12                   build the environment once (~1 min)",
+            "  pyro run debian:12 -- git --version       one command in a fresh sandbox",
+            "  pyro prepare debian:12                    warm the daily loop",
+            "  pyro host connect claude-code --mode cold-start",
+            "  pyro mcp serve                            the MCP server for any chat host",
+            "",
+            "Steps after `env pull` arrive with later releases; see CHANGELOG.md for what this build has.",
+            "Every command takes --json for programs; errors name the field and the fix."})
+public final class PyroCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new PyroCli());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setParameterExceptionHandler(new ErrorHandler.Usage());
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pyro.cli.doctor;
+
+import dev.pyro.cli.output.Fields;
+import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.doctor.DoctorReport;
+import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.engine.host.HostSetup;
+import dev.pyro.sdk.Pyro;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check this host: KVM (and whether a guest really boots with it), QEMU/TCG, gVisor, "
+                + "the guest kernel, networking and environments; say which backend `auto` picks.",
+                "Runtime: PASS means at least one isolating backend (vm or gvisor) works. "
+                + "Each issue comes with its fix; --fix installs missing host packages."})
+public final class DoctorCommand implements Runnable {
+
+    @Option(names = "--environment", paramLabel = "ENV", description = "Environment to report on (default: ${DEFAULT-VALUE}).")
+    String environment = EnvironmentCatalog.DEFAULT_ENVIRONMENT;
+
+    @Option(names = "--platform", paramLabel = "PLATFORM", description = "Platform key (default: ${DEFAULT-VALUE}; the only one).")
+    String platform = "linux-x86_64";
+
+    @Option(names = "--fix", description = "Install missing host packages (Debian, needs root), then check again.")
+    boolean fix;
+
+    @Option(names = "--json", description = "Print the structured report.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        EnvironmentCatalog.get(environment);
+        if (!platform.equals("linux-x86_64")) {
+            throw PyroException.invalid("--platform must be linux-x86_64 (the only supported platform), not '" + platform + "'");
+        }
+        if (fix) {
+            try {
+                HostSetup.install(line -> System.err.println(line));
+            } catch (IOException e) {
+                throw PyroException.runtime("installing host packages failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PyroException.runtime("interrupted", e);
+            }
+        }
+        DoctorReport report = Pyro.create().doctor();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, report);
+            return;
+        }
+        EnvironmentInfo selected = report.environments().environments().stream()
+                .filter(e -> e.name().equals(environment)).findFirst().orElseThrow();
+        Fields fields = new Fields()
+                .add("Platform", report.platform())
+                .add("Runtime", report.runtimeOk() ? "PASS" : "FAIL")
+                .add("Backend", "auto -> " + (report.autoBackend() == null ? "none" : report.autoBackend()));
+        for (DoctorReport.BackendStatus backend : report.backends()) {
+            fields.add("  " + backend.name(), (backend.available() ? "yes" : "no") + "  " + backend.detail());
+        }
+        DoctorReport.Kvm kvm = report.kvm();
+        fields.add("KVM", "exists=" + Fields.yesNo(kvm.exists()) + " readable=" + Fields.yesNo(kvm.readable())
+                        + " writable=" + Fields.yesNo(kvm.writable()) + " boot=" + kvm.bootProbe())
+                .add("  boot probe", kvm.bootProbeDetail())
+                .add("QEMU", report.qemu().path() == null ? "not installed"
+                        : report.qemu().version() + " (tcg=" + Fields.yesNo(report.qemu().tcg())
+                        + " kvm=" + Fields.yesNo(report.qemu().kvmAccel()) + ")")
+                .add("gVisor", report.gvisor().path() == null ? "not installed"
+                        : report.gvisor().version() + " (" + report.gvisor().detail() + ")")
+                .add("Kernel", report.kernel().version() + (report.kernel().installed() ? " (built)"
+                        : " (" + report.kernel().reason() + ")"))
+                .add("Networking", "user-mode=" + Fields.yesNo(report.networking().userModeNetworking()))
+                .add("Environment cache", report.environments().cacheDir())
+                .add("Environments", report.environments().environments().stream()
+                        .map(e -> e.name() + (e.installed() ? " (installed)" : ""))
+                        .collect(Collectors.joining(", ")))
+                .add("Environment", selected.name() + (selected.installed() ? " installed"
+                        : " not installed (" + selected.reason() + "); run: pyro env pull " + selected.name()));
+        fields.print(out);
+        if (!report.issues().isEmpty()) {
+            out.println("Issues:");
+            report.issues().forEach(issue -> out.println("  - " + issue));
+        }
+        out.flush();
+    }
+}

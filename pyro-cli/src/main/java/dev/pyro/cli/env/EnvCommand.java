@@ -1,0 +1,19 @@
+package dev.pyro.cli.env;
+
+import picocli.CommandLine.Command;
+
+/** {@code pyro env}: the curated environments a sandbox starts from. */
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = "List, build (pull), inspect and prune environments. Environments are built "
+                + "locally from Debian packages and cached; the first pull of one takes about a minute.",
+        subcommands = {EnvListCommand.class, EnvPullCommand.class, EnvInspectCommand.class, EnvPruneCommand.class})
+public final class EnvCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

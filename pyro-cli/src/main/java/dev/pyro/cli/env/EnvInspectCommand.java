@@ -1,0 +1,34 @@
+package dev.pyro.cli.env;
+
+import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.sdk.Pyro;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show one environment and its install state (and why it is not installed).")
+final class EnvInspectCommand implements Runnable {
+
+    @Parameters(paramLabel = "ENVIRONMENT", description = "e.g. debian:12")
+    String environment;
+
+    @Option(names = "--json", description = "Print the structured payload.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        EnvironmentInfo info = Pyro.create().inspectEnvironment(environment);
+        if (json) {
+            JsonOutput.print(spec.commandLine().getOut(), info);
+        } else {
+            EnvironmentView.print(spec.commandLine().getOut(), "Environment", info);
+        }
+    }
+}

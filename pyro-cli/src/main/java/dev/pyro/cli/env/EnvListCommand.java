@@ -1,0 +1,42 @@
+package dev.pyro.cli.env;
+
+import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.sdk.Pyro;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the catalog's environments and whether each is installed.")
+final class EnvListCommand implements Runnable {
+
+    @Option(names = "--json", description = "Print the structured payload.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<EnvironmentInfo> environments = Pyro.create().listEnvironments();
+        if (json) {
+            JsonOutput.print(out, Map.of("catalog_version", EnvironmentCatalog.CATALOG_VERSION,
+                    "environments", environments));
+            return;
+        }
+        out.println("Catalog version: " + EnvironmentCatalog.CATALOG_VERSION);
+        int nameWidth = environments.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+        for (EnvironmentInfo env : environments) {
+            out.println(String.format("%-" + nameWidth + "s  %-13s  %s", env.name(),
+                    env.installed() ? "installed" : "not installed", env.description()));
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pyro.cli.env;
+
+import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.engine.environment.PruneResult;
+import dev.pyro.sdk.Pyro;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Delete old, invalid and partial environment installs (valid ones stay).")
+final class EnvPruneCommand implements Runnable {
+
+    @Option(names = "--json", description = "Print the structured payload.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        PruneResult result = Pyro.create().pruneEnvironments();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, result);
+        } else if (result.count() == 0) {
+            out.println("Nothing to prune.");
+        } else {
+            out.println("Deleted " + result.count() + " environment dir" + (result.count() == 1 ? "" : "s") + ":");
+            result.deletedEnvironmentDirs().forEach(name -> out.println("  " + name));
+        }
+        out.flush();
+    }
+}

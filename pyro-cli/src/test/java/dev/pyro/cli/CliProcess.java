@@ -1,0 +1,71 @@
+package dev.pyro.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real CLI in its own JVM, as users run it: real exit codes, real stdout and stderr,
+ * environment variables for isolated cache and state dirs.
+ */
+final class CliProcess {
+
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private final Map<String, String> env = new HashMap<>();
+
+    CliProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Cache and state under {@code dir}, except the package cache and kernels, which stay shared. */
+    CliProcess isolatedIn(Path dir) {
+        return env("PYRO_ENVIRONMENT_CACHE_DIR", dir.resolve("environments").toString())
+                .env("PYRO_STATE_DIR", dir.resolve("state").toString());
+    }
+
+    Process start(String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), PyroCli.class.getName()));
+        argv.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().put("PYRO_PROGRESS_PLAIN", "1");
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return finish(start(args), 600);
+    }
+
+    static Result finish(Process process, long timeoutSeconds) throws IOException, InterruptedException {
+        process.getOutputStream().close();
+        CompletableFuture<String> out = read(process.getInputStream());
+        CompletableFuture<String> err = read(process.getErrorStream());
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("pyro did not finish within " + timeoutSeconds + " s");
+        }
+        return new Result(process.exitValue(), out.join(), err.join());
+    }
+
+    private static CompletableFuture<String> read(java.io.InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+}

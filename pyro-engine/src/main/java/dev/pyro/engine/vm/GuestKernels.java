@@ -1,0 +1,57 @@
+package dev.pyro.engine.vm;
+
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.doctor.Doctor;
+import dev.pyro.engine.doctor.DoctorReport;
+import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.kernel.GuestKernel;
+import dev.pyro.engine.kernel.KernelBuilder;
+import dev.pyro.engine.progress.Progress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The guest kernel of the vm backend as the rest of Pyro sees it: its version, build, and KVM probe. */
+public final class GuestKernels implements Doctor.KernelCheck {
+
+    private final PyroPaths paths;
+    private final KernelBuilder builder;
+
+    public GuestKernels(PyroPaths paths) {
+        this.paths = paths;
+        this.builder = new KernelBuilder(paths);
+    }
+
+    /** The version a build from the installed source and checked-in config has (no build). */
+    public String expectedVersion() {
+        return KernelBuilder.expectedVersion();
+    }
+
+    public Optional<GuestKernel> installed() {
+        return builder.installed();
+    }
+
+    public GuestKernel ensureBuilt(Progress progress) {
+        return builder.ensureBuilt(progress);
+    }
+
+    @Override
+    public DoctorReport.Kernel kernel() {
+        Optional<GuestKernel> kernel = installed();
+        return kernel.map(k -> new DoctorReport.Kernel(k.version(), true, k.image().toString(), null))
+                .orElseGet(() -> new DoctorReport.Kernel(expectedVersion(), false, null,
+                        "not built yet; built on first vm use or by: pyro env pull debian:12 --backend vm (~8 min)"));
+    }
+
+    @Override
+    public DoctorReport.Kvm probeKvm(boolean exists, boolean readable, boolean writable) {
+        Optional<GuestKernel> kernel = installed();
+        Optional<Path> qemu = HostTools.which("qemu-system-x86_64");
+        if (kernel.isEmpty() || qemu.isEmpty()) {
+            return new DoctorReport.Kvm(exists, readable, writable, "not_run",
+                    "needs the guest kernel (pyro env pull debian:12 --backend vm)");
+        }
+        KvmBootProbe.Result result = new KvmBootProbe(paths.cacheDir().resolve("probes"))
+                .probe(qemu.get(), kernel.get().image(), kernel.get().version());
+        return new DoctorReport.Kvm(exists, readable, writable, result.result(), result.detail());
+    }
+}
