@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.json.Json;
 import java.nio.file.Path;
+import dev.pyro.engine.cache.FileTrees;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** {@code pyro doctor} against this real host. */
 class DoctorCommandTest {
 
-    @TempDir
+    // Rootfs trees hold absolute symlinks; JUnit's cleanup warns on each, ours just deletes them.
+    @TempDir(cleanup = CleanupMode.NEVER)
     Path tmp;
+
+    @AfterEach
+    void deleteTmp() throws Exception {
+        FileTrees.deleteRecursively(tmp);
+    }
 
     @Test
     void reportsBackendsAndTheAutoChoice() throws Exception {

@@ -12,15 +12,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.pyro.engine.cache.FileTrees;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** {@code pyro env ...} end to end: real Debian builds, real files, both output modes. */
 class EnvCommandTest {
 
-    @TempDir
+    // Rootfs trees hold absolute symlinks; JUnit's cleanup warns on each, ours just deletes them.
+    @TempDir(cleanup = CleanupMode.NEVER)
     Path tmp;
+
+    @AfterEach
+    void deleteTmp() throws Exception {
+        FileTrees.deleteRecursively(tmp);
+    }
 
     @Test
     void listShowsTheCatalogInBothModes() throws Exception {
