@@ -9,7 +9,7 @@ import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vm.GuestKernels;
+import dev.pyro.engine.backend.vm.GuestKernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pyro.engine.vm;
+package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
