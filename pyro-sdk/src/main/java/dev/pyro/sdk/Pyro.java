@@ -10,6 +10,15 @@ import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.backend.vm.GuestKernels;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.vms.ReapResult;
+import dev.pyro.engine.vms.VmDeleteResult;
+import dev.pyro.engine.vms.VmExecResult;
+import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.engine.vms.VmManager;
+import dev.pyro.engine.vms.VmNetworkInfo;
+import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.engine.vms.VmStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -24,11 +33,73 @@ public final class Pyro implements AutoCloseable {
     private final PyroPaths paths;
     private final EnvironmentStore environments;
     private final GuestKernels kernels;
+    private VmManager vms;
 
     public Pyro(PyroPaths paths) {
         this.paths = paths;
         this.environments = new EnvironmentStore(paths);
         this.kernels = new GuestKernels(paths);
+    }
+
+    private synchronized VmManager vms() {
+        if (vms == null) {
+            vms = new VmManager(paths, maxActiveVms());
+        }
+        return vms;
+    }
+
+    private static int maxActiveVms() {
+        String value = System.getenv("PYRO_MAX_ACTIVE_VMS");
+        try {
+            return value == null || value.isBlank() ? VmLimits.DEFAULT_MAX_ACTIVE_VMS : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw dev.pyro.engine.PyroException.invalid("PYRO_MAX_ACTIVE_VMS must be a whole number, not '" + value + "'");
+        }
+    }
+
+    // ------------------------------------------------------------------ one-shot VMs
+
+    /** create → start → exec → delete, in one call (the {@code pyro run} path). */
+    public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds) {
+        return runInVm(request, command, timeoutSeconds, Progress.NONE, GuestExec.Listener.NONE);
+    }
+
+    public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds, Progress progress,
+                                GuestExec.Listener output) {
+        return vms().run(request, command, timeoutSeconds, progress, output);
+    }
+
+    public VmStatus createVm(VmRequest request) {
+        return vms().create(request, Progress.NONE);
+    }
+
+    public VmStatus startVm(String vmId) {
+        return vms().start(vmId);
+    }
+
+    /** Runs one command; the VM is deleted afterwards whatever the outcome. */
+    public VmExecResult execVm(String vmId, String command, int timeoutSeconds) {
+        return vms().exec(vmId, command, timeoutSeconds, GuestExec.Listener.NONE);
+    }
+
+    public VmStatus stopVm(String vmId) {
+        return vms().stop(vmId);
+    }
+
+    public VmDeleteResult deleteVm(String vmId) {
+        return vms().delete(vmId, "explicit_delete");
+    }
+
+    public VmStatus statusVm(String vmId) {
+        return vms().status(vmId);
+    }
+
+    public VmNetworkInfo networkInfoVm(String vmId) {
+        return vms().networkInfo(vmId);
+    }
+
+    public ReapResult reapExpired() {
+        return vms().reapExpired();
     }
 
     /** A client using the default cache and state dirs (or PYRO_CACHE_DIR / PYRO_STATE_DIR). */
@@ -78,6 +149,9 @@ public final class Pyro implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (vms != null) {
+            vms.close();
+        }
     }
 }

@@ -34,6 +34,17 @@ public final class GuestKernels implements Doctor.KernelCheck {
         return builder.ensureBuilt(progress);
     }
 
+    /**
+     * Whether the recorded KVM boot probe (of this host boot) passed. Reads one small file and runs
+     * nothing, so {@code --backend auto} stays fast; {@code pyro doctor} is what runs the probe.
+     */
+    public boolean kvmBootPassed() {
+        return new KvmBootProbe(paths.cacheDir().resolve("probes")).cachedForThisBoot()
+                .filter(r -> "passed".equals(r.result()))
+                .filter(r -> java.nio.file.Files.isDirectory(paths.kernelDir().resolve(r.kernelVersion())))
+                .isPresent();
+    }
+
     @Override
     public DoctorReport.Kernel kernel() {
         Optional<GuestKernel> kernel = installed();

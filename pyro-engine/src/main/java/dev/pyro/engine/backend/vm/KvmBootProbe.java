@@ -30,17 +30,31 @@ public final class KvmBootProbe {
         this.cacheFile = probeDir.resolve("kvm-boot.json");
     }
 
-    public Result probe(Path qemu, Path kernelImage, String kernelVersion) {
-        String bootId = hostBootId();
+    /** The last recorded probe of this host boot, whatever kernel it used. */
+    public java.util.Optional<Result> cachedForThisBoot() {
         try {
             if (Files.isRegularFile(cacheFile)) {
                 Result cached = Json.MAPPER.readValue(cacheFile.toFile(), Result.class);
-                if (kernelVersion.equals(cached.kernelVersion()) && bootId.equals(cached.bootId())) {
-                    return cached;
+                if (hostBootId().equals(cached.bootId())) {
+                    return java.util.Optional.of(cached);
                 }
             }
         } catch (RuntimeException e) {
-            // unreadable cache: probe again
+            // unreadable cache: treat as never probed
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The probe result of this kernel on this host boot, if one was recorded. */
+    public java.util.Optional<Result> cached(String kernelVersion) {
+        return cachedForThisBoot().filter(r -> kernelVersion.equals(r.kernelVersion()));
+    }
+
+    public Result probe(Path qemu, Path kernelImage, String kernelVersion) {
+        String bootId = hostBootId();
+        java.util.Optional<Result> known = cached(kernelVersion);
+        if (known.isPresent()) {
+            return known.get();
         }
         Result result = boot(qemu, kernelImage, kernelVersion, bootId);
         try {

@@ -1,0 +1,226 @@
+package dev.pyro.engine.backend.gvisor;
+
+import dev.pyro.agent.AgentBinaries;
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.SandboxBackend;
+import dev.pyro.engine.backend.SandboxProcesses;
+import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.process.HostCommand;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code gvisor} backend: runsc (ptrace platform) running the environment's root through a
+ * per-sandbox overlay (upper dir in the work dir, so writes persist and the environment stays
+ * untouched). The agent listens on a socket it creates in a bind-mounted host directory
+ * ({@code --host-uds=create}), so the engine can reconnect after a restart.
+ */
+public final class GvisorBackend implements SandboxBackend {
+
+    private final PyroPaths paths;
+
+    public GvisorBackend(PyroPaths paths) {
+        this.paths = paths;
+    }
+
+    @Override
+    public String name() {
+        return "gvisor";
+    }
+
+    @Override
+    public String executionMode() {
+        return "guest_gvisor";
+    }
+
+    @Override
+    public SandboxRecord create(SandboxRequest request) throws IOException, InterruptedException {
+        runsc();
+        if (request.network()) {
+            throw PyroException.invalid("the gvisor backend has no guest networking yet; "
+                    + "use --backend vm (or auto, which picks vm when --network is given)");
+        }
+        if (!"0".equals(userId())) {
+            throw PyroException.runtime("the gvisor backend needs root on this release (overlay mounts); "
+                    + "run as root or use --backend vm", null);
+        }
+        Path work = request.workDir();
+        for (String dir : List.of("upper", "overlay-work", "rootfs", "bundle", "host", "runsc")) {
+            Files.createDirectories(work.resolve(dir));
+        }
+        Path agentBin = AgentBinaries.extract(paths.cacheDir().resolve("agent")
+                .resolve(AgentBinaries.sha256(AgentBinaries.AGENT).substring(0, 16))).agent().path().getParent();
+        OciBundle.write(work.resolve("bundle/config.json"), work.resolve("rootfs"), agentBin, work.resolve("host"),
+                request.vcpuCount(), request.memMib());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("rootfs_lower", request.install().installDir()
+                .resolve(request.install().manifest().artifacts().rootfsDir()).toString());
+        metadata.put("container_id", "pyro-" + request.id());
+        metadata.put("vcpu_count", Integer.toString(request.vcpuCount()));
+        metadata.put("mem_mib", Integer.toString(request.memMib()));
+        metadata.put("network_enabled", "false");
+        metadata.put("console_log_path", work.resolve("console.log").toString());
+        return new SandboxRecord(request.id(), name(), executionMode(), work, work.resolve("host/agent.sock"), 0,
+                metadata);
+    }
+
+    @Override
+    public SandboxRecord start(SandboxRecord sandbox, Duration readyTimeout) throws IOException, InterruptedException {
+        Path work = sandbox.workDir();
+        mountOverlay(sandbox);
+        Files.deleteIfExists(sandbox.agentSocket());
+        String id = sandbox.metadata().get("container_id");
+        // A stale container state of the same id (after a host crash) would block run.
+        FileTrees.deleteRecursively(work.resolve("runsc"));
+        Files.createDirectories(work.resolve("runsc"));
+        List<String> argv = new ArrayList<>(runscArgs(sandbox));
+        argv.addAll(List.of("run", "--detach", "--bundle", work.resolve("bundle").toString(), id));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (process.waitFor() != 0) {
+            throw PyroException.runtime("runsc failed to start the sandbox; see " + work.resolve("console.log")
+                    + ": " + tail(work.resolve("console.log")), null);
+        }
+        long pid = sandboxPid(sandbox);
+        SandboxRecord started = sandbox.withPid(pid);
+        if (!awaitSocket(started, readyTimeout)) {
+            stop(started);
+            throw PyroException.runtime("the gVisor sandbox did not open its agent socket within "
+                    + readyTimeout.toSeconds() + " s; see " + work.resolve("console.log"), null);
+        }
+        return started;
+    }
+
+    private List<String> runscArgs(SandboxRecord sandbox) throws IOException {
+        return List.of(runsc().toString(), "--root", sandbox.workDir().resolve("runsc").toString(),
+                "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota");
+    }
+
+    private long sandboxPid(SandboxRecord sandbox) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(runscArgs(sandbox));
+        argv.addAll(List.of("state", sandbox.metadata().get("container_id")));
+        HostCommand.Result state = HostCommand.of(argv).runAllowingFailure();
+        if (state.exitCode() != 0) {
+            return 0;
+        }
+        JsonNode node = Json.MAPPER.readTree(state.output());
+        return node.path("pid").asLong(0);
+    }
+
+    private static boolean awaitSocket(SandboxRecord sandbox, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(UnixDomainSocketAddress.of(sandbox.agentSocket()));
+                return true;
+            } catch (IOException e) {
+                Thread.sleep(10);
+            }
+        }
+        return false;
+    }
+
+    private static void mountOverlay(SandboxRecord sandbox) throws IOException, InterruptedException {
+        Path work = sandbox.workDir();
+        Path merged = work.resolve("rootfs");
+        if (isMountPoint(merged)) {
+            return;
+        }
+        HostCommand.of("mount", "-t", "overlay", "overlay", "-o",
+                "lowerdir=" + sandbox.metadata().get("rootfs_lower") + ",upperdir=" + work.resolve("upper")
+                        + ",workdir=" + work.resolve("overlay-work"), merged.toString()).run();
+    }
+
+    private static boolean isMountPoint(Path dir) throws IOException {
+        String target = " " + dir.toAbsolutePath() + " ";
+        return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.contains(target));
+    }
+
+    @Override
+    public boolean isRunning(SandboxRecord sandbox) {
+        return SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir());
+    }
+
+    @Override
+    public SandboxRecord stop(SandboxRecord sandbox) throws IOException, InterruptedException {
+        if (isRunning(sandbox)) {
+            // Graceful: init stops its processes and syncs, so the overlay's upper dir is complete.
+            List<String> term = new ArrayList<>(runscArgs(sandbox));
+            term.addAll(List.of("kill", sandbox.metadata().get("container_id"), "TERM"));
+            HostCommand.of(term).runAllowingFailure();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (isRunning(sandbox) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        return kill(sandbox);
+    }
+
+    /**
+     * Ends the sandbox at once: SIGKILL to its runsc processes (sandbox and gofer; all name its
+     * private runsc root), then its container state and mount go. Nothing inside is kept consistent.
+     * This takes milliseconds where {@code runsc delete --force} takes over a second.
+     */
+    private SandboxRecord kill(SandboxRecord sandbox) throws IOException, InterruptedException {
+        Path runscRoot = sandbox.workDir().resolve("runsc");
+        SandboxProcesses.killAllMentioning("--root=" + runscRoot);
+        SandboxProcesses.killAllMentioning("--root " + runscRoot);
+        FileTrees.deleteRecursively(runscRoot);
+        Files.createDirectories(runscRoot);
+        Path merged = sandbox.workDir().resolve("rootfs");
+        if (isMountPoint(merged)) {
+            HostCommand.of("umount", merged.toString()).runAllowingFailure();
+        }
+        return sandbox.withPid(0);
+    }
+
+    @Override
+    public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
+        kill(sandbox); // its files go next: no need to stop it gently
+        if (isMountPoint(sandbox.workDir().resolve("rootfs"))) {
+            // Deleting through a live mount would walk into it; leave the files for a later delete.
+            throw PyroException.runtime("cannot unmount " + sandbox.workDir().resolve("rootfs")
+                    + "; the sandbox files stay until it is unmounted", null);
+        }
+        FileTrees.deleteRecursively(sandbox.workDir());
+    }
+
+    private static Path runsc() {
+        return HostTools.which("runsc").orElseThrow(() -> PyroException.runtime(
+                "runsc is not installed (Debian package runsc); run: pyro doctor --fix", null));
+    }
+
+    private static String userId() {
+        try {
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package dev.pyro.engine.vms;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.BackendChoice;
+import dev.pyro.engine.backend.BackendSelector;
+import dev.pyro.engine.backend.SandboxBackend;
+import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.backend.gvisor.GvisorBackend;
+import dev.pyro.engine.backend.host.HostBackend;
+import dev.pyro.engine.backend.vm.QemuBackend;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.engine.environment.EnvironmentInstaller;
+import dev.pyro.engine.environment.EnvironmentSpec;
+import dev.pyro.engine.environment.EnvironmentStore;
+import dev.pyro.engine.environment.InstallState;
+import dev.pyro.engine.guest.ExecOutcome;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.backend.vm.GuestKernels;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.AgentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * One-shot VMs (spec §7.1): create → start → exec (then always deleted), stop, delete, status,
+ * network info and TTL reaping. Each VM is persisted under {@code <state>/vms/<id>/vm.json} so a new
+ * engine re-adopts running ones and marks the rest stopped.
+ */
+public final class VmManager implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final String GUEST_CWD = "/workspace";
+
+    private final PyroPaths paths;
+    private final BackendSelector selector;
+    private final EnvironmentStore environments;
+    private final int maxActiveVms;
+    private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
+    private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public VmManager(PyroPaths paths, int maxActiveVms) {
+        this.paths = paths;
+        this.selector = new BackendSelector(paths);
+        this.environments = new EnvironmentStore(paths);
+        this.maxActiveVms = maxActiveVms;
+        adoptPersisted();
+    }
+
+    private Path vmsDir() {
+        return paths.stateDir().resolve("vms");
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    public VmStatus create(VmRequest request, Progress progress) {
+        VmLimits.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds());
+        EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
+        reapExpired();
+        synchronized (this) {
+            if (vms.size() >= maxActiveVms) {
+                throw PyroException.invalid("max active VMs reached (" + maxActiveVms + "); delete old VMs first");
+            }
+        }
+        BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), request.network(),
+                request.allowHostCompat(), progress);
+        InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersion)
+                .ensureInstalled(spec.name(), progress);
+        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Path dir = vmsDir().resolve(id);
+        double now = now();
+        try {
+            SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
+                    request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox")));
+            VmInstance vm = new VmInstance(id, spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
+                    request.ttlSeconds(), now, now + request.ttlSeconds(), VmInstance.CREATED, request.network(),
+                    request.allowHostCompat(), null, sandbox);
+            persist(vm);
+            vms.put(id, vm);
+            return vm.status();
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dir);
+            throw e instanceof PyroException p ? p
+                    : PyroException.runtime("creating the sandbox failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deleteQuietly(dir);
+            throw PyroException.runtime("interrupted while creating the sandbox", e);
+        }
+    }
+
+    public VmStatus start(String vmId) {
+        VmInstance vm = live(vmId);
+        synchronized (lockOf(vmId)) {
+            vm = live(vmId);
+            if (!VmInstance.CREATED.equals(vm.state()) && !VmInstance.STOPPED.equals(vm.state())) {
+                throw PyroException.invalid("vm " + vmId + " cannot be started from state '" + vm.state() + "'");
+            }
+            SandboxBackend backend = backendOf(vm.sandbox());
+            SandboxRecord started = vm.sandbox();
+            try {
+                started = backend.start(vm.sandbox(), READY_TIMEOUT);
+                VmInstance running = vm.withState(VmInstance.STARTED, started);
+                agents.put(vmId, connect(started));
+                persist(running);
+                vms.put(vmId, running);
+                return running.status();
+            } catch (IOException e) {
+                throw PyroException.runtime("starting vm " + vmId + " failed: " + e.getMessage(), e);
+            } catch (AgentException e) {
+                stopQuietly(backend, started);
+                throw PyroException.runtime("vm " + vmId + " booted but its guest agent did not answer: "
+                        + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PyroException.runtime("interrupted while starting vm " + vmId, e);
+            }
+        }
+    }
+
+    /** Runs one command, then deletes the VM whatever happened ({@code post_exec_cleanup}). */
+    public VmExecResult exec(String vmId, String command, int timeoutSeconds, GuestExec.Listener listener) {
+        VmLimits.validateTimeout(timeoutSeconds);
+        VmInstance vm = live(vmId);
+        if (!VmInstance.STARTED.equals(vm.state())) {
+            throw PyroException.invalid("vm " + vmId + " must be in 'started' state before execution");
+        }
+        try {
+            AgentConnection agent = agents.computeIfAbsent(vmId, id -> connect(vm.sandbox()));
+            String cwd = "host".equals(vm.sandbox().backend()) ? vm.sandbox().metadata().get("host_dir") : GUEST_CWD;
+            ExecOutcome outcome = GuestExec.run(agent, command, cwd, Map.of(), timeoutSeconds, listener);
+            VmDeleteResult deleted = delete(vmId, "post_exec_cleanup");
+            return new VmExecResult(vmId, vm.environment(), vm.environmentVersion(), command, outcome.stdout(),
+                    outcome.stderr(), outcome.exitCode(), outcome.durationMs(), vm.sandbox().backend(),
+                    vm.sandbox().executionMode(),
+                    new VmExecResult.Cleanup(vmId, deleted.deleted(), deleted.reason()));
+        } catch (AgentException e) {
+            deleteQuietly(vmId, "post_exec_cleanup");
+            throw PyroException.runtime("guest command execution failed in vm " + vmId + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(vmId, "post_exec_cleanup");
+            throw e;
+        }
+    }
+
+    /** create → start → exec; anything failing after create deletes the VM ({@code run_vm_error_cleanup}). */
+    public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
+                            GuestExec.Listener listener) {
+        VmLimits.validateTimeout(timeoutSeconds);
+        progress.phase("create", "environment=" + request.environment());
+        VmStatus created = create(request, progress);
+        try {
+            progress.phase("start", "vm_id=" + created.vmId());
+            start(created.vmId());
+            progress.phase("execute", "vm_id=" + created.vmId());
+            return exec(created.vmId(), command, timeoutSeconds, listener);
+        } catch (RuntimeException e) {
+            deleteQuietly(created.vmId(), "run_vm_error_cleanup");
+            throw e;
+        }
+    }
+
+    public VmStatus stop(String vmId) {
+        VmInstance vm = find(vmId);
+        synchronized (lockOf(vmId)) {
+            closeAgent(vmId);
+            try {
+                SandboxRecord stopped = backendOf(vm.sandbox()).stop(vm.sandbox());
+                VmInstance result = vm.withState(VmInstance.STOPPED, stopped);
+                persist(result);
+                vms.put(vmId, result);
+                return result.status();
+            } catch (IOException e) {
+                throw PyroException.runtime("stopping vm " + vmId + " failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PyroException.runtime("interrupted while stopping vm " + vmId, e);
+            }
+        }
+    }
+
+    public VmDeleteResult delete(String vmId, String reason) {
+        VmInstance vm = find(vmId);
+        synchronized (lockOf(vmId)) {
+            closeAgent(vmId);
+            try {
+                backendOf(vm.sandbox()).delete(vm.sandbox());
+                FileTrees.deleteRecursively(vmsDir().resolve(vmId));
+            } catch (IOException e) {
+                throw PyroException.runtime("deleting vm " + vmId + " failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PyroException.runtime("interrupted while deleting vm " + vmId, e);
+            } finally {
+                vms.remove(vmId);
+            }
+            return new VmDeleteResult(vmId, true, reason);
+        }
+    }
+
+    public VmStatus status(String vmId) {
+        return live(vmId).status();
+    }
+
+    public List<VmStatus> list() {
+        return vms.values().stream().map(VmInstance::status).toList();
+    }
+
+    public VmNetworkInfo networkInfo(String vmId) {
+        VmInstance vm = live(vmId);
+        VmStatus status = vm.status();
+        if (!status.networkEnabled()) {
+            return new VmNetworkInfo(vmId, false, false, null, null, null, null, List.of(),
+                    "network configuration is unavailable for this VM");
+        }
+        return new VmNetworkInfo(vmId, true, true, "user-mode NAT", "10.0.2.15", "10.0.2.2", "10.0.2.0/24",
+                List.of("10.0.2.3"), null);
+    }
+
+    public ReapResult reapExpired() {
+        double now = now();
+        List<String> reaped = new ArrayList<>();
+        for (VmInstance vm : List.copyOf(vms.values())) {
+            if (vm.expired(now)) {
+                deleteQuietly(vm.vmId(), "expired");
+                reaped.add(vm.vmId());
+            }
+        }
+        return new ReapResult(List.copyOf(reaped), reaped.size());
+    }
+
+    public int activeCount() {
+        return vms.size();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Operations on one VM run one at a time; different VMs proceed in parallel. */
+    private Object lockOf(String vmId) {
+        return locks.computeIfAbsent(vmId, id -> new Object());
+    }
+
+    private VmInstance find(String vmId) {
+        VmInstance vm = vms.get(vmId);
+        if (vm == null) {
+            throw PyroException.invalid("vm '" + vmId + "' does not exist");
+        }
+        return vm;
+    }
+
+    /** The VM, unless its TTL ran out: then every expired VM is reaped and the caller told so. */
+    private VmInstance live(String vmId) {
+        VmInstance vm = find(vmId);
+        if (vm.expired(now())) {
+            reapExpired();
+            throw PyroException.invalid("vm '" + vmId + "' expired and was automatically deleted");
+        }
+        return vm;
+    }
+
+    private AgentConnection connect(SandboxRecord sandbox) {
+        AgentConnection.Options options = "vm".equals(sandbox.backend())
+                ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
+                : AgentConnection.Options.defaults();
+        return AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10), options.withClientName("pyro-engine"));
+    }
+
+    private void closeAgent(String vmId) {
+        AgentConnection agent = agents.remove(vmId);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    SandboxBackend backendOf(SandboxRecord sandbox) {
+        return switch (sandbox.backend()) {
+            case "vm" -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
+            case "gvisor" -> new GvisorBackend(paths);
+            case "host" -> new HostBackend(paths);
+            default -> throw new IllegalStateException("unknown backend " + sandbox.backend());
+        };
+    }
+
+    private void persist(VmInstance vm) {
+        try {
+            Path dir = vmsDir().resolve(vm.vmId());
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("vm.json.tmp");
+            Json.PRETTY.writeValue(tmp.toFile(), vm);
+            Files.move(tmp, dir.resolve("vm.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            throw PyroException.runtime("cannot write the record of vm " + vm.vmId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A new engine finds the VMs of the last one: running ones stay started, the rest are stopped. */
+    private void adoptPersisted() {
+        if (!Files.isDirectory(vmsDir())) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(vmsDir())) {
+            for (Path dir : dirs.toList()) {
+                Path file = dir.resolve("vm.json");
+                if (!Files.isRegularFile(file)) {
+                    deleteQuietly(dir); // a create that never finished
+                    continue;
+                }
+                try {
+                    VmInstance vm = Json.MAPPER.readValue(file.toFile(), VmInstance.class);
+                    if (VmInstance.STARTED.equals(vm.state()) && !backendOf(vm.sandbox()).isRunning(vm.sandbox())) {
+                        vm = vm.withState(VmInstance.STOPPED, vm.sandbox().withPid(0));
+                        persist(vm);
+                    }
+                    vms.put(vm.vmId(), vm);
+                } catch (RuntimeException e) {
+                    System.err.println("pyro: ignoring unreadable vm record " + file + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw PyroException.runtime("cannot read " + vmsDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteQuietly(String vmId, String reason) {
+        try {
+            if (vms.containsKey(vmId)) {
+                delete(vmId, reason);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("pyro: cleanup of vm " + vmId + " failed: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            FileTrees.deleteRecursively(dir);
+        } catch (IOException e) {
+            // best effort; prune finds leftovers
+        }
+    }
+
+    private static void stopQuietly(SandboxBackend backend, SandboxRecord sandbox) {
+        try {
+            backend.stop(sandbox);
+        } catch (IOException | RuntimeException e) {
+            // reported by the caller's error
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        agents.keySet().forEach(this::closeAgent);
+    }
+}
