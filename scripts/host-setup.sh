@@ -21,6 +21,7 @@ PACKAGES=(
   libssl-dev
   cpio
   xz-utils
+  libjansson-dev    # guest agent: JSON library, linked statically (libjansson.a)
 )
 
 missing=()

@@ -126,8 +126,6 @@ public final class QemuBackend implements SandboxBackend {
                 "-chardev", "socket,id=agent,path=" + sandbox.agentSocket() + ",server=on,wait=off",
                 "-device", "virtio-serial-device",
                 "-device", "virtserialport,chardev=agent,name=pyro.agent",
-                "-object", "rng-random,id=rng,filename=/dev/urandom",
-                "-device", "virtio-rng-device,rng=rng",
                 "-pidfile", work.resolve("qemu.pid").toString(),
                 "-daemonize"));
         if (network) {
