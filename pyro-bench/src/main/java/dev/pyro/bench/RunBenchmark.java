@@ -50,7 +50,7 @@ public final class RunBenchmark {
         PyroPaths paths = PyroPaths.fromEnvironment();
         EnvironmentStore store = new EnvironmentStore(paths);
         EnvironmentSpec spec = EnvironmentCatalog.get(environment);
-        InstallState install = new EnvironmentInstaller(store, new GuestKernels(paths)::expectedVersion)
+        InstallState install = new EnvironmentInstaller(store, new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(environment, Progress.NONE);
         System.out.println("# pyro run " + environment + " -- true, " + runs + " runs per row");
         System.out.println();

@@ -55,6 +55,9 @@ public final class Doctor {
                                 : "QEMU has no KVM accelerator");
         DoctorReport.Gvisor gvisor = gvisor();
         DoctorReport.Kernel kernel = kernelCheck.kernel();
+        if (!kernel.installed() && kernel.version() == null) {
+            issues.add("the vm backend cannot build its guest kernel: " + kernel.reason());
+        }
         DoctorReport.Networking networking = networking(qemu);
 
         boolean kvmBoots = "passed".equals(kvm.bootProbe());

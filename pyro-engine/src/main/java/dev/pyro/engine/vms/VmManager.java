@@ -78,7 +78,7 @@ public final class VmManager implements AutoCloseable {
         }
         BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), request.network(),
                 request.allowHostCompat(), progress);
-        InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersion)
+        InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(spec.name(), progress);
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Path dir = vmsDir().resolve(id);

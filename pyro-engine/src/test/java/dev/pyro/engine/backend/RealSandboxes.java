@@ -49,7 +49,7 @@ public final class RealSandboxes {
     }
 
     public static InstallState environment(PyroPaths paths) {
-        return new EnvironmentInstaller(new EnvironmentStore(paths), new GuestKernels(paths)::expectedVersion)
+        return new EnvironmentInstaller(new EnvironmentStore(paths), new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(ENVIRONMENT, Progress.NONE);
     }
 }

@@ -26,6 +26,18 @@ public final class GuestKernels implements Doctor.KernelCheck {
         return KernelBuilder.expectedVersion();
     }
 
+    /**
+     * The expected version, or null when the kernel source is not installed: environments record it
+     * but must still build on hosts that only use gVisor.
+     */
+    public String expectedVersionIfKnown() {
+        try {
+            return expectedVersion();
+        } catch (dev.pyro.engine.PyroException e) {
+            return null;
+        }
+    }
+
     public Optional<GuestKernel> installed() {
         return builder.installed();
     }
@@ -48,9 +60,15 @@ public final class GuestKernels implements Doctor.KernelCheck {
     @Override
     public DoctorReport.Kernel kernel() {
         Optional<GuestKernel> kernel = installed();
-        return kernel.map(k -> new DoctorReport.Kernel(k.version(), true, k.image().toString(), null))
-                .orElseGet(() -> new DoctorReport.Kernel(expectedVersion(), false, null,
-                        "not built yet; built on first vm use or by: pyro env pull debian:12 --backend vm (~8 min)"));
+        if (kernel.isPresent()) {
+            return new DoctorReport.Kernel(kernel.get().version(), true, kernel.get().image().toString(), null);
+        }
+        try {
+            return new DoctorReport.Kernel(expectedVersion(), false, null,
+                    "not built yet; built on first vm use or by: pyro env pull debian:12 --backend vm (~8 min)");
+        } catch (dev.pyro.engine.PyroException e) {
+            return new DoctorReport.Kernel(null, false, null, e.getMessage());
+        }
     }
 
     @Override
