@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -52,8 +53,15 @@ public final class VmManager implements AutoCloseable {
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final java.util.function.DoubleSupplier clock;
 
     public VmManager(PyroPaths paths, int maxActiveVms) {
+        this(paths, maxActiveVms, () -> System.currentTimeMillis() / 1000.0);
+    }
+
+    /** @param clock epoch seconds; tests move it to expire VMs without waiting a minute */
+    VmManager(PyroPaths paths, int maxActiveVms, java.util.function.DoubleSupplier clock) {
+        this.clock = clock;
         this.paths = paths;
         this.selector = new BackendSelector(paths);
         this.environments = new EnvironmentStore(paths);
@@ -160,10 +168,21 @@ public final class VmManager implements AutoCloseable {
     /** create → start → exec; anything failing after create deletes the VM ({@code run_vm_error_cleanup}). */
     public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
                             GuestExec.Listener listener) {
+        return run(request, command, timeoutSeconds, progress, listener, vmId -> {
+        });
+    }
+
+    /**
+     * As above; {@code onCreated} learns the VM's id as soon as it exists, so the engine can delete
+     * it when the client that asked for the run goes away mid-run.
+     */
+    public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
+                            GuestExec.Listener listener, Consumer<String> onCreated) {
         VmLimits.validateTimeout(timeoutSeconds);
         progress.phase("create", "environment=" + request.environment());
         VmStatus created = create(request, progress);
         try {
+            onCreated.accept(created.vmId());
             progress.phase("start", "vm_id=" + created.vmId());
             start(created.vmId());
             progress.phase("execute", "vm_id=" + created.vmId());
@@ -175,8 +194,10 @@ public final class VmManager implements AutoCloseable {
     }
 
     public VmStatus stop(String vmId) {
-        VmInstance vm = find(vmId);
+        find(vmId);
         synchronized (lockOf(vmId)) {
+            // Read again under the lock: a start that held it may have changed the record (its pid).
+            VmInstance vm = find(vmId);
             closeAgent(vmId);
             try {
                 SandboxRecord stopped = backendOf(vm.sandbox()).stop(vm.sandbox());
@@ -194,8 +215,11 @@ public final class VmManager implements AutoCloseable {
     }
 
     public VmDeleteResult delete(String vmId, String reason) {
-        VmInstance vm = find(vmId);
+        find(vmId);
         synchronized (lockOf(vmId)) {
+            // Read again under the lock: a start that held it may have recorded the sandbox's pid,
+            // which the vm backend needs to stop QEMU; a delete that held it may have removed it.
+            VmInstance vm = find(vmId);
             closeAgent(vmId);
             try {
                 backendOf(vm.sandbox()).delete(vm.sandbox());
@@ -363,8 +387,8 @@ public final class VmManager implements AutoCloseable {
         }
     }
 
-    private static double now() {
-        return System.currentTimeMillis() / 1000.0;
+    private double now() {
+        return clock.getAsDouble();
     }
 
     @Override
