@@ -1,6 +1,10 @@
 package dev.pyro.engine.backend;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,6 +97,24 @@ public final class SandboxProcesses {
         } catch (IOException | RuntimeException e) {
             return "";
         }
+    }
+
+    /**
+     * Waits until a Unix socket accepts a connection, giving up early when {@code alive} says the
+     * process that should open it is gone. True when it accepted within {@code timeout}.
+     */
+    public static boolean awaitSocket(Path socket, Duration timeout, java.util.function.BooleanSupplier alive)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && alive.getAsBoolean()) {
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return true;
+            } catch (IOException e) {
+                Thread.sleep(10);
+            }
+        }
+        return false;
     }
 
     /** A pid file's number, or 0 when it is missing or empty. */

@@ -12,9 +12,6 @@ import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,7 +97,7 @@ public final class GvisorBackend implements SandboxBackend {
         }
         long pid = sandboxPid(sandbox);
         SandboxRecord started = sandbox.withPid(pid);
-        if (!awaitSocket(started, readyTimeout)) {
+        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> true)) {
             stop(started);
             throw PyroException.runtime("the gVisor sandbox did not open its agent socket within "
                     + readyTimeout.toSeconds() + " s; see " + work.resolve("console.log"), null);
@@ -122,19 +119,6 @@ public final class GvisorBackend implements SandboxBackend {
         }
         JsonNode node = Json.MAPPER.readTree(state.output());
         return node.path("pid").asLong(0);
-    }
-
-    private static boolean awaitSocket(SandboxRecord sandbox, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                channel.connect(UnixDomainSocketAddress.of(sandbox.agentSocket()));
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(10);
-            }
-        }
-        return false;
     }
 
     private static void mountOverlay(SandboxRecord sandbox) throws IOException, InterruptedException {

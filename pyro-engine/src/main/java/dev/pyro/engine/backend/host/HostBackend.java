@@ -9,9 +9,6 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.PyroException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,14 +68,8 @@ public final class HostBackend implements SandboxBackend {
         Process process = builder.start();
         process.getOutputStream().close();
         SandboxRecord started = sandbox.withPid(process.pid());
-        long deadline = System.nanoTime() + readyTimeout.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                channel.connect(UnixDomainSocketAddress.of(sandbox.agentSocket()));
-                return started;
-            } catch (IOException e) {
-                Thread.sleep(10);
-            }
+        if (SandboxProcesses.awaitSocket(sandbox.agentSocket(), readyTimeout, process::isAlive)) {
+            return started;
         }
         SandboxProcesses.terminate(process.pid(), sandbox.workDir());
         throw PyroException.runtime("the host agent did not start; see " + sandbox.workDir().resolve("agent.log"), null);

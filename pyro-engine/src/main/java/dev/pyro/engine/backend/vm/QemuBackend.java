@@ -12,9 +12,6 @@ import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +89,7 @@ public final class QemuBackend implements SandboxBackend {
             throw PyroException.runtime("QEMU failed to start the VM: " + String.join("\n", launched.tail()), null);
         }
         SandboxRecord started = sandbox.withPid(pid);
-        if (!awaitSocket(started, readyTimeout)) {
+        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> isRunning(started))) {
             SandboxProcesses.terminate(pid, work);
             throw PyroException.runtime("the VM did not open its agent channel within " + readyTimeout.toSeconds()
                     + " s; serial log: " + work.resolve("serial.log"), null);
@@ -132,23 +129,6 @@ public final class QemuBackend implements SandboxBackend {
             argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0"));
         }
         return argv;
-    }
-
-    /** QEMU creates the socket before it daemonizes; wait for it to accept anyway (robust to races). */
-    private static boolean awaitSocket(SandboxRecord sandbox, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir())) {
-                return false;
-            }
-            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                channel.connect(UnixDomainSocketAddress.of(sandbox.agentSocket()));
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        return false;
     }
 
     @Override
