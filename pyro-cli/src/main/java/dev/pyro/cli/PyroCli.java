@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code pyro}: the command line face of Pyro. */
 @Command(name = "pyro",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
                         + "also builds its kernel once, ~8 min)."},
         footerHeading = "%nExamples:%n",
         footer = {"  pyro run debian:12 -- git --version",
-                "  pyro run debian:12 --backend vm --network -- \"apt-get update && apt-get install -y jq\"",
+                "  pyro run debian:12 --network -- \"apt-get update\"",
                 "  pyro run --allow-host-compat --backend host debian:12 -- uname -a"})
 public final class RunCommand implements Callable<Integer> {
 
