@@ -6,9 +6,7 @@ import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.backend.gvisor.GvisorBackend;
-import dev.pyro.engine.backend.host.HostBackend;
-import dev.pyro.engine.backend.vm.QemuBackend;
+import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
@@ -44,10 +42,10 @@ import java.util.stream.Stream;
 public final class VmManager implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final String GUEST_CWD = "/workspace";
 
     private final PyroPaths paths;
     private final BackendSelector selector;
+    private final Sandboxes sandboxes;
     private final EnvironmentStore environments;
     private final int maxActiveVms;
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
@@ -64,6 +62,7 @@ public final class VmManager implements AutoCloseable {
         this.clock = clock;
         this.paths = paths;
         this.selector = new BackendSelector(paths);
+        this.sandboxes = new Sandboxes(paths);
         this.environments = new EnvironmentStore(paths);
         this.maxActiveVms = maxActiveVms;
         adoptPersisted();
@@ -149,7 +148,7 @@ public final class VmManager implements AutoCloseable {
         }
         try {
             AgentConnection agent = agents.computeIfAbsent(vmId, id -> connect(vm.sandbox()));
-            String cwd = "host".equals(vm.sandbox().backend()) ? vm.sandbox().metadata().get("host_dir") : GUEST_CWD;
+            String cwd = Sandboxes.workspaceDir(vm.sandbox());
             ExecOutcome outcome = GuestExec.run(agent, command, cwd, Map.of(), timeoutSeconds, listener);
             VmDeleteResult deleted = delete(vmId, "post_exec_cleanup");
             return new VmExecResult(vmId, vm.environment(), vm.environmentVersion(), command, outcome.stdout(),
@@ -218,8 +217,11 @@ public final class VmManager implements AutoCloseable {
         find(vmId);
         synchronized (lockOf(vmId)) {
             // Read again under the lock: a start that held it may have recorded the sandbox's pid,
-            // which the vm backend needs to stop QEMU; a delete that held it may have removed it.
-            VmInstance vm = find(vmId);
+            // which the vm backend needs to stop QEMU; a delete that held it has done our work.
+            VmInstance vm = vms.get(vmId);
+            if (vm == null) {
+                return new VmDeleteResult(vmId, true, reason);
+            }
             closeAgent(vmId);
             try {
                 backendOf(vm.sandbox()).delete(vm.sandbox());
@@ -297,10 +299,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     private AgentConnection connect(SandboxRecord sandbox) {
-        AgentConnection.Options options = "vm".equals(sandbox.backend())
-                ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
-                : AgentConnection.Options.defaults();
-        return AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10), options.withClientName("pyro-engine"));
+        return sandboxes.connect(sandbox);
     }
 
     private void closeAgent(String vmId) {
@@ -311,12 +310,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     SandboxBackend backendOf(SandboxRecord sandbox) {
-        return switch (sandbox.backend()) {
-            case "vm" -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
-            case "gvisor" -> new GvisorBackend(paths);
-            case "host" -> new HostBackend(paths);
-            default -> throw new IllegalStateException("unknown backend " + sandbox.backend());
-        };
+        return sandboxes.backendOf(sandbox);
     }
 
     private void persist(VmInstance vm) {

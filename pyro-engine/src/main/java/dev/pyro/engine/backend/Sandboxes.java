@@ -1,0 +1,43 @@
+package dev.pyro.engine.backend;
+
+import dev.pyro.engine.backend.gvisor.GvisorBackend;
+import dev.pyro.engine.backend.host.HostBackend;
+import dev.pyro.engine.backend.vm.QemuBackend;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.AgentConnection;
+import java.time.Duration;
+
+/** What VMs and workspaces both need of a recorded sandbox: its backend, and a connection to its agent. */
+public final class Sandboxes {
+
+    private final PyroPaths paths;
+
+    public Sandboxes(PyroPaths paths) {
+        this.paths = paths;
+    }
+
+    /** The backend that created {@code sandbox} (a recorded sandbox keeps its backend for life). */
+    public SandboxBackend backendOf(SandboxRecord sandbox) {
+        return switch (sandbox.backend()) {
+            case "vm" -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
+            case "gvisor" -> new GvisorBackend(paths);
+            case "host" -> new HostBackend(paths);
+            default -> throw new IllegalStateException("unknown backend " + sandbox.backend());
+        };
+    }
+
+    /** Connects and says hello; a VM's serial port may still hold a previous host's bytes. */
+    public AgentConnection connect(SandboxRecord sandbox) {
+        AgentConnection.Options options = "vm".equals(sandbox.backend())
+                ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
+                : AgentConnection.Options.defaults();
+        return AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10),
+                options.withClientName("pyro-engine"));
+    }
+
+    /** Where commands run by default: {@code /workspace} in a guest, the sandbox's own dir on the host. */
+    public static String workspaceDir(SandboxRecord sandbox) {
+        return "host".equals(sandbox.backend()) ? sandbox.metadata().get("host_dir") : "/workspace";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.pyro.engine.workspace;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code review/events.jsonl}: what an agent did to a workspace besides commands (sync, file
+ * writes, patches, exports, resets), one JSON object a line, appended; read by {@code summary}.
+ */
+final class ReviewEvents {
+
+    /** One event: its kind, when, and what it touched. */
+    record Event(String kind, double recordedAt, Map<String, Object> detail) {
+    }
+
+    private final Path file;
+
+    ReviewEvents(Path workspaceDir) {
+        this.file = workspaceDir.resolve("review").resolve("events.jsonl");
+    }
+
+    synchronized void record(String kind, Map<String, ?> detail, double at) {
+        try {
+            Files.createDirectories(file.getParent());
+            String line = Json.MAPPER.writeValueAsString(new Event(kind, at, new LinkedHashMap<>(detail))) + "\n";
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException | RuntimeException e) {
+            throw PyroException.runtime("cannot record review event " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    List<Event> read() {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            List<Event> events = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    events.add(Json.MAPPER.readValue(line, Event.class));
+                }
+            }
+            return events;
+        } catch (IOException | RuntimeException e) {
+            throw PyroException.runtime("cannot read review events " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pyro.engine.workspace;
+
+import java.util.Map;
+
+/** The workspace payload of create, status, update, start, stop and reset (spec §5.3), plus {@code backend}. */
+public record WorkspaceInfo(
+        String workspaceId,
+        String name,
+        Map<String, String> labels,
+        String environment,
+        String environmentVersion,
+        int vcpuCount,
+        int memMib,
+        int ttlSeconds,
+        double createdAt,
+        double lastActivityAt,
+        double expiresAt,
+        String state,
+        String networkPolicy,
+        boolean networkEnabled,
+        boolean allowHostCompat,
+        String guestIp,
+        String tapName,
+        String backend,
+        String executionMode,
+        String workspacePath,
+        WorkspaceSeed workspaceSeed,
+        int commandCount,
+        LastCommand lastCommand,
+        int resetCount,
+        Double lastResetAt,
+        int serviceCount,
+        int runningServiceCount,
+        String lastError,
+        Map<String, String> metadata,
+        WorkspaceReset workspaceReset) {
+
+    static WorkspaceInfo of(WorkspaceRecord r, WorkspaceReset reset) {
+        return new WorkspaceInfo(r.workspaceId(), r.name(), r.labels(), r.environment(), r.environmentVersion(),
+                r.vcpuCount(), r.memMib(), r.ttlSeconds(), r.createdAt(), r.lastActivityAt(), r.expiresAt(), r.state(),
+                r.networkPolicy(), false, r.allowHostCompat(), null, null, r.backend(), r.executionMode(),
+                WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(), r.commandCount(), r.lastCommand(), r.resetCount(),
+                r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);
+    }
+
+    /** Present only in the result of a reset. */
+    public record WorkspaceReset(String snapshotName, String kind, String destination, long entryCount,
+                                 long bytesWritten) {
+    }
+}

@@ -1,0 +1,18 @@
+package dev.pyro.engine.workspace;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code workspace list}: most recent activity first. */
+public record WorkspaceList(int count, List<Item> workspaces) {
+
+    public record Item(String workspaceId, String name, Map<String, String> labels, String environment, String state,
+                       double createdAt, double lastActivityAt, double expiresAt, int commandCount, int serviceCount,
+                       int runningServiceCount) {
+
+        static Item of(WorkspaceRecord r) {
+            return new Item(r.workspaceId(), r.name(), r.labels(), r.environment(), r.state(), r.createdAt(),
+                    r.lastActivityAt(), r.expiresAt(), r.commandCount(), 0, 0);
+        }
+    }
+}

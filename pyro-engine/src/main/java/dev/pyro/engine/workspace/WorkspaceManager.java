@@ -1,0 +1,480 @@
+package dev.pyro.engine.workspace;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.BackendChoice;
+import dev.pyro.engine.backend.BackendSelector;
+import dev.pyro.engine.backend.SandboxBackend;
+import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.backend.Sandboxes;
+import dev.pyro.engine.backend.vm.GuestKernels;
+import dev.pyro.engine.cache.CacheLock;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.engine.environment.EnvironmentInstaller;
+import dev.pyro.engine.environment.EnvironmentSpec;
+import dev.pyro.engine.environment.EnvironmentStore;
+import dev.pyro.engine.environment.InstallState;
+import dev.pyro.engine.guest.ExecOutcome;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.AgentException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * Persistent workspaces (spec §7.2): a sandbox whose {@code /workspace} lives on, seeded at create,
+ * with an immutable baseline, a command journal, stop/start, reset to the baseline, and TTL reaping.
+ * Records live on disk ({@link WorkspaceStore}); every record update holds the workspace's lock.
+ */
+public final class WorkspaceManager implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+
+    private final PyroPaths paths;
+    private final WorkspaceStore store;
+    private final BackendSelector selector;
+    private final Sandboxes sandboxes;
+    private final EnvironmentStore environments;
+    private final int maxActive;
+    private final IntSupplier otherActive;
+    private final DoubleSupplier clock;
+    private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
+
+    public WorkspaceManager(PyroPaths paths, int maxActive, IntSupplier otherActive) {
+        this(paths, maxActive, otherActive, () -> System.currentTimeMillis() / 1000.0);
+    }
+
+    WorkspaceManager(PyroPaths paths, int maxActive, IntSupplier otherActive, DoubleSupplier clock) {
+        this.paths = paths;
+        this.store = new WorkspaceStore(paths);
+        this.selector = new BackendSelector(paths);
+        this.sandboxes = new Sandboxes(paths);
+        this.environments = new EnvironmentStore(paths);
+        this.maxActive = maxActive;
+        this.otherActive = otherActive;
+        this.clock = clock;
+    }
+
+    public int count() {
+        return store.ids().size();
+    }
+
+    // ------------------------------------------------------------------ create, list, status, update
+
+    public WorkspaceInfo create(WorkspaceRequest request, Progress progress) {
+        VmLimits.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds());
+        EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
+        String policy = networkPolicy(request.networkPolicy());
+        String name = WorkspaceNames.name(request.name());
+        SortedMap<String, String> labels = WorkspaceNames.labels(request.labels());
+        reapExpired();
+        if (count() + otherActive.getAsInt() >= maxActive) {
+            throw PyroException.invalid("max active VMs reached (" + maxActive + "); delete old VMs first");
+        }
+        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Path dir = store.dir(id);
+        SandboxRecord sandbox = null;
+        SandboxBackend backend = null;
+        try {
+            Files.createDirectories(dir);
+            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
+            BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), false,
+                    request.allowHostCompat(), progress);
+            backend = choice.backend();
+            InstallState install = new EnvironmentInstaller(environments,
+                    new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
+            progress.phase("create", "workspace_id=" + id);
+            sandbox = backend.create(new SandboxRequest(id, spec, install, request.vcpuCount(), request.memMib(),
+                    false, dir.resolve("runtime")));
+            progress.phase("start", "workspace_id=" + id);
+            sandbox = backend.start(sandbox, READY_TIMEOUT);
+            AgentConnection agent = connect(id, sandbox);
+            progress.phase("seed", "workspace_id=" + id);
+            Baseline.Imported imported = Baseline.importInto(agent, Baseline.archive(dir),
+                    Sandboxes.workspaceDir(sandbox));
+            double now = clock.getAsDouble();
+            WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id, spec.name(),
+                    spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
+                    now + request.ttlSeconds(), WorkspaceRecord.STARTED, policy, request.allowHostCompat(),
+                    backend.name(), null, name, labels, now, 0, null,
+                    seed.withCounts(imported.entryCount(), imported.bytesWritten()), 0, null, sandbox);
+            store.write(record);
+            return WorkspaceInfo.of(record, null);
+        } catch (IOException | RuntimeException e) {
+            discard(id, backend, sandbox);
+            throw e instanceof PyroException p ? p
+                    : PyroException.runtime("creating the workspace failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discard(id, backend, sandbox);
+            throw PyroException.runtime("interrupted while creating the workspace", e);
+        }
+    }
+
+    /** A failed create leaves nothing behind: no sandbox, no files, no record. */
+    private void discard(String id, SandboxBackend backend, SandboxRecord sandbox) {
+        closeAgent(id);
+        try {
+            if (backend != null && sandbox != null) {
+                backend.delete(sandbox);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the dir removal below takes what is left
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.deleteDir(id);
+        } catch (IOException e) {
+            // nothing more to do; list() ignores dirs without a record
+        }
+    }
+
+    public WorkspaceList list() {
+        reapExpired();
+        List<WorkspaceList.Item> items = store.ids().stream()
+                .map(this::readIfPresent).flatMap(Optional::stream)
+                .map(this::refreshLiveness)
+                .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
+                        .thenComparing(Comparator.comparingDouble(WorkspaceRecord::createdAt).reversed())
+                        .thenComparing(WorkspaceRecord::workspaceId))
+                .map(WorkspaceList.Item::of)
+                .toList();
+        return new WorkspaceList(items.size(), items);
+    }
+
+    public WorkspaceInfo status(String id) {
+        return WorkspaceInfo.of(refreshLiveness(live(id)), null);
+    }
+
+    public WorkspaceInfo update(String id, String name, boolean clearName, Map<String, String> labels,
+                                List<String> clearLabels) {
+        if (name != null && clearName) {
+            throw PyroException.invalid("name and clear_name cannot be used together");
+        }
+        String newName = clearName ? null : WorkspaceNames.name(name);
+        SortedMap<String, String> add = WorkspaceNames.labels(labels == null ? Map.of() : labels);
+        List<String> remove = clearLabels == null ? List.of() : clearLabels.stream().map(WorkspaceNames::labelKey).toList();
+        return WorkspaceInfo.of(mutate(id, b -> {
+            if (name != null || clearName) {
+                b.name = newName;
+            }
+            SortedMap<String, String> merged = new TreeMap<>(b.labels);
+            remove.forEach(merged::remove);
+            merged.putAll(add);
+            b.labels = merged;
+            b.lastActivityAt = clock.getAsDouble();
+        }), null);
+    }
+
+    // ------------------------------------------------------------------ exec and journal
+
+    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, GuestExec.Listener listener) {
+        VmLimits.validateTimeout(timeoutSeconds);
+        WorkspaceRecord record = requireStarted(id, "workspace_exec");
+        String cwd = Sandboxes.workspaceDir(record.sandbox());
+        ExecOutcome outcome = GuestExec.run(agent(record), command, cwd, Map.of(), timeoutSeconds, listener);
+        int[] sequence = {0};
+        WorkspaceRecord updated = mutate(id, b -> {
+            sequence[0] = b.commandCount + 1;
+            b.commandCount = sequence[0];
+            b.lastCommand = new LastCommand(sequence[0], command, WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(),
+                    outcome.durationMs(), record.executionMode());
+            b.lastActivityAt = clock.getAsDouble();
+            String base = String.format("%06d", sequence[0]);
+            new CommandJournal(store.dir(id)).append(new CommandEntry(sequence[0], command,
+                    WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(), outcome.durationMs(), record.executionMode(),
+                    base + ".stdout", base + ".stderr", b.lastActivityAt, null, null),
+                    outcome.stdout(), outcome.stderr());
+        });
+        return new WorkspaceExecResult(id, updated.environment(), updated.environmentVersion(), command,
+                outcome.stdout(), outcome.stderr(), outcome.exitCode(), outcome.durationMs(),
+                updated.executionMode(), sequence[0], WorkspaceRecord.WORKSPACE_PATH);
+    }
+
+    public WorkspaceLogs logs(String id) {
+        live(id);
+        List<CommandEntry> entries = new CommandJournal(store.dir(id)).read();
+        return new WorkspaceLogs(id, entries.size(), entries);
+    }
+
+    // ------------------------------------------------------------------ stop, start, reset, delete
+
+    public WorkspaceInfo stop(String id) {
+        try (CacheLock lock = store.lock(id)) {
+            WorkspaceRecord record = refreshLiveness(live(id));
+            SandboxRecord sandbox = record.sandbox();
+            if (WorkspaceRecord.STARTED.equals(record.state())) {
+                try {
+                    agent(record).sync(SYNC_TIMEOUT); // /workspace is on the guest's disk: flush before stopping
+                } catch (AgentException e) {
+                    // a guest that cannot sync is stopped anyway; its last writes may be lost
+                }
+                closeAgent(id);
+                sandbox = sandboxes.backendOf(sandbox).stop(sandbox);
+            }
+            SandboxRecord stopped = sandbox;
+            WorkspaceRecord updated = record.with(b -> {
+                b.state = WorkspaceRecord.STOPPED;
+                b.sandbox = stopped;
+                b.lastError = null;
+                b.lastActivityAt = clock.getAsDouble();
+            });
+            store.write(updated);
+            return WorkspaceInfo.of(updated, null);
+        } catch (IOException e) {
+            throw PyroException.runtime("stopping workspace " + id + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PyroException.runtime("interrupted while stopping workspace " + id, e);
+        }
+    }
+
+    public WorkspaceInfo start(String id) {
+        try (CacheLock lock = store.lock(id)) {
+            WorkspaceRecord record = refreshLiveness(live(id));
+            SandboxRecord sandbox = record.sandbox();
+            if (!WorkspaceRecord.STARTED.equals(record.state())) {
+                sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
+                connect(id, sandbox);
+            }
+            SandboxRecord started = sandbox;
+            WorkspaceRecord updated = record.with(b -> {
+                b.state = WorkspaceRecord.STARTED;
+                b.sandbox = started;
+                b.lastError = null;
+                b.lastActivityAt = clock.getAsDouble();
+            });
+            store.write(updated);
+            return WorkspaceInfo.of(updated, null);
+        } catch (IOException e) {
+            throw PyroException.runtime("starting workspace " + id + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PyroException.runtime("interrupted while starting workspace " + id, e);
+        }
+    }
+
+    /**
+     * Back to the baseline: a fresh sandbox from the environment with the baseline imported into
+     * {@code /workspace}; the journal restarts, identity, labels, TTL and baseline stay.
+     */
+    public WorkspaceInfo reset(String id, Progress progress) {
+        try (CacheLock lock = store.lock(id)) {
+            WorkspaceRecord record = live(id);
+            Path dir = store.dir(id);
+            closeAgent(id);
+            SandboxBackend backend = sandboxes.backendOf(record.sandbox());
+            backend.delete(record.sandbox());
+            new CommandJournal(dir).clear();
+            EnvironmentSpec spec = EnvironmentCatalog.get(record.environment());
+            InstallState install = new EnvironmentInstaller(environments,
+                    new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
+            SandboxRecord fresh = backend.create(new SandboxRequest(id, spec, install, record.vcpuCount(),
+                    record.memMib(), false, dir.resolve("runtime")));
+            try {
+                fresh = backend.start(fresh, READY_TIMEOUT);
+                Baseline.Imported imported = Baseline.importInto(connect(id, fresh), Baseline.archive(dir),
+                        Sandboxes.workspaceDir(fresh));
+                double now = clock.getAsDouble();
+                SandboxRecord started = fresh;
+                WorkspaceRecord updated = record.with(b -> {
+                    b.state = WorkspaceRecord.STARTED;
+                    b.sandbox = started;
+                    b.lastError = null;
+                    b.commandCount = 0;
+                    b.lastCommand = null;
+                    b.resetCount = record.resetCount() + 1;
+                    b.lastResetAt = now;
+                    b.lastActivityAt = now;
+                });
+                store.write(updated);
+                new ReviewEvents(dir).record("reset", Map.of("snapshot_name", "baseline"), now);
+                return WorkspaceInfo.of(updated, new WorkspaceInfo.WorkspaceReset("baseline", "baseline",
+                        WorkspaceRecord.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
+            } catch (IOException | RuntimeException e) {
+                closeAgent(id);
+                backend.delete(fresh);
+                SandboxRecord gone = fresh.withPid(0);
+                store.write(record.with(b -> {
+                    b.state = WorkspaceRecord.STOPPED;
+                    b.sandbox = gone;
+                }));
+                throw e;
+            }
+        } catch (IOException e) {
+            throw PyroException.runtime("resetting workspace " + id + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PyroException.runtime("interrupted while resetting workspace " + id, e);
+        }
+    }
+
+    public WorkspaceDeleteResult delete(String id) {
+        return delete(id, "explicit_delete");
+    }
+
+    private WorkspaceDeleteResult delete(String id, String reason) {
+        try (CacheLock lock = store.lock(id)) {
+            WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
+            closeAgent(id);
+            if (record.sandbox() != null) {
+                sandboxes.backendOf(record.sandbox()).delete(record.sandbox());
+            }
+            store.deleteDir(id);
+            return new WorkspaceDeleteResult(id, true, reason);
+        } catch (IOException e) {
+            throw PyroException.runtime("deleting workspace " + id + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PyroException.runtime("interrupted while deleting workspace " + id, e);
+        }
+    }
+
+    /** Deletes every workspace whose TTL ran out (and any dir without a readable record). */
+    public List<String> reapExpired() {
+        double now = clock.getAsDouble();
+        List<String> reaped = new java.util.ArrayList<>();
+        for (String id : store.ids()) {
+            Optional<WorkspaceRecord> record;
+            try {
+                record = store.read(id);
+            } catch (PyroException e) {
+                record = Optional.empty();
+            }
+            if (record.isPresent() && record.get().expiresAt() <= now) {
+                try {
+                    delete(id, "expired");
+                    reaped.add(id);
+                } catch (PyroException e) {
+                    System.err.println("pyro: reaping workspace " + id + " failed: " + e.getMessage());
+                }
+            }
+        }
+        return reaped;
+    }
+
+    // ------------------------------------------------------------------ shared helpers
+
+    /** The record, unless the workspace is unknown or expired (then it is reaped and the caller told). */
+    WorkspaceRecord live(String id) {
+        WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
+        if (record.expiresAt() <= clock.getAsDouble()) {
+            reapExpired();
+            throw PyroException.invalid("workspace '" + id + "' expired and was automatically deleted");
+        }
+        return record;
+    }
+
+    /** The live-operation gate: known, not expired, and started. */
+    WorkspaceRecord requireStarted(String id, String operation) {
+        WorkspaceRecord record = refreshLiveness(live(id));
+        if (!WorkspaceRecord.STARTED.equals(record.state())) {
+            throw PyroException.invalid("workspace " + id + " must be in 'started' state before " + operation);
+        }
+        return record;
+    }
+
+    /** A workspace whose guest died behind our back is stopped, with the reason recorded. */
+    private WorkspaceRecord refreshLiveness(WorkspaceRecord record) {
+        if (!WorkspaceRecord.STARTED.equals(record.state()) || record.sandbox() == null
+                || sandboxes.backendOf(record.sandbox()).isRunning(record.sandbox())) {
+            return record;
+        }
+        closeAgent(record.workspaceId());
+        return mutate(record.workspaceId(), b -> {
+            if (WorkspaceRecord.STARTED.equals(b.state)) {
+                b.state = WorkspaceRecord.STOPPED;
+                b.lastError = "backing guest process is no longer running";
+                b.sandbox = b.sandbox.withPid(0);
+            }
+        });
+    }
+
+    /** Read-modify-write of one record under its lock. */
+    WorkspaceRecord mutate(String id, WorkspaceRecord.Change change) {
+        try (CacheLock lock = store.lock(id)) {
+            WorkspaceRecord updated = store.read(id).orElseThrow(() -> notFound(id)).with(change);
+            store.write(updated);
+            return updated;
+        } catch (IOException e) {
+            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    AgentConnection agent(WorkspaceRecord record) {
+        AgentConnection agent = agents.get(record.workspaceId());
+        if (agent != null && agent.isOpen()) {
+            return agent;
+        }
+        return connect(record.workspaceId(), record.sandbox());
+    }
+
+    private AgentConnection connect(String id, SandboxRecord sandbox) {
+        AgentConnection agent = sandboxes.connect(sandbox);
+        AgentConnection previous = agents.put(id, agent);
+        if (previous != null && previous != agent) {
+            previous.close();
+        }
+        return agent;
+    }
+
+    private void closeAgent(String id) {
+        AgentConnection agent = agents.remove(id);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    WorkspaceStore store() {
+        return store;
+    }
+
+    DoubleSupplier clock() {
+        return clock;
+    }
+
+    private Optional<WorkspaceRecord> readIfPresent(String id) {
+        try {
+            return store.read(id);
+        } catch (PyroException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String networkPolicy(String raw) {
+        String policy = raw == null ? "off" : raw.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!policy.equals("off")) {
+            if (policy.equals("egress") || policy.equals("egress+published-ports")) {
+                throw PyroException.invalid("network_policy '" + policy + "' is not available yet; use off");
+            }
+            throw PyroException.invalid("network_policy must be one of: off, egress, egress+published-ports");
+        }
+        return policy;
+    }
+
+    private static PyroException notFound(String id) {
+        return PyroException.invalid("workspace '" + id + "' does not exist");
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(agents.keySet()).forEach(this::closeAgent);
+    }
+}

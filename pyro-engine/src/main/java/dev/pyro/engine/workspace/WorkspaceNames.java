@@ -1,0 +1,68 @@
+package dev.pyro.engine.workspace;
+
+import dev.pyro.engine.PyroException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Validation of workspace names and labels, with the spec's rules and messages. */
+final class WorkspaceNames {
+
+    private static final Pattern LABEL_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    private static final int MAX_TEXT = 120;
+
+    private WorkspaceNames() {
+    }
+
+    /** Trimmed name, or null for none; empty or over 120 characters is refused. */
+    static String name(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String trimmed = raw.trim();
+        if (trimmed.isEmpty()) {
+            throw PyroException.invalid("name must not be empty");
+        }
+        if (trimmed.length() > MAX_TEXT) {
+            throw PyroException.invalid("name must be at most " + MAX_TEXT + " characters");
+        }
+        return trimmed;
+    }
+
+    static SortedMap<String, String> labels(Map<String, String> raw) {
+        SortedMap<String, String> labels = new TreeMap<>();
+        raw.forEach((key, value) -> labels.put(labelKey(key), labelValue(key, value)));
+        return labels;
+    }
+
+    static String labelKey(String key) {
+        if (key == null || !LABEL_KEY.matcher(key).matches()) {
+            throw PyroException.invalid("label key '" + key + "' is invalid; use letters, digits, '.', '_' or '-' "
+                    + "(at most 64, starting with a letter or digit)");
+        }
+        return key;
+    }
+
+    private static String labelValue(String key, String value) {
+        String trimmed = value == null ? "" : value.trim();
+        if (trimmed.isEmpty()) {
+            throw PyroException.invalid("label '" + key + "' must have a non-empty value");
+        }
+        if (trimmed.length() > MAX_TEXT) {
+            throw PyroException.invalid("label '" + key + "' value must be at most " + MAX_TEXT + " characters");
+        }
+        if (trimmed.contains("\n") || trimmed.contains("\r")) {
+            throw PyroException.invalid("label '" + key + "' value must be a single line");
+        }
+        try {
+            StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(trimmed));
+        } catch (CharacterCodingException e) {
+            throw PyroException.invalid("label '" + key + "' value must be valid UTF-8");
+        }
+        return trimmed;
+    }
+
+}

@@ -1,0 +1,97 @@
+package dev.pyro.engine.workspace;
+
+import dev.pyro.engine.backend.SandboxRecord;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * {@code workspaces/<id>/workspace.json}: everything that must survive the engine. Written
+ * atomically under the workspace's lock; {@code sandbox} is the backend's record of the running
+ * guest (null while none exists, e.g. during a reset).
+ */
+public record WorkspaceRecord(
+        int layoutVersion,
+        String workspaceId,
+        String environment,
+        String environmentVersion,
+        int vcpuCount,
+        int memMib,
+        int ttlSeconds,
+        double createdAt,
+        double expiresAt,
+        String state,
+        String networkPolicy,
+        boolean allowHostCompat,
+        String backend,
+        String lastError,
+        String name,
+        SortedMap<String, String> labels,
+        double lastActivityAt,
+        int commandCount,
+        LastCommand lastCommand,
+        WorkspaceSeed workspaceSeed,
+        int resetCount,
+        Double lastResetAt,
+        SandboxRecord sandbox) {
+
+    public static final int LAYOUT_VERSION = 1;
+    public static final String WORKSPACE_PATH = "/workspace";
+    public static final String STARTED = "started";
+    public static final String STOPPED = "stopped";
+
+    public String executionMode() {
+        return sandbox == null ? "pending" : sandbox.executionMode();
+    }
+
+    public Map<String, String> metadata() {
+        return sandbox == null ? Map.of() : sandbox.metadata();
+    }
+
+    WorkspaceRecord with(Change change) {
+        Builder b = new Builder(this);
+        change.apply(b);
+        return b.build();
+    }
+
+    /** A mutable copy for one update; records stay immutable everywhere else. */
+    interface Change {
+        void apply(Builder b);
+    }
+
+    static final class Builder {
+        String state;
+        String lastError;
+        String name;
+        SortedMap<String, String> labels;
+        double lastActivityAt;
+        int commandCount;
+        LastCommand lastCommand;
+        WorkspaceSeed workspaceSeed;
+        int resetCount;
+        Double lastResetAt;
+        SandboxRecord sandbox;
+        private final WorkspaceRecord from;
+
+        Builder(WorkspaceRecord r) {
+            from = r;
+            state = r.state;
+            lastError = r.lastError;
+            name = r.name;
+            labels = r.labels;
+            lastActivityAt = r.lastActivityAt;
+            commandCount = r.commandCount;
+            lastCommand = r.lastCommand;
+            workspaceSeed = r.workspaceSeed;
+            resetCount = r.resetCount;
+            lastResetAt = r.lastResetAt;
+            sandbox = r.sandbox;
+        }
+
+        WorkspaceRecord build() {
+            return new WorkspaceRecord(from.layoutVersion, from.workspaceId, from.environment, from.environmentVersion,
+                    from.vcpuCount, from.memMib, from.ttlSeconds, from.createdAt, from.expiresAt, state,
+                    from.networkPolicy, from.allowHostCompat, from.backend, lastError, name, labels, lastActivityAt,
+                    commandCount, lastCommand, workspaceSeed, resetCount, lastResetAt, sandbox);
+        }
+    }
+}
