@@ -1,60 +1,63 @@
 package dev.pyro.sdk;
 
+import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.engine.doctor.DoctorReport;
-import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentInfo;
-import dev.pyro.engine.environment.EnvironmentInstaller;
-import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.PruneResult;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.server.EngineClient;
+import dev.pyro.engine.server.EnvironmentOperations;
 import dev.pyro.engine.vms.ReapResult;
 import dev.pyro.engine.vms.VmDeleteResult;
 import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmLimits;
-import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.vms.VmNetworkInfo;
 import dev.pyro.engine.vms.VmRequest;
 import dev.pyro.engine.vms.VmStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * The Java SDK: one method per public operation, returning records that serialize to the JSON
  * payloads the CLI ({@code --json}) and the MCP server return. Errors meant for users are
  * {@link dev.pyro.engine.PyroException}s with a message that says what to fix.
+ *
+ * <p>{@link #create()} talks to the engine daemon of the state dir (starting it when none answers),
+ * so sandboxes outlive this process and a Ctrl-C still deletes the VM of a run.
+ * {@link #embedded(PyroPaths)} runs the engine in this process instead. Environment operations and
+ * doctor only touch files and run in this process either way.
  */
 public final class Pyro implements AutoCloseable {
 
     private final PyroPaths paths;
-    private final EnvironmentStore environments;
-    private final GuestKernels kernels;
-    private VmManager vms;
+    private final VmService vms;
+    private final EnvironmentOperations environments;
 
+    /** An engine in this process; the same as {@link #embedded(PyroPaths)}. */
     public Pyro(PyroPaths paths) {
+        this(paths, new EmbeddedVmService(paths));
+    }
+
+    private Pyro(PyroPaths paths, VmService vms) {
         this.paths = paths;
-        this.environments = new EnvironmentStore(paths);
-        this.kernels = new GuestKernels(paths);
+        this.vms = vms;
+        this.environments = new EnvironmentOperations(paths);
     }
 
-    private synchronized VmManager vms() {
-        if (vms == null) {
-            vms = new VmManager(paths, maxActiveVms());
-        }
-        return vms;
+    /** A client of the engine daemon for the default cache and state dirs (or PYRO_CACHE_DIR / PYRO_STATE_DIR). */
+    public static Pyro create() {
+        return create(PyroPaths.fromEnvironment());
     }
 
-    private static int maxActiveVms() {
-        String value = System.getenv("PYRO_MAX_ACTIVE_VMS");
-        try {
-            return value == null || value.isBlank() ? VmLimits.DEFAULT_MAX_ACTIVE_VMS : Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw dev.pyro.engine.PyroException.invalid("PYRO_MAX_ACTIVE_VMS must be a whole number, not '" + value + "'");
-        }
+    /** A client of the engine daemon that serves {@code paths.stateDir()}, started with these paths if needed. */
+    public static Pyro create(PyroPaths paths) {
+        return new Pyro(paths, new DaemonVmService(new EngineClient(paths)));
+    }
+
+    /** The engine in this process (tests, single-process apps); it locks the state dir against a daemon. */
+    public static Pyro embedded(PyroPaths paths) {
+        return new Pyro(paths, new EmbeddedVmService(paths));
     }
 
     // ------------------------------------------------------------------ one-shot VMs
@@ -66,57 +69,54 @@ public final class Pyro implements AutoCloseable {
 
     public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds, Progress progress,
                                 GuestExec.Listener output) {
-        return vms().run(request, command, timeoutSeconds, progress, output);
+        return vms.run(request, command, timeoutSeconds, progress, output);
     }
 
     public VmStatus createVm(VmRequest request) {
-        return vms().create(request, Progress.NONE);
+        return vms.create(request);
     }
 
     public VmStatus startVm(String vmId) {
-        return vms().start(vmId);
+        return vms.start(vmId);
     }
 
     /** Runs one command; the VM is deleted afterwards whatever the outcome. */
     public VmExecResult execVm(String vmId, String command, int timeoutSeconds) {
-        return vms().exec(vmId, command, timeoutSeconds, GuestExec.Listener.NONE);
+        return vms.exec(vmId, command, timeoutSeconds);
     }
 
     public VmStatus stopVm(String vmId) {
-        return vms().stop(vmId);
+        return vms.stop(vmId);
     }
 
     public VmDeleteResult deleteVm(String vmId) {
-        return vms().delete(vmId, "explicit_delete");
+        return vms.delete(vmId);
     }
 
     public VmStatus statusVm(String vmId) {
-        return vms().status(vmId);
+        return vms.status(vmId);
     }
 
     public VmNetworkInfo networkInfoVm(String vmId) {
-        return vms().networkInfo(vmId);
+        return vms.networkInfo(vmId);
     }
 
     public ReapResult reapExpired() {
-        return vms().reapExpired();
-    }
-
-    /** A client using the default cache and state dirs (or PYRO_CACHE_DIR / PYRO_STATE_DIR). */
-    public static Pyro create() {
-        return new Pyro(PyroPaths.fromEnvironment());
+        return vms.reapExpired();
     }
 
     public PyroPaths paths() {
         return paths;
     }
 
+    // ------------------------------------------------------------------ environments
+
     public List<EnvironmentInfo> listEnvironments() {
         return environments.list();
     }
 
     public EnvironmentInfo inspectEnvironment(String environment) {
-        return environments.info(EnvironmentCatalog.get(environment));
+        return environments.inspect(environment);
     }
 
     public EnvironmentInfo pullEnvironment(String environment) {
@@ -128,30 +128,19 @@ public final class Pyro implements AutoCloseable {
      * {@code withKernel} also the guest kernel the {@code vm} backend boots.
      */
     public EnvironmentInfo pullEnvironment(String environment, boolean withKernel, Progress progress) {
-        EnvironmentCatalog.get(environment); // unknown names fail before anything is built
-        new EnvironmentInstaller(environments, kernels::expectedVersion).ensureInstalled(environment, progress);
-        if (withKernel) {
-            kernels.ensureBuilt(progress);
-        }
-        return inspectEnvironment(environment);
+        return environments.pull(environment, withKernel, progress);
     }
 
     public PruneResult pruneEnvironments() {
-        try {
-            return environments.prune();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return environments.prune();
     }
 
     public DoctorReport doctor() {
-        return new Doctor(paths, kernels).run();
+        return new Doctor(paths, new GuestKernels(paths)).run();
     }
 
     @Override
-    public synchronized void close() {
-        if (vms != null) {
-            vms.close();
-        }
+    public void close() {
+        vms.close();
     }
 }

@@ -1,0 +1,130 @@
+package dev.pyro.engine.server;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Serves one client connection: reads its one request, answers with events and one final line, and
+ * meanwhile watches the socket, so a client that goes away mid-run gets its VM deleted.
+ */
+final class EngineConnection {
+
+    private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+    private final SocketChannel channel;
+    private final EngineDispatcher dispatcher;
+    private final EngineLog log;
+    private final DisconnectGuard guard;
+
+    EngineConnection(SocketChannel channel, EngineDispatcher dispatcher, EngineLog log) {
+        this.channel = channel;
+        this.dispatcher = dispatcher;
+        this.log = log;
+        this.guard = new DisconnectGuard(dispatcher::deleteAbandonedVm);
+    }
+
+    void serve() {
+        try (channel) {
+            byte[] line = readRequestLine();
+            if (line == null) {
+                return; // closed before asking anything
+            }
+            ResponseWriter out = new ResponseWriter(channel);
+            JsonNode request;
+            try {
+                request = Json.MAPPER.readTree(line);
+            } catch (JacksonException e) {
+                out.error("malformed engine request: " + e.getOriginalMessage(), PyroException.Kind.INVALID_INPUT.name(),
+                        false);
+                return;
+            }
+            String method = request.path("method").asString("");
+            JsonNode params = request.hasNonNull("params") ? request.get("params") : NullNode.getInstance();
+            out.accepted(ProcessHandle.current().pid());
+            watchForDisconnect();
+            answer(method, params, out);
+        } catch (IOException e) {
+            log.info("connection failed before its request was read: " + e.getMessage());
+        }
+    }
+
+    private void answer(String method, JsonNode params, ResponseWriter out) {
+        long started = System.nanoTime();
+        try {
+            Object result = dispatcher.dispatch(method, params, new RequestContext(out, guard));
+            guard.finish();
+            out.result(result);
+            if (!EngineProtocol.PING.equals(method)) { // every client pings first: not worth a line each
+                log.info(method + " ok in " + millisSince(started) + " ms");
+            }
+        } catch (PyroException e) {
+            guard.finish();
+            out.error(e.getMessage(), e.kind().name(), false);
+            log.info(method + " failed in " + millisSince(started) + " ms (" + e.kind() + "): " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            guard.finish();
+            log.error(method + " failed with a bug", e);
+            out.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    PyroException.Kind.RUNTIME.name(), true);
+        }
+    }
+
+    /** Treats the connection as gone (an engine that stops before this request finished). */
+    void abandon() {
+        guard.clientGone();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed is what we want
+        }
+    }
+
+    /**
+     * Clients send nothing after their request, so a read that returns is the client closing (or
+     * dying). When the request finished first, the engine closed the socket itself: a no-op then.
+     */
+    private void watchForDisconnect() {
+        Thread.ofPlatform().daemon().name("pyro-engine-watch").start(() -> {
+            ByteBuffer sink = ByteBuffer.allocate(256);
+            try {
+                while (channel.read(sink.clear()) >= 0) {
+                    // ignore anything after the request
+                }
+            } catch (IOException e) {
+                // reset by the peer, or closed by us once the answer is out
+            }
+            guard.clientGone();
+        });
+    }
+
+    private byte[] readRequestLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        while (line.size() <= MAX_REQUEST_BYTES) {
+            int read = channel.read(buffer.clear());
+            if (read < 0) {
+                return null;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                byte b = buffer.get();
+                if (b == '\n') {
+                    return line.toByteArray(); // one request per connection: nothing follows
+                }
+                line.write(b);
+            }
+        }
+        throw new IOException("request line longer than " + MAX_REQUEST_BYTES + " bytes");
+    }
+
+    private static long millisSince(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.pyro.engine.server;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.server.EngineProtocol.CreateParams;
+import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.engine.server.EngineProtocol.EnvironmentParams;
+import dev.pyro.engine.server.EngineProtocol.ExecParams;
+import dev.pyro.engine.server.EngineProtocol.RunParams;
+import dev.pyro.engine.server.EngineProtocol.VmParams;
+import dev.pyro.engine.vms.VmManager;
+import dev.pyro.engine.vms.VmRequest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** Turns a method name and its params into a call on the VM manager or the environment operations. */
+final class EngineDispatcher {
+
+    private interface Handler {
+        Object handle(JsonNode params, RequestContext context);
+    }
+
+    private final VmManager vms;
+    private final EngineLog log;
+    private final Map<String, Handler> handlers = new HashMap<>();
+
+    EngineDispatcher(VmManager vms, EnvironmentOperations environments, Supplier<EngineInfo> info,
+                     Runnable shutdown, EngineLog log) {
+        this.vms = vms;
+        this.log = log;
+        handlers.put(EngineProtocol.PING, (p, c) -> info.get());
+        handlers.put(EngineProtocol.SHUTDOWN, (p, c) -> {
+            EngineInfo now = info.get();
+            shutdown.run();
+            return now;
+        });
+        handlers.put(EngineProtocol.RUN_IN_VM, (p, c) -> {
+            RunParams run = params(p, RunParams.class);
+            return vms.run(request(run.request()), required(run.command(), "command"), run.timeoutSeconds(),
+                    c.events(), c.events(), id -> c.guard().protect(id, "run_vm_error_cleanup"));
+        });
+        handlers.put(EngineProtocol.CREATE_VM,
+                (p, c) -> vms.create(request(params(p, CreateParams.class).request()), c.events()));
+        handlers.put(EngineProtocol.START_VM, (p, c) -> vms.start(vmId(p)));
+        handlers.put(EngineProtocol.EXEC_VM, (p, c) -> {
+            ExecParams exec = params(p, ExecParams.class);
+            String id = required(exec.vmId(), "vm_id");
+            c.guard().protect(id, "post_exec_cleanup"); // exec deletes the VM anyway: a gone client only hurries it
+            return vms.exec(id, required(exec.command(), "command"), exec.timeoutSeconds(), c.events());
+        });
+        handlers.put(EngineProtocol.STOP_VM, (p, c) -> vms.stop(vmId(p)));
+        handlers.put(EngineProtocol.DELETE_VM, (p, c) -> vms.delete(vmId(p), "explicit_delete"));
+        handlers.put(EngineProtocol.STATUS_VM, (p, c) -> vms.status(vmId(p)));
+        handlers.put(EngineProtocol.NETWORK_INFO_VM, (p, c) -> vms.networkInfo(vmId(p)));
+        handlers.put(EngineProtocol.LIST_VMS, (p, c) -> vms.list());
+        handlers.put(EngineProtocol.REAP_EXPIRED, (p, c) -> vms.reapExpired());
+        handlers.put(EngineProtocol.LIST_ENVIRONMENTS, (p, c) -> environments.list());
+        handlers.put(EngineProtocol.INSPECT_ENVIRONMENT, (p, c) -> environments.inspect(
+                required(params(p, EnvironmentParams.class).environment(), "environment")));
+        handlers.put(EngineProtocol.PULL_ENVIRONMENT, (p, c) -> {
+            EnvironmentParams pull = params(p, EnvironmentParams.class);
+            return environments.pull(required(pull.environment(), "environment"), pull.withKernel(), c.events());
+        });
+        handlers.put(EngineProtocol.PRUNE_ENVIRONMENTS, (p, c) -> environments.prune());
+    }
+
+    Object dispatch(String method, JsonNode params, RequestContext context) {
+        Handler handler = handlers.get(method);
+        if (handler == null) {
+            throw PyroException.invalid("unknown engine method '" + method + "'");
+        }
+        return handler.handle(params, context);
+    }
+
+    /** For {@link DisconnectGuard}: the run may have deleted its VM already, which is fine. */
+    void deleteAbandonedVm(String vmId, String reason) {
+        try {
+            vms.delete(vmId, reason);
+            log.info("client went away: deleted vm " + vmId);
+        } catch (PyroException e) {
+            log.info("client went away: vm " + vmId + " already gone (" + e.getMessage() + ")");
+        }
+    }
+
+    private static <T> T params(JsonNode node, Class<T> type) {
+        if (node == null || !node.isObject()) {
+            throw PyroException.invalid("engine request needs an object of params");
+        }
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JacksonException e) {
+            throw PyroException.invalid("invalid engine params: " + e.getOriginalMessage());
+        }
+    }
+
+    private static VmRequest request(VmRequest request) {
+        required(request, "request");
+        required(request.environment(), "request.environment");
+        return request;
+    }
+
+    private static String vmId(JsonNode params) {
+        return required(params(params, VmParams.class).vmId(), "vm_id");
+    }
+
+    private static <T> T required(T value, String name) {
+        if (value == null) {
+            throw PyroException.invalid("engine request is missing '" + name + "'");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.pyro.engine.server;
+
+import dev.pyro.engine.vms.VmRequest;
+
+/**
+ * The engine's wire protocol, shared by {@link EngineServer} and {@link EngineClient}: one request per
+ * connection, newline-delimited JSON (snake_case, {@code Json.MAPPER}).
+ *
+ * <pre>
+ * client → {"method": "run_in_vm", "params": {...}}
+ * engine ← {"event": "accepted", "pid": 123}             first line once the engine took the request
+ *        ← {"event": "phase", "phase": "create", "detail": "environment=debian:12"}
+ *        ← {"event": "step", "done": 3, "total": 10, "message": "..."}
+ *        ← {"event": "stdout"|"stderr", "data": "&lt;base64&gt;"}
+ *        ← {"result": ...}   or   {"error": {"message": "...", "kind": "INVALID_INPUT"|"RUNTIME", "internal": false}}
+ * </pre>
+ *
+ * A connection closed before {@code accepted} was never served, so the client may retry it. The
+ * client keeps its side open until the final line: the engine takes a closed connection during
+ * {@code run_in_vm} or {@code exec_vm} as the caller being gone (Ctrl-C) and deletes that VM.
+ */
+public final class EngineProtocol {
+
+    public static final int VERSION = 1;
+
+    // methods
+    public static final String PING = "ping";
+    public static final String SHUTDOWN = "shutdown";
+    public static final String RUN_IN_VM = "run_in_vm";
+    public static final String CREATE_VM = "create_vm";
+    public static final String START_VM = "start_vm";
+    public static final String EXEC_VM = "exec_vm";
+    public static final String STOP_VM = "stop_vm";
+    public static final String DELETE_VM = "delete_vm";
+    public static final String STATUS_VM = "status_vm";
+    public static final String NETWORK_INFO_VM = "network_info_vm";
+    public static final String LIST_VMS = "list_vms";
+    public static final String REAP_EXPIRED = "reap_expired";
+    public static final String LIST_ENVIRONMENTS = "list_environments";
+    public static final String INSPECT_ENVIRONMENT = "inspect_environment";
+    public static final String PULL_ENVIRONMENT = "pull_environment";
+    public static final String PRUNE_ENVIRONMENTS = "prune_environments";
+
+    // events
+    public static final String ACCEPTED = "accepted";
+    public static final String PHASE = "phase";
+    public static final String STEP = "step";
+    public static final String STDOUT = "stdout";
+    public static final String STDERR = "stderr";
+
+    private EngineProtocol() {
+    }
+
+    /** One line from the client. */
+    public record Request(String method, Object params) {
+    }
+
+    /** The error of a final line; {@code internal} marks a bug (anything but a PyroException). */
+    public record Error(String message, String kind, boolean internal) {
+    }
+
+    // params
+    public record RunParams(VmRequest request, String command, int timeoutSeconds) {
+    }
+
+    public record CreateParams(VmRequest request) {
+    }
+
+    public record VmParams(String vmId) {
+    }
+
+    public record ExecParams(String vmId, String command, int timeoutSeconds) {
+    }
+
+    public record EnvironmentParams(String environment, boolean withKernel) {
+    }
+
+    /** The answer to {@code ping} (and {@code shutdown}). */
+    public record EngineInfo(long pid, int protocol, String build, String stateDir, double startedAt,
+                             int activeVms, int clients) {
+    }
+}
