@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import dev.pyro.cli.doctor.DoctorCommand;
 import dev.pyro.cli.env.EnvCommand;
 import dev.pyro.cli.run.RunCommand;
+import dev.pyro.cli.workspace.WorkspaceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
-        subcommands = {DoctorCommand.class, EnvCommand.class, RunCommand.class},
+        subcommands = {DoctorCommand.class, EnvCommand.class, RunCommand.class, WorkspaceCommand.class},
         footerHeading = "%n",
         footer = {
             "Suggested zero-to-hero path:",

@@ -1,5 +1,6 @@
 package dev.pyro.sdk;
 
+import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
@@ -8,7 +9,18 @@ import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.server.EmbeddedEngine;
+import dev.pyro.engine.server.EngineCalls;
 import dev.pyro.engine.server.EngineClient;
+import dev.pyro.engine.server.EngineProtocol;
+import dev.pyro.engine.server.EngineProtocol.CreateParams;
+import dev.pyro.engine.server.EngineProtocol.ExecParams;
+import dev.pyro.engine.server.EngineProtocol.RunParams;
+import dev.pyro.engine.server.EngineProtocol.VmParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.server.EnvironmentOperations;
 import dev.pyro.engine.vms.ReapResult;
 import dev.pyro.engine.vms.VmDeleteResult;
@@ -16,7 +28,14 @@ import dev.pyro.engine.vms.VmExecResult;
 import dev.pyro.engine.vms.VmNetworkInfo;
 import dev.pyro.engine.vms.VmRequest;
 import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.engine.workspace.WorkspaceDeleteResult;
+import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.engine.workspace.WorkspaceLogs;
+import dev.pyro.engine.workspace.WorkspaceRequest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Java SDK: one method per public operation, returning records that serialize to the JSON
@@ -25,23 +44,23 @@ import java.util.List;
  *
  * <p>{@link #create()} talks to the engine daemon of the state dir (starting it when none answers),
  * so sandboxes outlive this process and a Ctrl-C still deletes the VM of a run.
- * {@link #embedded(PyroPaths)} runs the engine in this process instead. Environment operations and
- * doctor only touch files and run in this process either way.
+ * {@link #embedded(PyroPaths)} runs the same engine in this process instead. Environment operations
+ * and doctor only touch files and run in this process either way.
  */
 public final class Pyro implements AutoCloseable {
 
     private final PyroPaths paths;
-    private final VmService vms;
+    private final EngineCalls engine;
     private final EnvironmentOperations environments;
 
     /** An engine in this process; the same as {@link #embedded(PyroPaths)}. */
     public Pyro(PyroPaths paths) {
-        this(paths, new EmbeddedVmService(paths));
+        this(paths, new EmbeddedEngine(paths));
     }
 
-    private Pyro(PyroPaths paths, VmService vms) {
+    private Pyro(PyroPaths paths, EngineCalls engine) {
         this.paths = paths;
-        this.vms = vms;
+        this.engine = engine;
         this.environments = new EnvironmentOperations(paths);
     }
 
@@ -52,12 +71,16 @@ public final class Pyro implements AutoCloseable {
 
     /** A client of the engine daemon that serves {@code paths.stateDir()}, started with these paths if needed. */
     public static Pyro create(PyroPaths paths) {
-        return new Pyro(paths, new DaemonVmService(new EngineClient(paths)));
+        return new Pyro(paths, new EngineClient(paths));
     }
 
     /** The engine in this process (tests, single-process apps); it locks the state dir against a daemon. */
     public static Pyro embedded(PyroPaths paths) {
-        return new Pyro(paths, new EmbeddedVmService(paths));
+        return new Pyro(paths, new EmbeddedEngine(paths));
+    }
+
+    public PyroPaths paths() {
+        return paths;
     }
 
     // ------------------------------------------------------------------ one-shot VMs
@@ -69,47 +92,103 @@ public final class Pyro implements AutoCloseable {
 
     public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds, Progress progress,
                                 GuestExec.Listener output) {
-        return vms.run(request, command, timeoutSeconds, progress, output);
+        return engine.call(EngineProtocol.RUN_IN_VM, new RunParams(resolved(request), command, timeoutSeconds),
+                VmExecResult.class, progress, output);
     }
 
     public VmStatus createVm(VmRequest request) {
-        return vms.create(request);
+        return engine.call(EngineProtocol.CREATE_VM, new CreateParams(resolved(request)), VmStatus.class);
     }
 
     public VmStatus startVm(String vmId) {
-        return vms.start(vmId);
+        return engine.call(EngineProtocol.START_VM, new VmParams(vmId), VmStatus.class);
     }
 
     /** Runs one command; the VM is deleted afterwards whatever the outcome. */
     public VmExecResult execVm(String vmId, String command, int timeoutSeconds) {
-        return vms.exec(vmId, command, timeoutSeconds);
+        return engine.call(EngineProtocol.EXEC_VM, new ExecParams(vmId, command, timeoutSeconds), VmExecResult.class);
     }
 
     public VmStatus stopVm(String vmId) {
-        return vms.stop(vmId);
+        return engine.call(EngineProtocol.STOP_VM, new VmParams(vmId), VmStatus.class);
     }
 
     public VmDeleteResult deleteVm(String vmId) {
-        return vms.delete(vmId);
+        return engine.call(EngineProtocol.DELETE_VM, new VmParams(vmId), VmDeleteResult.class);
     }
 
     public VmStatus statusVm(String vmId) {
-        return vms.status(vmId);
+        return engine.call(EngineProtocol.STATUS_VM, new VmParams(vmId), VmStatus.class);
     }
 
     public VmNetworkInfo networkInfoVm(String vmId) {
-        return vms.networkInfo(vmId);
+        return engine.call(EngineProtocol.NETWORK_INFO_VM, new VmParams(vmId), VmNetworkInfo.class);
     }
 
     public ReapResult reapExpired() {
-        return vms.reapExpired();
+        return engine.call(EngineProtocol.REAP_EXPIRED, Map.of(), ReapResult.class);
     }
 
-    public PyroPaths paths() {
-        return paths;
+    // ------------------------------------------------------------------ workspaces
+
+    public WorkspaceInfo createWorkspace(WorkspaceRequest request) {
+        return createWorkspace(request, Progress.NONE);
     }
 
-    // ------------------------------------------------------------------ environments
+    public WorkspaceInfo createWorkspace(WorkspaceRequest request, Progress progress) {
+        WorkspaceRequest resolved = request.withBackend(BackendSelector.requested(request.backend()),
+                request.allowHostCompat());
+        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved), WorkspaceInfo.class,
+                progress, GuestExec.Listener.NONE);
+    }
+
+    public WorkspaceList listWorkspaces() {
+        return engine.call(EngineProtocol.LIST_WORKSPACES, Map.of(), WorkspaceList.class);
+    }
+
+    public WorkspaceInfo statusWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.STATUS_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+    }
+
+    public WorkspaceInfo updateWorkspace(String workspaceId, String name, boolean clearName,
+                                         Map<String, String> labels, List<String> clearLabels) {
+        return engine.call(EngineProtocol.UPDATE_WORKSPACE,
+                new WorkspaceUpdateParams(workspaceId, name, clearName, labels, clearLabels), WorkspaceInfo.class);
+    }
+
+    public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds) {
+        return execWorkspace(workspaceId, command, timeoutSeconds, GuestExec.Listener.NONE);
+    }
+
+    public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
+                                             GuestExec.Listener output) {
+        return engine.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId, command,
+                timeoutSeconds), WorkspaceExecResult.class, Progress.NONE, output);
+    }
+
+    public WorkspaceLogs logsWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.LOGS_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceLogs.class);
+    }
+
+    public WorkspaceInfo stopWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.STOP_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+    }
+
+    public WorkspaceInfo startWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+    }
+
+    /** Back to the baseline: a fresh sandbox, {@code /workspace} as it was at create, the journal restarted. */
+    public WorkspaceInfo resetWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.RESET_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+    }
+
+    public WorkspaceDeleteResult deleteWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(workspaceId),
+                WorkspaceDeleteResult.class);
+    }
+
+    // ------------------------------------------------------------------ environments and doctor
 
     public List<EnvironmentInfo> listEnvironments() {
         return environments.list();
@@ -139,8 +218,16 @@ public final class Pyro implements AutoCloseable {
         return new Doctor(paths, new GuestKernels(paths)).run();
     }
 
+    /**
+     * PYRO_BACKEND is the caller's setting, not the engine's (whose environment is that of whichever
+     * client started it), so the default backend is resolved here.
+     */
+    private static VmRequest resolved(VmRequest request) {
+        return request == null ? null : request.withBackend(BackendSelector.requested(request.backend()));
+    }
+
     @Override
     public void close() {
-        vms.close();
+        engine.close();
     }
 }

@@ -1,6 +1,10 @@
 package dev.pyro.engine.json;
 
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
@@ -12,6 +16,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(new SimpleModule("pyro-plain-doubles").addSerializer(Double.class, new PlainDouble())
+                    .addSerializer(double.class, new PlainDouble()))
             .build();
 
     public static final ObjectMapper PRETTY = MAPPER.rebuild()
@@ -19,5 +25,21 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /** Epoch seconds as {@code 1795460735.088}, not {@code 1.795460735088E9}: easier to read and to compare. */
+    private static final class PlainDouble extends StdSerializer<Double> {
+        PlainDouble() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializationContext context) {
+            if (value.isNaN() || value.isInfinite()) {
+                gen.writeNumber(value);
+            } else {
+                gen.writeNumber(java.math.BigDecimal.valueOf(value).toPlainString());
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * engine come back as {@link PyroException}s of the same kind and message; output and progress
  * events go to the given listeners as they arrive.
  */
-public final class EngineClient {
+public final class EngineClient implements EngineCalls {
 
     private static final int ATTEMPTS = 5;
 
@@ -57,10 +57,7 @@ public final class EngineClient {
         return call(EngineProtocol.PING, Map.of(), EngineInfo.class);
     }
 
-    public <T> T call(String method, Object params, Class<T> type) {
-        return call(method, params, Json.MAPPER.constructType(type), Progress.NONE, GuestExec.Listener.NONE);
-    }
-
+    @Override
     public <T> T call(String method, Object params, Class<T> type, Progress progress, GuestExec.Listener output) {
         return call(method, params, Json.MAPPER.constructType(type), progress, output);
     }
@@ -241,5 +238,10 @@ public final class EngineClient {
     private PyroException unreachable(String method) {
         return PyroException.runtime("the pyro engine at " + files.socket() + " did not take the " + method
                 + " request; see " + files.log(), null);
+    }
+
+    /** One connection per call: nothing is held open. */
+    @Override
+    public void close() {
     }
 }

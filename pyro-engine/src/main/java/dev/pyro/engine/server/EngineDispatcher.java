@@ -8,7 +8,13 @@ import dev.pyro.engine.server.EngineProtocol.EnvironmentParams;
 import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.vms.VmManager;
+import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceRequest;
 import dev.pyro.engine.vms.VmRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +33,8 @@ final class EngineDispatcher {
     private final EngineLog log;
     private final Map<String, Handler> handlers = new HashMap<>();
 
-    EngineDispatcher(VmManager vms, EnvironmentOperations environments, Supplier<EngineInfo> info,
-                     Runnable shutdown, EngineLog log) {
+    EngineDispatcher(VmManager vms, WorkspaceManager workspaces, EnvironmentOperations environments,
+                     Supplier<EngineInfo> info, Runnable shutdown, EngineLog log) {
         this.vms = vms;
         this.log = log;
         handlers.put(EngineProtocol.PING, (p, c) -> info.get());
@@ -65,6 +71,36 @@ final class EngineDispatcher {
             return environments.pull(required(pull.environment(), "environment"), pull.withKernel(), c.events());
         });
         handlers.put(EngineProtocol.PRUNE_ENVIRONMENTS, (p, c) -> environments.prune());
+        workspaceHandlers(workspaces);
+    }
+
+    private void workspaceHandlers(WorkspaceManager workspaces) {
+        handlers.put(EngineProtocol.CREATE_WORKSPACE, (p, c) -> {
+            WorkspaceRequest request = required(params(p, WorkspaceCreateParams.class).request(), "request");
+            required(request.environment(), "request.environment");
+            return workspaces.create(request, c.events());
+        });
+        handlers.put(EngineProtocol.LIST_WORKSPACES, (p, c) -> workspaces.list());
+        handlers.put(EngineProtocol.STATUS_WORKSPACE, (p, c) -> workspaces.status(workspaceId(p)));
+        handlers.put(EngineProtocol.UPDATE_WORKSPACE, (p, c) -> {
+            WorkspaceUpdateParams u = params(p, WorkspaceUpdateParams.class);
+            return workspaces.update(required(u.workspaceId(), "workspace_id"), u.name(), u.clearName(), u.labels(),
+                    u.clearLabels());
+        });
+        handlers.put(EngineProtocol.EXEC_WORKSPACE, (p, c) -> {
+            WorkspaceExecParams e = params(p, WorkspaceExecParams.class);
+            return workspaces.exec(required(e.workspaceId(), "workspace_id"), required(e.command(), "command"),
+                    e.timeoutSeconds(), c.events());
+        });
+        handlers.put(EngineProtocol.LOGS_WORKSPACE, (p, c) -> workspaces.logs(workspaceId(p)));
+        handlers.put(EngineProtocol.STOP_WORKSPACE, (p, c) -> workspaces.stop(workspaceId(p)));
+        handlers.put(EngineProtocol.START_WORKSPACE, (p, c) -> workspaces.start(workspaceId(p)));
+        handlers.put(EngineProtocol.RESET_WORKSPACE, (p, c) -> workspaces.reset(workspaceId(p), c.events()));
+        handlers.put(EngineProtocol.DELETE_WORKSPACE, (p, c) -> workspaces.delete(workspaceId(p)));
+    }
+
+    private static String workspaceId(JsonNode params) {
+        return required(params(params, WorkspaceParams.class).workspaceId(), "workspace_id");
     }
 
     Object dispatch(String method, JsonNode params, RequestContext context) {

@@ -40,6 +40,16 @@ public final class EngineProtocol {
     public static final String INSPECT_ENVIRONMENT = "inspect_environment";
     public static final String PULL_ENVIRONMENT = "pull_environment";
     public static final String PRUNE_ENVIRONMENTS = "prune_environments";
+    public static final String CREATE_WORKSPACE = "create_workspace";
+    public static final String LIST_WORKSPACES = "list_workspaces";
+    public static final String STATUS_WORKSPACE = "status_workspace";
+    public static final String UPDATE_WORKSPACE = "update_workspace";
+    public static final String EXEC_WORKSPACE = "exec_workspace";
+    public static final String LOGS_WORKSPACE = "logs_workspace";
+    public static final String STOP_WORKSPACE = "stop_workspace";
+    public static final String START_WORKSPACE = "start_workspace";
+    public static final String RESET_WORKSPACE = "reset_workspace";
+    public static final String DELETE_WORKSPACE = "delete_workspace";
 
     // events
     public static final String ACCEPTED = "accepted";
@@ -70,6 +80,19 @@ public final class EngineProtocol {
     }
 
     public record ExecParams(String vmId, String command, int timeoutSeconds) {
+    }
+
+    public record WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request) {
+    }
+
+    public record WorkspaceParams(String workspaceId) {
+    }
+
+    public record WorkspaceUpdateParams(String workspaceId, String name, boolean clearName,
+                                        java.util.Map<String, String> labels, java.util.List<String> clearLabels) {
+    }
+
+    public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds) {
     }
 
     public record EnvironmentParams(String environment, boolean withKernel) {

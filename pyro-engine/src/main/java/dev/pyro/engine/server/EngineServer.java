@@ -46,6 +46,7 @@ public final class EngineServer implements AutoCloseable {
     private final EngineLog log;
     private final EngineLock lock;
     private final VmManager vms;
+    private final EngineServices services;
     private final ServerSocketChannel server;
     private final Object socketKey;
     private final EngineDispatcher dispatcher;
@@ -60,17 +61,17 @@ public final class EngineServer implements AutoCloseable {
     private boolean closing; // guarded by this: no new requests
     private boolean stopping; // guarded by this
 
-    private EngineServer(EngineFiles files, EngineSettings settings, EngineLog log, EngineLock lock, VmManager vms,
+    private EngineServer(EngineFiles files, EngineSettings settings, EngineLog log, EngineLock lock,
                          ServerSocketChannel server, Object socketKey, PyroPaths paths) {
         this.files = files;
         this.settings = settings;
         this.log = log;
         this.lock = lock;
-        this.vms = vms;
+        this.services = new EngineServices(paths, settings, log, this::info, () -> stopInBackground(DRAIN_TIMEOUT));
+        this.vms = services.vms();
         this.server = server;
         this.socketKey = socketKey;
-        this.dispatcher = new EngineDispatcher(vms, new EnvironmentOperations(paths), this::info,
-                () -> stopInBackground(DRAIN_TIMEOUT), log);
+        this.dispatcher = services.dispatcher();
     }
 
     /** Starts serving, or returns empty when another engine holds this state dir's lock. */
@@ -87,14 +88,13 @@ public final class EngineServer implements AutoCloseable {
             // The pid first: a client that finds this pid alive waits for the socket instead of
             // starting another engine.
             writePid(files);
-            VmManager vms = new VmManager(paths, settings.maxActiveVms());
             ServerSocketChannel server = bind(files.socket());
             Object key = fileKey(files.socket());
-            EngineServer engine = new EngineServer(files, settings, log, lock.get(), vms, server, key, paths);
+            EngineServer engine = new EngineServer(files, settings, log, lock.get(), server, key, paths);
             engine.begin();
             log.info("engine pid " + ProcessHandle.current().pid() + " serving " + files.socket() + " (build "
                     + EngineBuild.current() + ", idle timeout " + settings.idleTimeout().toSeconds() + " s, "
-                    + vms.activeCount() + " vm(s) adopted)");
+                    + engine.vms.activeCount() + " vm(s) adopted)");
             return Optional.of(engine);
         } catch (IOException | RuntimeException e) {
             lock.get().close();
@@ -205,7 +205,7 @@ public final class EngineServer implements AutoCloseable {
         }
         boolean idle;
         synchronized (this) {
-            if (!active.isEmpty() || vms.activeCount() > 0) {
+            if (!active.isEmpty() || vms.activeCount() > 0 || services.workspaces().count() > 0) {
                 lastBusy = System.nanoTime();
             }
             idle = !closing && System.nanoTime() - lastBusy >= settings.idleTimeout().toNanos();
@@ -220,7 +220,7 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private void reap() {
-        int reaped = vms.reapExpired().count();
+        int reaped = vms.reapExpired().count() + services.workspaces().reapExpired().size();
         if (reaped > 0) {
             log.info("reaped " + reaped + " expired vm(s)");
         }
@@ -273,7 +273,7 @@ public final class EngineServer implements AutoCloseable {
             left.forEach(EngineConnection::abandon);
         }
         timers.shutdown();
-        vms.close();
+        services.close();
         deleteIfOurs(files.pid(), files.readPid() == ProcessHandle.current().pid());
         lock.close();
         log.info("stopped");

@@ -15,7 +15,7 @@ import java.util.Map;
  * agent's reader thread, so writes are serialized. A failed write only stops further writes: the
  * connection's watcher sees the same closed socket and cancels the request.
  */
-final class ResponseWriter implements Progress, GuestExec.Listener {
+final class ResponseWriter implements EventSink {
 
     private record ResultLine(Object result) {
     }

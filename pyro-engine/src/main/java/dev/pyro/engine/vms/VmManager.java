@@ -52,13 +52,25 @@ public final class VmManager implements AutoCloseable {
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final java.util.function.DoubleSupplier clock;
+    private final java.util.function.IntSupplier otherActive;
 
     public VmManager(PyroPaths paths, int maxActiveVms) {
-        this(paths, maxActiveVms, () -> System.currentTimeMillis() / 1000.0);
+        this(paths, maxActiveVms, () -> 0);
+    }
+
+    /** @param otherActive sandboxes counted against the same capacity (workspaces) */
+    public VmManager(PyroPaths paths, int maxActiveVms, java.util.function.IntSupplier otherActive) {
+        this(paths, maxActiveVms, otherActive, () -> System.currentTimeMillis() / 1000.0);
     }
 
     /** @param clock epoch seconds; tests move it to expire VMs without waiting a minute */
     VmManager(PyroPaths paths, int maxActiveVms, java.util.function.DoubleSupplier clock) {
+        this(paths, maxActiveVms, () -> 0, clock);
+    }
+
+    VmManager(PyroPaths paths, int maxActiveVms, java.util.function.IntSupplier otherActive,
+              java.util.function.DoubleSupplier clock) {
+        this.otherActive = otherActive;
         this.clock = clock;
         this.paths = paths;
         this.selector = new BackendSelector(paths);
@@ -79,7 +91,7 @@ public final class VmManager implements AutoCloseable {
         EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
         reapExpired();
         synchronized (this) {
-            if (vms.size() >= maxActiveVms) {
+            if (vms.size() + otherActive.getAsInt() >= maxActiveVms) {
                 throw PyroException.invalid("max active VMs reached (" + maxActiveVms + "); delete old VMs first");
             }
         }

@@ -1,0 +1,28 @@
+package dev.pyro.cli.workspace;
+
+import picocli.CommandLine.Command;
+
+/** {@code pyro workspace}: persistent sandboxes an agent lives in. */
+@Command(name = "workspace", mixinStandardHelpOptions = true,
+        description = {"Persistent workspaces: a sandbox whose /workspace lives on across commands, seeded at "
+                + "create, with a command journal, stop/start, and reset back to the create-time baseline."},
+        subcommands = {WorkspaceCreateCommand.class, WorkspaceListCommand.class, WorkspaceStatusCommand.class,
+                WorkspaceUpdateCommand.class, WorkspaceExecCommand.class, WorkspaceLogsCommand.class,
+                WorkspaceStopCommand.class, WorkspaceStartCommand.class, WorkspaceResetCommand.class,
+                WorkspaceDeleteCommand.class},
+        footerHeading = "%nWalkthrough:%n",
+        footer = {"  WORKSPACE_ID=\"$(pyro workspace create debian:12 --seed-path ./repo --id-only)\"",
+                "  pyro workspace exec \"$WORKSPACE_ID\" -- make test",
+                "  pyro workspace logs \"$WORKSPACE_ID\"",
+                "  pyro workspace reset \"$WORKSPACE_ID\"",
+                "  pyro workspace delete \"$WORKSPACE_ID\""})
+public final class WorkspaceCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pyro.cli.workspace;
+
+import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.sdk.Pyro;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+@Command(name = "reset", mixinStandardHelpOptions = true,
+        description = "Recreate the sandbox and restore /workspace to the baseline; the journal restarts, "
+                + "the workspace's id, name, labels and baseline stay. The normal retry step.")
+final class WorkspaceResetCommand extends WorkspaceIdCommand<WorkspaceInfo> {
+    @Override
+    WorkspaceInfo call(Pyro pyro, String id) {
+        return pyro.resetWorkspace(id);
+    }
+
+    @Override
+    void printHuman(PrintWriter out, WorkspaceInfo payload) {
+        WorkspaceView.print(out, payload);
+    }
+}
