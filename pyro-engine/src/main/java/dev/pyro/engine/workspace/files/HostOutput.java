@@ -1,0 +1,80 @@
+package dev.pyro.engine.workspace.files;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.cache.FileTrees;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * The host side of an export: where it goes, and making it appear there whole or not at all. The
+ * export is built in a hidden staging path next to {@code output_path} (same file system, so the
+ * final move is a rename) and only moved into place once every entry was written and checked; a
+ * failed export leaves nothing behind.
+ */
+final class HostOutput {
+
+    private final Path target;
+    private final boolean overwrite;
+
+    private HostOutput(Path target, boolean overwrite) {
+        this.target = target;
+        this.overwrite = overwrite;
+    }
+
+    /** Resolves {@code output_path} ({@code ~} expanded) and refuses an existing one unless overwriting. */
+    static HostOutput prepare(String rawOutputPath, boolean overwrite) {
+        if (rawOutputPath == null || rawOutputPath.isBlank()) {
+            throw PyroException.invalid("output_path must not be empty");
+        }
+        HostOutput out = new HostOutput(HostPaths.expand(rawOutputPath), overwrite);
+        out.refuseExisting();
+        return out;
+    }
+
+    Path target() {
+        return target;
+    }
+
+    /** A fresh staging path (not created) beside the target; its parent directories are created. */
+    Path stagingPath() {
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw PyroException.invalid("output_path cannot be created: " + parent + ": " + e.getMessage());
+        }
+        return parent.resolve(".pyro-export-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** Moves the finished staging path into place (replacing the target only when overwriting). */
+    void commit(Path staging) throws IOException {
+        refuseExisting(); // again: something may have appeared while the export ran
+        if (overwrite) FileTrees.deleteRecursively(target); // the link itself, never what it points to
+        try {
+            Files.move(staging, target);
+        } catch (FileAlreadyExistsException e) {
+            throw exists();
+        }
+    }
+
+    /** Removes a staging path after a failure; best effort, the failure is what matters. */
+    static void discard(Path staging) {
+        try {
+            FileTrees.deleteRecursively(staging);
+        } catch (IOException ignored) {
+            // a leftover .pyro-export-* is harmless and visibly named
+        }
+    }
+
+    private void refuseExisting() {
+        if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw exists();
+    }
+
+    private PyroException exists() {
+        return PyroException.invalid("output_path already exists: " + target);
+    }
+}
