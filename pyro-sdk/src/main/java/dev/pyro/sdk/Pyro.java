@@ -19,6 +19,12 @@ import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
+import dev.pyro.engine.workspace.WorkspaceFilePayloads;
+import dev.pyro.engine.workspace.WorkspaceSummary;
+import dev.pyro.engine.workspace.review.DiffPayload;
+import dev.pyro.engine.workspace.review.PatchApplyPayload;
+import java.nio.file.Path;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.server.EnvironmentOperations;
@@ -186,6 +192,55 @@ public final class Pyro implements AutoCloseable {
     public WorkspaceDeleteResult deleteWorkspace(String workspaceId) {
         return engine.call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(workspaceId),
                 WorkspaceDeleteResult.class);
+    }
+
+    /** Copies a host directory or tar archive into the live workspace (overlaying {@code dest}). */
+    public WorkspaceFilePayloads.Sync pushWorkspaceSync(String workspaceId, Path sourcePath, String dest) {
+        return engine.call(EngineProtocol.PUSH_WORKSPACE_SYNC, WorkspaceFileParams.of(workspaceId)
+                .sync(absolute(sourcePath), dest), WorkspaceFilePayloads.Sync.class);
+    }
+
+    public WorkspaceFilePayloads.FileList listWorkspaceFiles(String workspaceId, String path, boolean recursive) {
+        return engine.call(EngineProtocol.LIST_WORKSPACE_FILES, WorkspaceFileParams.of(workspaceId).path(path, recursive),
+                WorkspaceFilePayloads.FileList.class);
+    }
+
+    public WorkspaceFilePayloads.FileRead readWorkspaceFile(String workspaceId, String path, int maxBytes) {
+        return engine.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).read(path, maxBytes),
+                WorkspaceFilePayloads.FileRead.class);
+    }
+
+    public WorkspaceFilePayloads.FileWrite writeWorkspaceFile(String workspaceId, String path, String text) {
+        return engine.call(EngineProtocol.WRITE_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).write(path, text),
+                WorkspaceFilePayloads.FileWrite.class);
+    }
+
+    /** Applies a unified diff completely or not at all. */
+    public PatchApplyPayload applyWorkspacePatch(String workspaceId, String patch) {
+        return engine.call(EngineProtocol.APPLY_WORKSPACE_PATCH, WorkspaceFileParams.of(workspaceId).patchText(patch),
+                PatchApplyPayload.class);
+    }
+
+    /** What changed in {@code /workspace} since the create-time baseline. */
+    public DiffPayload diffWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.DIFF_WORKSPACE, WorkspaceFileParams.of(workspaceId), DiffPayload.class);
+    }
+
+    /** Copies a file or directory out to a host path that must not exist yet (unless {@code overwrite}). */
+    public WorkspaceFilePayloads.Export exportWorkspace(String workspaceId, String path, Path outputPath,
+                                                       boolean overwrite) {
+        return engine.call(EngineProtocol.EXPORT_WORKSPACE, WorkspaceFileParams.of(workspaceId)
+                .export(path, absolute(outputPath), overwrite), WorkspaceFilePayloads.Export.class);
+    }
+
+    public WorkspaceSummary summarizeWorkspace(String workspaceId) {
+        return engine.call(EngineProtocol.SUMMARIZE_WORKSPACE, WorkspaceFileParams.of(workspaceId),
+                WorkspaceSummary.class);
+    }
+
+    /** Host paths are resolved here: the engine daemon's working directory is not the caller's. */
+    private static String absolute(Path path) {
+        return path == null ? null : path.toAbsolutePath().normalize().toString();
     }
 
     // ------------------------------------------------------------------ environments and doctor

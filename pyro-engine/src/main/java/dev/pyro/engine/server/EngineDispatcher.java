@@ -10,6 +10,8 @@ import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
+import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.vms.VmManager;
@@ -97,6 +99,40 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.START_WORKSPACE, (p, c) -> workspaces.start(workspaceId(p)));
         handlers.put(EngineProtocol.RESET_WORKSPACE, (p, c) -> workspaces.reset(workspaceId(p), c.events()));
         handlers.put(EngineProtocol.DELETE_WORKSPACE, (p, c) -> workspaces.delete(workspaceId(p)));
+        WorkspaceFiles files = new WorkspaceFiles(workspaces);
+        handlers.put(EngineProtocol.PUSH_WORKSPACE_SYNC, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.syncPush(f.workspaceId(), f.sourcePath(), f.dest());
+        });
+        handlers.put(EngineProtocol.LIST_WORKSPACE_FILES, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.list(f.workspaceId(), f.path(), f.recursive());
+        });
+        handlers.put(EngineProtocol.READ_WORKSPACE_FILE, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.read(f.workspaceId(), required(f.path(), "path"),
+                    f.maxBytes() == null ? WorkspaceFiles.DEFAULT_READ_MAX_BYTES : f.maxBytes());
+        });
+        handlers.put(EngineProtocol.WRITE_WORKSPACE_FILE, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.write(f.workspaceId(), required(f.path(), "path"), required(f.text(), "text"));
+        });
+        handlers.put(EngineProtocol.APPLY_WORKSPACE_PATCH, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.applyPatch(f.workspaceId(), required(f.patch(), "patch"));
+        });
+        handlers.put(EngineProtocol.DIFF_WORKSPACE, (p, c) -> files.diff(fileParams(p).workspaceId()));
+        handlers.put(EngineProtocol.EXPORT_WORKSPACE, (p, c) -> {
+            WorkspaceFileParams f = fileParams(p);
+            return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
+        });
+        handlers.put(EngineProtocol.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(fileParams(p).workspaceId()));
+    }
+
+    private static WorkspaceFileParams fileParams(JsonNode params) {
+        WorkspaceFileParams f = params(params, WorkspaceFileParams.class);
+        required(f.workspaceId(), "workspace_id");
+        return f;
     }
 
     private static String workspaceId(JsonNode params) {

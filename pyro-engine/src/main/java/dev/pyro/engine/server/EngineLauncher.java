@@ -27,7 +27,9 @@ final class EngineLauncher {
     /** How long to wait for an engine that is alive but not answering (starting, or draining to stop). */
     static final Duration OLD_ENGINE_TIMEOUT = EngineServer.DRAIN_TIMEOUT.plusSeconds(15);
     /** Short start, small footprint: the engine waits on sandboxes, it does not compute. */
-    private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    // Native access for zstd-jni (seed archives): without it JDK 22+ warns on first use.
+    private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "--enable-native-access=ALL-UNNAMED");
     private static final String STATE_LABEL = "-Dpyro.engine.state=";
 
     private final PyroPaths paths;

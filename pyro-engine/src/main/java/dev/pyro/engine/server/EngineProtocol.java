@@ -50,6 +50,14 @@ public final class EngineProtocol {
     public static final String START_WORKSPACE = "start_workspace";
     public static final String RESET_WORKSPACE = "reset_workspace";
     public static final String DELETE_WORKSPACE = "delete_workspace";
+    public static final String PUSH_WORKSPACE_SYNC = "push_workspace_sync";
+    public static final String LIST_WORKSPACE_FILES = "list_workspace_files";
+    public static final String READ_WORKSPACE_FILE = "read_workspace_file";
+    public static final String WRITE_WORKSPACE_FILE = "write_workspace_file";
+    public static final String APPLY_WORKSPACE_PATCH = "apply_workspace_patch";
+    public static final String DIFF_WORKSPACE = "diff_workspace";
+    public static final String EXPORT_WORKSPACE = "export_workspace";
+    public static final String SUMMARIZE_WORKSPACE = "summarize_workspace";
 
     // events
     public static final String ACCEPTED = "accepted";
@@ -90,6 +98,46 @@ public final class EngineProtocol {
 
     public record WorkspaceUpdateParams(String workspaceId, String name, boolean clearName,
                                         java.util.Map<String, String> labels, java.util.List<String> clearLabels) {
+    }
+
+    /** The file operations' params; each uses the fields it needs. Host paths arrive absolute. */
+    public record WorkspaceFileParams(String workspaceId, String path, boolean recursive, Integer maxBytes,
+                                      String text, String patch, String sourcePath, String dest, String outputPath,
+                                      boolean overwrite) {
+
+        public static WorkspaceFileParams of(String workspaceId) {
+            return new WorkspaceFileParams(workspaceId, null, false, null, null, null, null, null, null, false);
+        }
+
+        public WorkspaceFileParams path(String value, boolean recurse) {
+            return new WorkspaceFileParams(workspaceId, value, recurse, maxBytes, text, patch, sourcePath, dest,
+                    outputPath, overwrite);
+        }
+
+        public WorkspaceFileParams read(String value, int max) {
+            return new WorkspaceFileParams(workspaceId, value, recursive, max, text, patch, sourcePath, dest,
+                    outputPath, overwrite);
+        }
+
+        public WorkspaceFileParams write(String value, String content) {
+            return new WorkspaceFileParams(workspaceId, value, recursive, maxBytes, content, patch, sourcePath, dest,
+                    outputPath, overwrite);
+        }
+
+        public WorkspaceFileParams patchText(String value) {
+            return new WorkspaceFileParams(workspaceId, path, recursive, maxBytes, text, value, sourcePath, dest,
+                    outputPath, overwrite);
+        }
+
+        public WorkspaceFileParams sync(String source, String destination) {
+            return new WorkspaceFileParams(workspaceId, path, recursive, maxBytes, text, patch, source, destination,
+                    outputPath, overwrite);
+        }
+
+        public WorkspaceFileParams export(String value, String output, boolean replace) {
+            return new WorkspaceFileParams(workspaceId, value, recursive, maxBytes, text, patch, sourcePath, dest,
+                    output, replace);
+        }
     }
 
     public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds) {

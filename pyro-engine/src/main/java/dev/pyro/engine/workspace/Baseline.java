@@ -1,23 +1,33 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.workspace.files.AgentGuestFs;
+import dev.pyro.engine.workspace.files.ArchiveFormat;
+import dev.pyro.engine.workspace.files.ImportPlan;
+import dev.pyro.engine.workspace.files.ImportResult;
+import dev.pyro.engine.workspace.files.ImportSource;
+import dev.pyro.engine.workspace.files.ImportSources;
+import dev.pyro.engine.workspace.files.PlanArchive;
+import dev.pyro.engine.workspace.files.TarSource;
+import dev.pyro.engine.workspace.files.TransferLimits;
+import dev.pyro.engine.workspace.files.TreeImport;
+import dev.pyro.engine.workspace.files.WorkspacePath;
 import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.TreeWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import java.time.Duration;
 
 /**
  * The immutable create-time content of {@code /workspace}: {@code baseline/workspace.tar}, made
- * from the seed at create, imported into the guest at create and at every reset, and the reference
- * of {@code diff}.
+ * from the validated seed at create, imported into the guest at create and at every reset, and
+ * the reference of {@code diff}.
  */
 final class Baseline {
 
-    /** What an import wrote into the guest. */
-    record Imported(long entryCount, long bytesWritten) {
-    }
+    static final Duration IMPORT_TIMEOUT = Duration.ofSeconds(60);
 
     private Baseline() {
     }
@@ -26,25 +36,43 @@ final class Baseline {
         return workspaceDir.resolve("baseline").resolve("workspace.tar");
     }
 
-    /** Writes the baseline archive from the seed (none: an empty archive) and describes the seed. */
+    /** Validates the seed (none: empty), writes it as the baseline archive, and describes it. */
     static WorkspaceSeed prepare(Path seedPath, Path workspaceDir) throws IOException {
         Path archive = archive(workspaceDir);
         Files.createDirectories(archive.getParent());
         if (seedPath == null) {
-            try (OutputStream out = Files.newOutputStream(archive);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-                tar.finish();
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                out.write(new byte[1024]); // an empty tar: two zero blocks
             }
             return WorkspaceSeed.empty();
         }
-        throw PyroException.invalid("seed_path is not supported by this build yet");
+        ImportSource source = ImportSources.open("seed_path", seedPath.toString(), TransferLimits.DEFAULT);
+        ImportPlan plan = source.inspect();
+        try (OutputStream out = Files.newOutputStream(archive)) {
+            PlanArchive.write(source, plan, out);
+        }
+        String path = source.path().toString();
+        return new WorkspaceSeed(source.mode(), path, WorkspaceRecord.WORKSPACE_PATH, plan.entryCount(),
+                plan.bytesWritten(), "seed_path", path);
     }
 
-    /** Imports the archive into {@code destination} in the guest. */
-    static Imported importInto(AgentConnection agent, Path archive, String destination) throws IOException {
-        if (Files.size(archive) <= 1024 * 10) {
-            return new Imported(0, 0); // an empty archive: nothing to write
+    /** Imports an archive (the baseline, or a snapshot) into the guest's {@code /workspace}. */
+    static ImportResult importInto(AgentConnection agent, Path archive) {
+        TarSource source;
+        try {
+            source = new TarSource(archive, ArchiveFormat.detect(archive), "baseline", TransferLimits.DEFAULT);
+        } catch (IOException e) {
+            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + e.getMessage(), e);
         }
-        throw PyroException.invalid("seed import is not supported by this build yet");
+        return importSource(agent, source, source.inspect(), WorkspacePath.ROOT);
+    }
+
+    /** Writes a validated plan into the guest; nothing is sent if the guest check refuses it. */
+    static ImportResult importSource(AgentConnection agent, ImportSource source, ImportPlan plan,
+                                     WorkspacePath destination) {
+        try (TreeWriter writer = agent.openTree(true)) {
+            return new TreeImport(new AgentGuestFs(agent, IMPORT_TIMEOUT))
+                    .writeTo(writer, source, plan, destination, IMPORT_TIMEOUT);
+        }
     }
 }

@@ -19,6 +19,7 @@ import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.engine.workspace.files.ImportResult;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import java.io.IOException;
@@ -96,6 +97,10 @@ public final class WorkspaceManager implements AutoCloseable {
             WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
             BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), false,
                     request.allowHostCompat(), progress);
+            if ("host".equals(choice.backend().name())) {
+                throw PyroException.invalid("workspaces need an isolating backend (vm or gvisor) in this release; "
+                        + "the host backend serves only pyro run");
+            }
             backend = choice.backend();
             InstallState install = new EnvironmentInstaller(environments,
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
@@ -106,8 +111,7 @@ public final class WorkspaceManager implements AutoCloseable {
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
             progress.phase("seed", "workspace_id=" + id);
-            Baseline.Imported imported = Baseline.importInto(agent, Baseline.archive(dir),
-                    Sandboxes.workspaceDir(sandbox));
+            ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
             double now = clock.getAsDouble();
             WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id, spec.name(),
                     spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
@@ -290,8 +294,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     record.memMib(), false, dir.resolve("runtime")));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
-                Baseline.Imported imported = Baseline.importInto(connect(id, fresh), Baseline.archive(dir),
-                        Sandboxes.workspaceDir(fresh));
+                ImportResult imported = Baseline.importInto(connect(id, fresh), Baseline.archive(dir));
                 double now = clock.getAsDouble();
                 SandboxRecord started = fresh;
                 WorkspaceRecord updated = record.with(b -> {
