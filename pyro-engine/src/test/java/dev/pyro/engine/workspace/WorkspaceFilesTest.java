@@ -1,0 +1,148 @@
+package dev.pyro.engine.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pyro.engine.backend.RealSandboxes;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.workspace.review.DiffPayload;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The live file operations against one real gVisor workspace, hostile input included. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkspaceFilesTest {
+
+    Path state;
+    WorkspaceManager manager;
+    WorkspaceFiles files;
+    String id;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        RealSandboxes.assumeBackendWorks("gvisor");
+        state = Files.createTempDirectory("pyro-wsfiles-");
+        manager = new WorkspaceManager(RealSandboxes.paths(state), 8, () -> 0);
+        files = new WorkspaceFiles(manager);
+        Path seed = state.resolve("seed.tar");
+        tar(seed, "README.md", "# demo\n", "src/main.c", "int main(void) { return 0; }\n");
+        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false)
+                .withSeed(seed), Progress.NONE).workspaceId();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (manager != null) {
+            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
+            manager.close();
+        }
+        FileTrees.deleteRecursively(state);
+    }
+
+    static void tar(Path file, String... namesAndContents) throws Exception {
+        try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (int i = 0; i < namesAndContents.length; i += 2) {
+                byte[] content = namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(namesAndContents[i]);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+    }
+
+    String sh(String command) {
+        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+    }
+
+    @Test
+    void aTarSeedLandsInWorkspace() {
+        assertThat(files.read(id, "README.md", 65536).content()).isEqualTo("# demo\n");
+        assertThat(files.list(id, "/workspace", true).entries())
+                .extracting(e -> e.path()).contains("/workspace/README.md", "/workspace/src", "/workspace/src/main.c");
+    }
+
+    @Test
+    void aHostileSeedCreatesNoWorkspace() throws Exception {
+        Path evil = state.resolve("evil.tar");
+        tar(evil, "ok.txt", "fine", "../../etc/pwned", "x");
+        int before = manager.count();
+        assertThatThrownBy(() -> manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
+                .withBackend("gvisor", false).withSeed(evil), Progress.NONE))
+                .hasMessageContaining("unsafe archive member path: ../../etc/pwned");
+        assertThat(manager.count()).isEqualTo(before);
+    }
+
+    @Test
+    void pathsEscapingTheWorkspaceAreRefused() {
+        assertThatThrownBy(() -> files.read(id, "../etc/passwd", 100))
+                .hasMessage("workspace path must stay inside /workspace");
+        assertThatThrownBy(() -> files.write(id, "/etc/motd", "x"))
+                .hasMessage("workspace path must stay inside /workspace");
+        sh("ln -sfn /etc /workspace/etc-link");
+        assertThatThrownBy(() -> files.write(id, "etc-link/motd", "pwned"))
+                .hasMessageContaining("would traverse through a symlinked parent");
+        assertThat(sh("cat /etc/motd 2>/dev/null | grep -c pwned || true").trim()).isEqualTo("0");
+        assertThatThrownBy(() -> files.syncPush(id, state.resolve("seed.tar").toString(), "../tmp"))
+                .hasMessage("workspace destination must stay inside /workspace");
+        sh("rm /workspace/etc-link");
+    }
+
+    @Test
+    void aPatchWhoseContextDoesNotMatchChangesNoFile() {
+        files.write(id, "a.txt", "one\ntwo\nthree\n");
+        files.write(id, "b.txt", "alpha\nbeta\n");
+        String patch = "--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n"
+                + "--- a/b.txt\n+++ b/b.txt\n@@ -1,2 +1,2 @@\n alpha\n-gamma\n+delta\n";
+        assertThatThrownBy(() -> files.applyPatch(id, patch))
+                .hasMessageContaining("patch context does not match for /workspace/b.txt in hunk @@ -1,2 +1,2 @@");
+        assertThat(files.read(id, "a.txt", 100).content()).isEqualTo("one\ntwo\nthree\n");
+        assertThat(files.read(id, "b.txt", 100).content()).isEqualTo("alpha\nbeta\n");
+    }
+
+    @Test
+    void diffMarksBinaryFilesAndDeletions() {
+        sh("printf 'a\\000b' > blob.bin");
+        DiffPayload diff = files.diff(id);
+        assertThat(diff.entries()).anySatisfy(e -> {
+            assertThat(e.path()).isEqualTo("blob.bin");
+            assertThat(e.binary()).isTrue();
+            assertThat(e.textPatch()).isNull();
+        });
+        sh("rm blob.bin");
+    }
+
+    @Test
+    void exportNeverOverwritesAndKeepsContent() throws Exception {
+        files.write(id, "out/report.txt", "report\n");
+        Path target = state.resolve("export/out");
+        assertThat(files.export(id, "out", target.toString(), false).artifactType()).isEqualTo("directory");
+        assertThat(target.resolve("report.txt")).hasContent("report");
+        assertThatThrownBy(() -> files.export(id, "out", target.toString(), false))
+                .hasMessage("output_path already exists: " + target);
+        assertThat(files.export(id, "out/report.txt", target.toString(), true).artifactType()).isEqualTo("file");
+        assertThat(target).hasContent("report");
+    }
+
+    @Test
+    void readsDoNotCountAsActivityButWritesDo() {
+        double before = manager.status(id).lastActivityAt();
+        files.read(id, "README.md", 100);
+        files.list(id, null, false);
+        files.diff(id);
+        assertThat(manager.status(id).lastActivityAt()).isEqualTo(before);
+        files.write(id, "touch.txt", "x");
+        assertThat(manager.status(id).lastActivityAt()).isGreaterThan(before);
+    }
+}
