@@ -27,15 +27,7 @@ import picocli.CommandLine.Command;
             "",
             "Steps after `env pull` arrive with later releases; see CHANGELOG.md for what this build has.",
             "Every command takes --json for programs; errors name the field and the fix."})
-public final class PyroCli implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class PyroCli extends GroupCommand {
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -7,13 +7,5 @@ import picocli.CommandLine.Command;
         description = "List, build (pull), inspect and prune environments. Environments are built "
                 + "locally from Debian packages and cached; the first pull of one takes about a minute.",
         subcommands = {EnvListCommand.class, EnvPullCommand.class, EnvInspectCommand.class, EnvPruneCommand.class})
-public final class EnvCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class EnvCommand extends dev.pyro.cli.GroupCommand {
 }

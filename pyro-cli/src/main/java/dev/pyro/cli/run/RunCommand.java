@@ -2,7 +2,7 @@ package dev.pyro.cli.run;
 
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.PyroException;
+import dev.pyro.cli.output.Passthrough;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.vms.VmExecResult;
@@ -66,26 +66,13 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
         PrintStream err = System.err;
         VmRequest request = new VmRequest(environment, vcpuCount, memMib, ttlSeconds, network, allowHostCompat,
                 backend);
         String shellCommand = ShellWords.join(command);
         try (Pyro pyro = Pyro.create(); CliProgress bar = json ? null : CliProgress.forStderr("run")) {
             Progress progress = bar == null ? Progress.NONE : bar;
-            GuestExec.Listener passthrough = json ? GuestExec.Listener.NONE : new GuestExec.Listener() {
-                @Override
-                public void stdout(byte[] data) {
-                    out.write(data, 0, data.length);
-                    out.flush();
-                }
-
-                @Override
-                public void stderr(byte[] data) {
-                    err.write(data, 0, data.length);
-                    err.flush();
-                }
-            };
+            GuestExec.Listener passthrough = json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
             VmExecResult result = pyro.runInVm(request, shellCommand, timeoutSeconds, progress, passthrough);
             if (json) {
                 JsonOutput.print(spec.commandLine().getOut(), result);
@@ -98,8 +85,6 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
             }
             return result.exitCode();
-        } catch (PyroException e) {
-            throw e;
         }
     }
 }

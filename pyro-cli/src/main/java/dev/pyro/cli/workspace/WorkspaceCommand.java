@@ -22,13 +22,5 @@ import picocli.CommandLine.Command;
                 "  pyro workspace export \"$WORKSPACE_ID\" note.txt --output ./note.txt",
                 "  pyro workspace reset \"$WORKSPACE_ID\"",
                 "  pyro workspace delete \"$WORKSPACE_ID\""})
-public final class WorkspaceCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class WorkspaceCommand extends dev.pyro.cli.GroupCommand {
 }

@@ -1,6 +1,7 @@
 package dev.pyro.cli.workspace;
 
 import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.cli.output.Passthrough;
 import dev.pyro.cli.run.ShellWords;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.vms.VmLimits;
@@ -39,21 +40,8 @@ final class WorkspaceExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
         PrintStream err = System.err;
-        GuestExec.Listener passthrough = json.json ? GuestExec.Listener.NONE : new GuestExec.Listener() {
-            @Override
-            public void stdout(byte[] data) {
-                out.write(data, 0, data.length);
-                out.flush();
-            }
-
-            @Override
-            public void stderr(byte[] data) {
-                err.write(data, 0, data.length);
-                err.flush();
-            }
-        };
+        GuestExec.Listener passthrough = json.json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
         try (Pyro pyro = Pyro.create()) {
             WorkspaceExecResult result = pyro.execWorkspace(workspaceId, ShellWords.join(command), timeoutSeconds,
                     passthrough);

@@ -4,12 +4,5 @@ import picocli.CommandLine.Command;
 
 @Command(name = "file", mixinStandardHelpOptions = true, description = "List, read and write files in /workspace.",
         subcommands = {WorkspaceFileListCommand.class, WorkspaceFileReadCommand.class, WorkspaceFileWriteCommand.class})
-final class WorkspaceFileCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class WorkspaceFileCommand extends dev.pyro.cli.GroupCommand {
 }

@@ -143,7 +143,9 @@ class EngineLifecycleTest {
     void shutdownStopsTheEngineAndReleasesEverything() throws Exception {
         long pid = fixture.client().ping().pid();
         assertThat(fixture.client().shutdown()).isTrue();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // The engine is this JVM's child: until Java reaps it, an exited engine is a zombie that
+        // isAlive() still reports, so wait for the reaped exit rather than sample isAlive().
+        assertThat(exitedWithin(pid, 10)).isTrue();
         assertThat(fixture.files().socket()).doesNotExist();
         assertThat(fixture.client().shutdown()).as("nothing left to stop, and nothing started").isFalse();
         assertThat(fixture.engineProcesses()).isEmpty();
@@ -155,7 +157,7 @@ class EngineLifecycleTest {
         EngineClient newer = new EngineClient(fixture.paths, Map.of(), "some-other-build");
         long current = newer.ping().pid();
         assertThat(current).isNotEqualTo(stale);
-        assertThat(ProcessHandle.of(stale).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(exitedWithin(stale, 10)).isTrue();
         assertThat(fixture.engineProcesses()).extracting(ProcessHandle::pid).containsExactly(current);
     }
 
@@ -208,5 +210,18 @@ class EngineLifecycleTest {
                 new EngineProtocol.EnvironmentParams("debian:99", false), EnvironmentInfo.class))
                 .isInstanceOfSatisfying(PyroException.class,
                         e -> assertThat(e.kind()).isEqualTo(PyroException.Kind.INVALID_INPUT));
+    }
+
+    private static boolean exitedWithin(long pid, int seconds) throws Exception {
+        java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty()) {
+            return true;
+        }
+        try {
+            handle.get().onExit().get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 }
