@@ -24,6 +24,7 @@ final class EngineServices implements AutoCloseable {
                 () -> workspaceRef.get() == null ? 0 : workspaceRef.get().count());
         this.workspaces = new WorkspaceManager(paths, settings.maxActiveVms(), vms::activeCount);
         workspaceRef.set(workspaces);
+        workspaces.removeOrphans(); // this engine is the state dir's only one: no create is in flight
         this.dispatcher = new EngineDispatcher(vms, workspaces, new EnvironmentOperations(paths), info, shutdown, log);
     }
 

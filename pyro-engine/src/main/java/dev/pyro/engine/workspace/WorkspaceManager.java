@@ -350,6 +350,33 @@ public final class WorkspaceManager implements AutoCloseable {
         }
     }
 
+    /**
+     * At engine start: a workspace dir without a record is a create cut short by a crash. Its
+     * sandbox (if it got that far) is killed, its mounts released, and the dir removed.
+     */
+    public List<String> removeOrphans() {
+        List<String> removed = new java.util.ArrayList<>();
+        for (String id : store.ids()) {
+            Path dir = store.dir(id);
+            if (Files.exists(dir.resolve("workspace.json"))) {
+                continue;
+            }
+            try {
+                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(dir.toString());
+                if (dev.pyro.engine.backend.HostMounts.unmountAllUnder(dir)) {
+                    store.deleteDir(id);
+                    removed.add(id);
+                }
+            } catch (IOException e) {
+                System.err.println("pyro: cannot remove the unfinished workspace " + dir + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return removed;
+            }
+        }
+        return removed;
+    }
+
     /** Deletes every workspace whose TTL ran out (and any dir without a readable record). */
     public List<String> reapExpired() {
         double now = clock.getAsDouble();

@@ -162,4 +162,14 @@ class WorkspaceLifecycleTest {
             assertThat(root.toFile().list((d, n) -> !n.startsWith("."))).isEmpty();
         }
     }
+
+    @Test
+    void aCreateCutShortByACrashIsCleanedUpByTheNextEngine() throws Exception {
+        String kept = manager.create(request, Progress.NONE).workspaceId();
+        Path orphan = Files.createDirectories(state.resolve("workspaces/0123456789ab/runtime/upper"));
+        Files.writeString(orphan.resolve("half-written"), "x");
+        assertThat(manager.removeOrphans()).containsExactly("0123456789ab");
+        assertThat(state.resolve("workspaces/0123456789ab")).doesNotExist();
+        assertThat(manager.status(kept).state()).isEqualTo("started");
+    }
 }

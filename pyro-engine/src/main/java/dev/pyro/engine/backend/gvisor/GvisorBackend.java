@@ -2,6 +2,7 @@ package dev.pyro.engine.backend.gvisor;
 
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -133,8 +134,7 @@ public final class GvisorBackend implements SandboxBackend {
     }
 
     private static boolean isMountPoint(Path dir) throws IOException {
-        String target = " " + dir.toAbsolutePath() + " ";
-        return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(l -> l.contains(target));
+        return HostMounts.isMountPoint(dir);
     }
 
     @Override
