@@ -145,4 +145,32 @@ class WorkspaceFilesTest {
         files.write(id, "touch.txt", "x");
         assertThat(manager.status(id).lastActivityAt()).isGreaterThan(before);
     }
+
+    @Test
+    void syncPushOverlaysDirectoriesAndArchives() throws Exception {
+        files.write(id, "over.txt", "old\n");
+        Path dir = Files.createDirectories(state.resolve("changes/sub"));
+        Files.writeString(state.resolve("changes/over.txt"), "new\n");
+        Files.writeString(dir.resolve("extra.txt"), "extra\n");
+        var fromDir = files.syncPush(id, state.resolve("changes").toString(), null);
+        assertThat(fromDir.workspaceSync().mode()).isEqualTo("directory");
+        assertThat(fromDir.workspaceSync().destination()).isEqualTo("/workspace");
+        assertThat(fromDir.workspaceSync().entryCount()).isEqualTo(3);
+        assertThat(files.read(id, "over.txt", 100).content()).isEqualTo("new\n");
+        assertThat(files.read(id, "sub/extra.txt", 100).content()).isEqualTo("extra\n");
+        assertThat(files.read(id, "src/main.c", 100).content()).contains("main"); // overlay: nothing deleted
+
+        Path gz = state.resolve("vendor.tar.gz");
+        Path plain = state.resolve("vendor.tar");
+        tar(plain, "lib/a.txt", "A\n");
+        try (var in = Files.newInputStream(plain);
+             var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            in.transferTo(out);
+        }
+        var fromTar = files.syncPush(id, gz.toString(), "third_party");
+        assertThat(fromTar.workspaceSync().mode()).isEqualTo("tar_archive");
+        assertThat(fromTar.workspaceSync().destination()).isEqualTo("/workspace/third_party");
+        assertThat(files.read(id, "third_party/lib/a.txt", 100).content()).isEqualTo("A\n");
+        sh("rm -rf third_party sub over.txt");
+    }
 }
