@@ -18,7 +18,9 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.workspace.WorkspaceFilePayloads;
 import dev.pyro.engine.workspace.WorkspaceSummary;
@@ -186,7 +188,29 @@ public final class Pyro implements AutoCloseable {
 
     /** Back to the baseline: a fresh sandbox, {@code /workspace} as it was at create, the journal restarted. */
     public WorkspaceInfo resetWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.RESET_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+        return resetWorkspace(workspaceId, null);
+    }
+
+    /** Back to a named snapshot ({@code null} or {@code "baseline"}: the baseline). */
+    public WorkspaceInfo resetWorkspace(String workspaceId, String snapshot) {
+        return engine.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(workspaceId, snapshot),
+                WorkspaceInfo.class);
+    }
+
+    /** Keeps the current {@code /workspace} under a name, for {@code resetWorkspace(id, name)}. */
+    public WorkspaceSnapshots.Created createSnapshot(String workspaceId, String snapshotName) {
+        return engine.call(EngineProtocol.CREATE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
+                WorkspaceSnapshots.Created.class);
+    }
+
+    public WorkspaceSnapshots.Listing listSnapshots(String workspaceId) {
+        return engine.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(workspaceId),
+                WorkspaceSnapshots.Listing.class);
+    }
+
+    public WorkspaceSnapshots.Deleted deleteSnapshot(String workspaceId, String snapshotName) {
+        return engine.call(EngineProtocol.DELETE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
+                WorkspaceSnapshots.Deleted.class);
     }
 
     public WorkspaceDeleteResult deleteWorkspace(String workspaceId) {

@@ -9,7 +9,9 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
@@ -97,7 +99,20 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.LOGS_WORKSPACE, (p, c) -> workspaces.logs(workspaceId(p)));
         handlers.put(EngineProtocol.STOP_WORKSPACE, (p, c) -> workspaces.stop(workspaceId(p)));
         handlers.put(EngineProtocol.START_WORKSPACE, (p, c) -> workspaces.start(workspaceId(p)));
-        handlers.put(EngineProtocol.RESET_WORKSPACE, (p, c) -> workspaces.reset(workspaceId(p), c.events()));
+        handlers.put(EngineProtocol.RESET_WORKSPACE, (p, c) -> {
+            SnapshotParams r = params(p, SnapshotParams.class);
+            return workspaces.reset(required(r.workspaceId(), "workspace_id"), r.snapshotName(), c.events());
+        });
+        WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces);
+        handlers.put(EngineProtocol.CREATE_SNAPSHOT, (p, c) -> {
+            SnapshotParams s = params(p, SnapshotParams.class);
+            return snapshots.create(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
+        });
+        handlers.put(EngineProtocol.LIST_SNAPSHOTS, (p, c) -> snapshots.list(workspaceId(p)));
+        handlers.put(EngineProtocol.DELETE_SNAPSHOT, (p, c) -> {
+            SnapshotParams s = params(p, SnapshotParams.class);
+            return snapshots.delete(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
+        });
         handlers.put(EngineProtocol.DELETE_WORKSPACE, (p, c) -> workspaces.delete(workspaceId(p)));
         WorkspaceFiles files = new WorkspaceFiles(workspaces);
         handlers.put(EngineProtocol.PUSH_WORKSPACE_SYNC, (p, c) -> {

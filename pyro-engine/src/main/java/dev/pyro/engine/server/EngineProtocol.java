@@ -58,6 +58,9 @@ public final class EngineProtocol {
     public static final String DIFF_WORKSPACE = "diff_workspace";
     public static final String EXPORT_WORKSPACE = "export_workspace";
     public static final String SUMMARIZE_WORKSPACE = "summarize_workspace";
+    public static final String CREATE_SNAPSHOT = "create_snapshot";
+    public static final String LIST_SNAPSHOTS = "list_snapshots";
+    public static final String DELETE_SNAPSHOT = "delete_snapshot";
 
     // events
     public static final String ACCEPTED = "accepted";
@@ -94,6 +97,10 @@ public final class EngineProtocol {
     }
 
     public record WorkspaceParams(String workspaceId) {
+    }
+
+    /** Snapshot operations and reset ({@code snapshot_name} null there means the baseline). */
+    public record SnapshotParams(String workspaceId, String snapshotName) {
     }
 
     public record WorkspaceUpdateParams(String workspaceId, String name, boolean clearName,

@@ -280,6 +280,13 @@ public final class WorkspaceManager implements AutoCloseable {
      * {@code /workspace}; the journal restarts, identity, labels, TTL and baseline stay.
      */
     public WorkspaceInfo reset(String id, Progress progress) {
+        return reset(id, null, progress);
+    }
+
+    /** Reset to a named snapshot ({@code null} or {@code baseline}: the baseline); diff still compares with the baseline. */
+    public WorkspaceInfo reset(String id, String snapshot, Progress progress) {
+        String snapshotName = snapshot == null ? WorkspaceSnapshots.BASELINE : snapshot;
+        Path archive = new WorkspaceSnapshots(this).archiveFor(id, snapshotName);
         try (CacheLock lock = store.lock(id)) {
             WorkspaceRecord record = live(id);
             Path dir = store.dir(id);
@@ -294,7 +301,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     record.memMib(), false, dir.resolve("runtime")));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
-                ImportResult imported = Baseline.importInto(connect(id, fresh), Baseline.archive(dir));
+                ImportResult imported = Baseline.importInto(connect(id, fresh), archive);
                 double now = clock.getAsDouble();
                 SandboxRecord started = fresh;
                 WorkspaceRecord updated = record.with(b -> {
@@ -308,8 +315,9 @@ public final class WorkspaceManager implements AutoCloseable {
                     b.lastActivityAt = now;
                 });
                 store.write(updated);
-                new ReviewEvents(dir).record("reset", Map.of("snapshot_name", "baseline"), now);
-                return WorkspaceInfo.of(updated, new WorkspaceInfo.WorkspaceReset("baseline", "baseline",
+                new ReviewEvents(dir).record("reset", Map.of("snapshot_name", snapshotName), now);
+                return WorkspaceInfo.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
+                        WorkspaceSnapshots.BASELINE.equals(snapshotName) ? "baseline" : "named",
                         WorkspaceRecord.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
             } catch (IOException | RuntimeException e) {
                 closeAgent(id);

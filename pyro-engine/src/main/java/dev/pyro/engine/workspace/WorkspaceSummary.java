@@ -43,7 +43,7 @@ public record WorkspaceSummary(
     }
 
     static WorkspaceSummary build(WorkspaceRecord record, List<CommandEntry> journal, List<ReviewEvents.Event> events,
-                                  DiffPayload diff, String diffUnavailable) {
+                                  DiffPayload diff, String diffUnavailable, int namedSnapshots) {
         double since = record.lastResetAt() == null ? 0 : record.lastResetAt();
         List<ReviewEvents.Event> recent = events.stream().filter(e -> e.recordedAt() >= since).toList();
         List<Command> commands = journal.stream()
@@ -56,7 +56,7 @@ public record WorkspaceSummary(
         return new WorkspaceSummary(record.workspaceId(), record.name(), record.state(), record.environment(),
                 record.resetCount(), record.lastResetAt(), new Commands(commands.size(), failed, commands), changes,
                 new Edits(detail(recent, "file_write"), detail(recent, "patch")), detail(recent, "sync"),
-                new Artifacts(detail(recent, "export")), new Snapshots(0));
+                new Artifacts(detail(recent, "export")), new Snapshots(namedSnapshots));
     }
 
     private static List<Map<String, Object>> detail(List<ReviewEvents.Event> events, String kind) {
@@ -77,6 +77,7 @@ public record WorkspaceSummary(
             reason = "the workspace is " + record.state();
         }
         return build(record, new CommandJournal(manager.store().dir(id)).read(),
-                new ReviewEvents(manager.store().dir(id)).read(), diff, reason);
+                new ReviewEvents(manager.store().dir(id)).read(), diff, reason,
+                new WorkspaceSnapshots(manager).list(id).count() - 1);
     }
 }

@@ -1,0 +1,192 @@
+package dev.pyro.engine.workspace;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.workspace.files.AgentGuestFs;
+import dev.pyro.engine.workspace.files.ImportPlan;
+import dev.pyro.engine.workspace.files.ImportSource;
+import dev.pyro.engine.workspace.files.ImportSources;
+import dev.pyro.engine.workspace.files.PlanArchive;
+import dev.pyro.engine.workspace.files.TransferLimits;
+import dev.pyro.engine.workspace.files.WorkspaceExport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Named snapshots of {@code /workspace} (spec §7.6): {@code snapshots/<name>.tar} plus
+ * {@code <name>.json}. Only {@code /workspace} is kept (kind {@code filesystem}), not the guest's
+ * memory, processes or {@code /tmp}; the baseline is the implicit, undeletable snapshot
+ * {@code baseline}.
+ */
+public final class WorkspaceSnapshots {
+
+    public static final String BASELINE = "baseline";
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+
+    /** One snapshot as listed; {@code kind} is baseline or named, {@code content} what it holds. */
+    public record Snapshot(String workspaceId, String snapshotName, String kind, String content, double createdAt,
+                           long entryCount, long bytesWritten, boolean deletable) {
+    }
+
+    public record Created(String workspaceId, Snapshot snapshot, String executionMode) {
+    }
+
+    public record Listing(String workspaceId, int count, List<Snapshot> snapshots) {
+    }
+
+    public record Deleted(String workspaceId, String snapshotName, boolean deleted) {
+    }
+
+    private final WorkspaceManager manager;
+
+    public WorkspaceSnapshots(WorkspaceManager manager) {
+        this.manager = manager;
+    }
+
+    public Created create(String id, String name) {
+        validate(name);
+        WorkspaceRecord record = manager.requireStarted(id, "workspace_snapshot_create");
+        Path dir = snapshotsDir(id);
+        if (Files.exists(archive(dir, name))) {
+            throw duplicate(name, id);
+        }
+        Path scratch = null;
+        try {
+            Files.createDirectories(dir);
+            scratch = Files.createTempDirectory(dir, ".taking-" + name + "-");
+            // Out of the guest with the export's checks, then into one validated tar.
+            new WorkspaceExport(new AgentGuestFs(manager.agent(record), Duration.ofSeconds(60)), TransferLimits.DEFAULT)
+                    .export("/workspace", scratch.resolve("tree").toString(), false);
+            ImportSource source = ImportSources.open("snapshot", scratch.resolve("tree").toString(),
+                    TransferLimits.DEFAULT);
+            ImportPlan plan = source.inspect();
+            Path tmpTar = scratch.resolve("snapshot.tar");
+            try (OutputStream out = Files.newOutputStream(tmpTar)) {
+                PlanArchive.write(source, plan, out);
+            }
+            double now = manager.clock().getAsDouble();
+            Snapshot snapshot = new Snapshot(id, name, "named", "filesystem", now, plan.entryCount(),
+                    plan.bytesWritten(), true);
+            if (Files.exists(archive(dir, name))) {
+                throw duplicate(name, id); // taken meanwhile by another client
+            }
+            Files.move(tmpTar, archive(dir, name), StandardCopyOption.ATOMIC_MOVE);
+            Json.PRETTY.writeValue(dir.resolve(name + ".json").toFile(), snapshot);
+            new ReviewEvents(manager.store().dir(id)).record("snapshot_create", Map.of("snapshot_name", name), now);
+            manager.mutate(id, b -> b.lastActivityAt = now);
+            return new Created(id, snapshot, record.executionMode());
+        } catch (IOException e) {
+            throw PyroException.runtime("taking snapshot '" + name + "' failed: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    public Listing list(String id) {
+        WorkspaceRecord record = manager.live(id);
+        List<Snapshot> snapshots = new ArrayList<>();
+        snapshots.add(new Snapshot(id, BASELINE, "baseline", "filesystem", record.createdAt(),
+                record.workspaceSeed().entryCount(), record.workspaceSeed().bytesWritten(), false));
+        snapshots.addAll(named(id).stream()
+                .sorted(Comparator.comparingDouble(Snapshot::createdAt).reversed()
+                        .thenComparing(Snapshot::snapshotName))
+                .toList());
+        return new Listing(id, snapshots.size(), snapshots);
+    }
+
+    public Deleted delete(String id, String name) {
+        manager.live(id);
+        if (BASELINE.equals(name)) {
+            throw PyroException.invalid("cannot delete the baseline snapshot");
+        }
+        Path dir = snapshotsDir(id);
+        if (!Files.exists(archive(dir, name))) {
+            throw missing(name, id);
+        }
+        try {
+            Files.deleteIfExists(dir.resolve(name + ".json"));
+            Files.deleteIfExists(archive(dir, name));
+        } catch (IOException e) {
+            throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + e.getMessage(), e);
+        }
+        double now = manager.clock().getAsDouble();
+        new ReviewEvents(manager.store().dir(id)).record("snapshot_delete", Map.of("snapshot_name", name), now);
+        manager.mutate(id, b -> b.lastActivityAt = now);
+        return new Deleted(id, name, true);
+    }
+
+    /** The archive a reset restores: the baseline, or a named snapshot that must exist. */
+    Path archiveFor(String id, String name) {
+        if (name == null || BASELINE.equals(name)) {
+            return Baseline.archive(manager.store().dir(id));
+        }
+        Path archive = archive(snapshotsDir(id), name);
+        if (!Files.exists(archive)) {
+            throw missing(name, id);
+        }
+        return archive;
+    }
+
+    private List<Snapshot> named(String id) {
+        Path dir = snapshotsDir(id);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Snapshot> result = new ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                result.add(Json.MAPPER.readValue(file.toFile(), Snapshot.class));
+            }
+            return result;
+        } catch (IOException | RuntimeException e) {
+            throw PyroException.runtime("cannot read the snapshots of workspace " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void validate(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
+                    + "(at most 64, starting with a letter or digit)");
+        }
+        if (BASELINE.equals(name)) {
+            throw PyroException.invalid("snapshot_name 'baseline' is reserved");
+        }
+    }
+
+    private Path snapshotsDir(String id) {
+        return manager.store().dir(id).resolve("snapshots");
+    }
+
+    private static Path archive(Path dir, String name) {
+        return dir.resolve(name + ".tar");
+    }
+
+    private static PyroException duplicate(String name, String id) {
+        return PyroException.invalid("snapshot '" + name + "' already exists in workspace '" + id + "'");
+    }
+
+    private static PyroException missing(String name, String id) {
+        return PyroException.invalid("snapshot '" + name + "' does not exist in workspace '" + id + "'");
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            if (dir != null) {
+                FileTrees.deleteRecursively(dir);
+            }
+        } catch (IOException e) {
+            // a leftover .taking-* dir is harmless and removed with the workspace
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pyro.engine.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pyro.engine.backend.RealSandboxes;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.progress.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Named snapshots and reset to them, on a real gVisor workspace. */
+class WorkspaceSnapshotsTest {
+
+    Path state;
+    WorkspaceManager manager;
+    WorkspaceSnapshots snapshots;
+    WorkspaceFiles files;
+    String id;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RealSandboxes.assumeBackendWorks("gvisor");
+        state = Files.createTempDirectory("pyro-snap-");
+        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        snapshots = new WorkspaceSnapshots(manager);
+        files = new WorkspaceFiles(manager);
+        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
+                Progress.NONE).workspaceId();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (manager != null) {
+            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
+            manager.close();
+        }
+        FileTrees.deleteRecursively(state);
+    }
+
+    String sh(String command) {
+        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+    }
+
+    @Test
+    void resetToANamedSnapshotRestoresItsWorkspaceAndDiffStillUsesTheBaseline() {
+        files.write(id, "a.txt", "checkpointed\n");
+        WorkspaceSnapshots.Created created = snapshots.create(id, "checkpoint");
+        assertThat(created.snapshot().kind()).isEqualTo("named");
+        assertThat(created.snapshot().content()).isEqualTo("filesystem");
+        assertThat(created.snapshot().entryCount()).isEqualTo(1);
+        files.write(id, "b.txt", "after\n");
+        files.write(id, "a.txt", "changed\n");
+
+        WorkspaceInfo reset = manager.reset(id, "checkpoint", Progress.NONE);
+        assertThat(reset.workspaceReset().snapshotName()).isEqualTo("checkpoint");
+        assertThat(reset.workspaceReset().kind()).isEqualTo("named");
+        assertThat(sh("cat a.txt; ls")).isEqualTo("checkpointed\na.txt\n");
+        assertThat(files.diff(id).entries()).extracting(e -> e.path()).containsExactly("a.txt");
+        assertThat(files.summary(id).snapshots().namedCount()).isEqualTo(1);
+
+        manager.reset(id, null, Progress.NONE);
+        assertThat(sh("ls -A | wc -l").trim()).isEqualTo("0");
+    }
+
+    @Test
+    void namesAreCheckedAndTheBaselineStays() {
+        snapshots.create(id, "one");
+        assertThatThrownBy(() -> snapshots.create(id, "one"))
+                .hasMessage("snapshot 'one' already exists in workspace '" + id + "'");
+        assertThatThrownBy(() -> snapshots.create(id, "baseline")).hasMessage("snapshot_name 'baseline' is reserved");
+        assertThatThrownBy(() -> snapshots.create(id, "../x")).hasMessageStartingWith("snapshot_name is invalid");
+        assertThatThrownBy(() -> snapshots.delete(id, "baseline")).hasMessage("cannot delete the baseline snapshot");
+        assertThatThrownBy(() -> manager.reset(id, "nope", Progress.NONE))
+                .hasMessage("snapshot 'nope' does not exist in workspace '" + id + "'");
+        assertThat(snapshots.list(id).snapshots()).extracting(WorkspaceSnapshots.Snapshot::snapshotName)
+                .containsExactly("baseline", "one");
+        assertThat(snapshots.delete(id, "one").deleted()).isTrue();
+        assertThat(snapshots.list(id).count()).isEqualTo(1);
+        assertThatThrownBy(() -> snapshots.delete(id, "one"))
+                .hasMessage("snapshot 'one' does not exist in workspace '" + id + "'");
+    }
+}
