@@ -170,8 +170,14 @@ public final class Pyro implements AutoCloseable {
 
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
                                              GuestExec.Listener output) {
+        return execWorkspace(workspaceId, command, timeoutSeconds, Map.of(), output);
+    }
+
+    /** {@code secretEnv}: secret name → environment variable name for this command. */
+    public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
+                                             Map<String, String> secretEnv, GuestExec.Listener output) {
         return engine.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId, command,
-                timeoutSeconds), WorkspaceExecResult.class, Progress.NONE, output);
+                timeoutSeconds, secretEnv), WorkspaceExecResult.class, Progress.NONE, output);
     }
 
     public WorkspaceLogs logsWorkspace(String workspaceId) {

@@ -6,6 +6,7 @@ import dev.pyro.engine.PyroException;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.vms.VmLimits;
 import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.engine.workspace.SecretSpec;
 import dev.pyro.engine.workspace.WorkspaceRequest;
 import dev.pyro.sdk.Pyro;
 import java.nio.file.Path;
@@ -36,6 +37,13 @@ final class WorkspaceCreateCommand implements Runnable {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     List<String> labels = List.of();
 
+    @Option(names = "--secret", paramLabel = "NAME=VALUE",
+            description = "A secret, only ever in the guest (/run/pyro-secrets/NAME) and redacted from output; repeatable.")
+    List<String> secrets = List.of();
+
+    @Option(names = "--secret-file", paramLabel = "NAME=PATH", description = "A secret read from a host file; repeatable.")
+    List<String> secretFiles = List.of();
+
     @Option(names = "--vcpu-count", paramLabel = "N", description = "vCPUs, 1-8 (default: ${DEFAULT-VALUE}).")
     int vcpuCount = VmLimits.DEFAULT_VCPU_COUNT;
 
@@ -63,7 +71,8 @@ final class WorkspaceCreateCommand implements Runnable {
     @Override
     public void run() {
         WorkspaceRequest request = new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, "off",
-                allowHostCompat, backend, seedPath == null ? null : seedPath.toAbsolutePath(), name, labels(labels));
+                allowHostCompat, backend, seedPath == null ? null : seedPath.toAbsolutePath(), name, labels(labels),
+                secretSpecs());
         boolean quiet = json.json || idOnly;
         try (Pyro pyro = Pyro.create(); CliProgress bar = quiet ? null : CliProgress.forStderr("workspace")) {
             WorkspaceInfo ws = pyro.createWorkspace(request, bar == null ? Progress.NONE : bar);
@@ -78,16 +87,29 @@ final class WorkspaceCreateCommand implements Runnable {
         }
     }
 
+    private List<SecretSpec> secretSpecs() {
+        List<SecretSpec> specs = new java.util.ArrayList<>();
+        pairs(secrets, "--secret").forEach((k, v) -> specs.add(SecretSpec.literal(k, v)));
+        pairs(secretFiles, "--secret-file").forEach((k, v) ->
+                specs.add(SecretSpec.file(k, Path.of(v).toAbsolutePath().toString())));
+        return specs;
+    }
+
     /** {@code KEY=VALUE} pairs; the value may contain '='. */
     static Map<String, String> labels(List<String> pairs) {
-        Map<String, String> labels = new LinkedHashMap<>();
+        return pairs(pairs, "--label");
+    }
+
+    static Map<String, String> pairs(List<String> pairs, String flag) {
+        Map<String, String> result = new LinkedHashMap<>();
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw PyroException.invalid("--label must be KEY=VALUE, not '" + pair + "'");
+                // never echo the text: it may be a secret's value
+                throw PyroException.invalid(flag + " must be NAME=VALUE");
             }
-            labels.put(pair.substring(0, eq), pair.substring(eq + 1));
+            result.put(pair.substring(0, eq), pair.substring(eq + 1));
         }
-        return labels;
+        return result;
     }
 }

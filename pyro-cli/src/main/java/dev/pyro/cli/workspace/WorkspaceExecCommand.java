@@ -32,6 +32,10 @@ final class WorkspaceExecCommand implements Callable<Integer> {
     @Option(names = "--timeout-seconds", paramLabel = "S", description = "Command timeout; exit 124 when hit (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = VmLimits.DEFAULT_TIMEOUT_SECONDS;
 
+    @Option(names = "--secret-env", paramLabel = "SECRET[=ENV_VAR]",
+            description = "Pass a workspace secret as an environment variable (default: its own name); repeatable.")
+    List<String> secretEnv = List.of();
+
     @Mixin
     JsonFlag json;
 
@@ -43,8 +47,13 @@ final class WorkspaceExecCommand implements Callable<Integer> {
         PrintStream err = System.err;
         GuestExec.Listener passthrough = json.json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
         try (Pyro pyro = Pyro.create()) {
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+            for (String item : secretEnv) {
+                int eq = item.indexOf('=');
+                env.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? item : item.substring(eq + 1));
+            }
             WorkspaceExecResult result = pyro.execWorkspace(workspaceId, ShellWords.join(command), timeoutSeconds,
-                    passthrough);
+                    env, passthrough);
             if (json.json) {
                 JsonOutput.print(spec.commandLine().getOut(), result);
             } else {

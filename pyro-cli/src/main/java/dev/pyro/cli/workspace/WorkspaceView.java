@@ -26,6 +26,8 @@ final class WorkspaceView {
                 .add("Size", ws.vcpuCount() + " vCPU, " + ws.memMib() + " MiB")
                 .add("Seed", seed.mode() + (seed.seedPath() == null ? "" : " " + seed.seedPath())
                         + " (" + seed.entryCount() + " entries, " + seed.bytesWritten() + " bytes)")
+                .add("Secrets", ws.secrets().isEmpty() ? "-" : ws.secrets().stream()
+                        .map(x -> x.name() + " (" + x.sourceKind() + ")").collect(Collectors.joining(", ")))
                 .add("Commands", ws.commandCount() + (ws.lastCommand() == null ? ""
                         : " (last: #" + ws.lastCommand().sequence() + " exit " + ws.lastCommand().exitCode() + ")"))
                 .add("Resets", ws.resetCount())

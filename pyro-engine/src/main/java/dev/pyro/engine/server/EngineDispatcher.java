@@ -94,7 +94,7 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.EXEC_WORKSPACE, (p, c) -> {
             WorkspaceExecParams e = params(p, WorkspaceExecParams.class);
             return workspaces.exec(required(e.workspaceId(), "workspace_id"), required(e.command(), "command"),
-                    e.timeoutSeconds(), c.events());
+                    e.timeoutSeconds(), e.secretEnv() == null ? java.util.Map.of() : e.secretEnv(), c.events());
         });
         handlers.put(EngineProtocol.LOGS_WORKSPACE, (p, c) -> workspaces.logs(workspaceId(p)));
         handlers.put(EngineProtocol.STOP_WORKSPACE, (p, c) -> workspaces.stop(workspaceId(p)));

@@ -147,7 +147,8 @@ public final class EngineProtocol {
         }
     }
 
-    public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds) {
+    public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds,
+                                      java.util.Map<String, String> secretEnv) {
     }
 
     public record EnvironmentParams(String environment, boolean withKernel) {

@@ -25,6 +25,7 @@ public record WorkspaceInfo(
         String executionMode,
         String workspacePath,
         WorkspaceSeed workspaceSeed,
+        java.util.List<SecretMeta.Public> secrets,
         int commandCount,
         LastCommand lastCommand,
         int resetCount,
@@ -39,7 +40,8 @@ public record WorkspaceInfo(
         return new WorkspaceInfo(r.workspaceId(), r.name(), r.labels(), r.environment(), r.environmentVersion(),
                 r.vcpuCount(), r.memMib(), r.ttlSeconds(), r.createdAt(), r.lastActivityAt(), r.expiresAt(), r.state(),
                 r.networkPolicy(), false, r.allowHostCompat(), null, null, r.backend(), r.executionMode(),
-                WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(), r.commandCount(), r.lastCommand(), r.resetCount(),
+                WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(),
+                r.secretList().stream().map(SecretMeta::toPublic).toList(), r.commandCount(), r.lastCommand(), r.resetCount(),
                 r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);
     }
 

@@ -95,6 +95,7 @@ public final class WorkspaceManager implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
+            List<SecretMeta> secrets = WorkspaceSecrets.prepare(request.secrets(), dir);
             BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), false,
                     request.allowHostCompat(), progress);
             if ("host".equals(choice.backend().name())) {
@@ -110,6 +111,7 @@ public final class WorkspaceManager implements AutoCloseable {
             progress.phase("start", "workspace_id=" + id);
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
+            WorkspaceSecrets.install(agent, dir, secrets);
             progress.phase("seed", "workspace_id=" + id);
             ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
             double now = clock.getAsDouble();
@@ -117,7 +119,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
                     now + request.ttlSeconds(), WorkspaceRecord.STARTED, policy, request.allowHostCompat(),
                     backend.name(), null, name, labels, now, 0, null,
-                    seed.withCounts(imported.entryCount(), imported.bytesWritten()), 0, null, sandbox);
+                    seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, sandbox);
             store.write(record);
             return WorkspaceInfo.of(record, null);
         } catch (IOException | RuntimeException e) {
@@ -190,24 +192,54 @@ public final class WorkspaceManager implements AutoCloseable {
     // ------------------------------------------------------------------ exec and journal
 
     public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, GuestExec.Listener listener) {
+        return exec(id, command, timeoutSeconds, Map.of(), listener);
+    }
+
+    /**
+     * Runs a command in {@code /workspace}. {@code secretEnv} maps secret names to variable names.
+     * With secrets in the workspace, output is not streamed live: it is redacted whole first, so a
+     * value split across two chunks cannot slip through.
+     */
+    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, Map<String, String> secretEnv,
+                                    GuestExec.Listener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         WorkspaceRecord record = requireStarted(id, "workspace_exec");
+        Path dir = store.dir(id);
+        Map<String, String> env = WorkspaceSecrets.environment(dir, record.secretList(), secretEnv);
+        List<String> secretValues = WorkspaceSecrets.values(dir, record.secretList());
         String cwd = Sandboxes.workspaceDir(record.sandbox());
-        ExecOutcome outcome = GuestExec.run(agent(record), command, cwd, Map.of(), timeoutSeconds, listener);
+        AgentConnection agent = agent(record);
+        if (!env.isEmpty()) {
+            try {
+                WorkspaceSecrets.install(agent, dir, record.secretList()); // the guest may have restarted
+            } catch (IOException e) {
+                throw PyroException.runtime("installing the workspace's secrets failed", e);
+            }
+        }
+        ExecOutcome raw = GuestExec.run(agent, command, cwd, env, timeoutSeconds,
+                secretValues.isEmpty() ? listener : GuestExec.Listener.NONE);
+        ExecOutcome outcome = secretValues.isEmpty() ? raw : new ExecOutcome(
+                WorkspaceSecrets.redact(raw.stdout(), secretValues), WorkspaceSecrets.redact(raw.stderr(), secretValues),
+                raw.exitCode(), raw.durationMs(), raw.timedOut(), raw.truncated());
+        if (!secretValues.isEmpty()) {
+            listener.stdout(outcome.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            listener.stderr(outcome.stderr().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String journalCommand = WorkspaceSecrets.redact(command, secretValues);
         int[] sequence = {0};
         WorkspaceRecord updated = mutate(id, b -> {
             sequence[0] = b.commandCount + 1;
             b.commandCount = sequence[0];
-            b.lastCommand = new LastCommand(sequence[0], command, WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(),
+            b.lastCommand = new LastCommand(sequence[0], journalCommand, WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(),
                     outcome.durationMs(), record.executionMode());
             b.lastActivityAt = clock.getAsDouble();
             String base = String.format("%06d", sequence[0]);
-            new CommandJournal(store.dir(id)).append(new CommandEntry(sequence[0], command,
+            new CommandJournal(store.dir(id)).append(new CommandEntry(sequence[0], journalCommand,
                     WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(), outcome.durationMs(), record.executionMode(),
                     base + ".stdout", base + ".stderr", b.lastActivityAt, null, null),
                     outcome.stdout(), outcome.stderr());
         });
-        return new WorkspaceExecResult(id, updated.environment(), updated.environmentVersion(), command,
+        return new WorkspaceExecResult(id, updated.environment(), updated.environmentVersion(), journalCommand,
                 outcome.stdout(), outcome.stderr(), outcome.exitCode(), outcome.durationMs(),
                 updated.executionMode(), sequence[0], WorkspaceRecord.WORKSPACE_PATH);
     }
@@ -256,7 +288,7 @@ public final class WorkspaceManager implements AutoCloseable {
             SandboxRecord sandbox = record.sandbox();
             if (!WorkspaceRecord.STARTED.equals(record.state())) {
                 sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
-                connect(id, sandbox);
+                WorkspaceSecrets.install(connect(id, sandbox), store.dir(id), record.secretList()); // /run is gone
             }
             SandboxRecord started = sandbox;
             WorkspaceRecord updated = record.with(b -> {
@@ -301,7 +333,9 @@ public final class WorkspaceManager implements AutoCloseable {
                     record.memMib(), false, dir.resolve("runtime")));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
-                ImportResult imported = Baseline.importInto(connect(id, fresh), archive);
+                AgentConnection agent = connect(id, fresh);
+                WorkspaceSecrets.install(agent, dir, record.secretList());
+                ImportResult imported = Baseline.importInto(agent, archive);
                 double now = clock.getAsDouble();
                 SandboxRecord started = fresh;
                 WorkspaceRecord updated = record.with(b -> {

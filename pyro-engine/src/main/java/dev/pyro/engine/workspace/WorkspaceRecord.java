@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.backend.SandboxRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -30,6 +31,7 @@ public record WorkspaceRecord(
         int commandCount,
         LastCommand lastCommand,
         WorkspaceSeed workspaceSeed,
+        List<SecretMeta> secrets,
         int resetCount,
         Double lastResetAt,
         SandboxRecord sandbox) {
@@ -38,6 +40,11 @@ public record WorkspaceRecord(
     public static final String WORKSPACE_PATH = "/workspace";
     public static final String STARTED = "started";
     public static final String STOPPED = "stopped";
+
+    /** The secrets' metadata (never values); empty for a record without any. */
+    public List<SecretMeta> secretList() {
+        return secrets == null ? List.of() : secrets;
+    }
 
     public String executionMode() {
         return sandbox == null ? "pending" : sandbox.executionMode();
@@ -91,7 +98,7 @@ public record WorkspaceRecord(
             return new WorkspaceRecord(from.layoutVersion, from.workspaceId, from.environment, from.environmentVersion,
                     from.vcpuCount, from.memMib, from.ttlSeconds, from.createdAt, from.expiresAt, state,
                     from.networkPolicy, from.allowHostCompat, from.backend, lastError, name, labels, lastActivityAt,
-                    commandCount, lastCommand, workspaceSeed, resetCount, lastResetAt, sandbox);
+                    commandCount, lastCommand, workspaceSeed, from.secrets, resetCount, lastResetAt, sandbox);
         }
     }
 }

@@ -15,35 +15,41 @@ public record WorkspaceRequest(
         String backend,
         Path seedPath,
         String name,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        java.util.List<SecretSpec> secrets) {
 
     public static WorkspaceRequest defaults(String environment) {
         return new WorkspaceRequest(environment, VmLimits.DEFAULT_VCPU_COUNT, VmLimits.DEFAULT_MEM_MIB,
-                VmLimits.DEFAULT_TTL_SECONDS, "off", false, "auto", null, null, Map.of());
+                VmLimits.DEFAULT_TTL_SECONDS, "off", false, "auto", null, null, Map.of(), java.util.List.of());
     }
 
     public WorkspaceRequest withSeed(Path seed) {
         return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy, allowHostCompat,
-                backend, seed, name, labels);
+                backend, seed, name, labels, secrets);
     }
 
     public WorkspaceRequest withName(String newName) {
         return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy, allowHostCompat,
-                backend, seedPath, newName, labels);
+                backend, seedPath, newName, labels, secrets);
     }
 
     public WorkspaceRequest withLabels(Map<String, String> newLabels) {
         return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy, allowHostCompat,
-                backend, seedPath, name, newLabels);
+                backend, seedPath, name, newLabels, secrets);
     }
 
     public WorkspaceRequest withBackend(String newBackend, boolean allowHost) {
         return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy, allowHost,
-                newBackend, seedPath, name, labels);
+                newBackend, seedPath, name, labels, secrets);
+    }
+
+    public WorkspaceRequest withSecrets(java.util.List<SecretSpec> newSecrets) {
+        return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy, allowHostCompat, backend,
+                seedPath, name, labels, newSecrets);
     }
 
     public WorkspaceRequest withSize(int vcpus, int mem, int ttl) {
         return new WorkspaceRequest(environment, vcpus, mem, ttl, networkPolicy, allowHostCompat, backend, seedPath,
-                name, labels);
+                name, labels, secrets);
     }
 }

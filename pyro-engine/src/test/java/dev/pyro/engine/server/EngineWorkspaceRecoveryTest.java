@@ -57,7 +57,7 @@ class EngineWorkspaceRecoveryTest {
 
         CompletableFuture<WorkspaceExecResult> inFlight = CompletableFuture.supplyAsync(() -> client.call(
                 EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId,
-                        "sleep 2; echo finished > marker.txt", 30), WorkspaceExecResult.class));
+                        "sleep 2; echo finished > marker.txt", 30, null), WorkspaceExecResult.class));
         Thread.sleep(700);
         EngineFixture.kill9(firstEngine);
         assertThat(inFlight).failsWithin(20, TimeUnit.SECONDS);
@@ -75,7 +75,7 @@ class EngineWorkspaceRecoveryTest {
 
         // The guest kept running: the interrupted command finished inside it.
         WorkspaceExecResult after = next.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId,
-                "sleep 2; cat marker.txt", 30), WorkspaceExecResult.class);
+                "sleep 2; cat marker.txt", 30, null), WorkspaceExecResult.class);
         assertThat(after.stdout()).isEqualTo("finished\n");
         assertThat(after.sequence()).isEqualTo(1);
     }
