@@ -18,7 +18,9 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.ShellParams;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
+import dev.pyro.engine.workspace.shell.ShellInfo;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
@@ -201,6 +203,33 @@ public final class Pyro implements AutoCloseable {
     public WorkspaceInfo resetWorkspace(String workspaceId, String snapshot) {
         return engine.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(workspaceId, snapshot),
                 WorkspaceInfo.class);
+    }
+
+    /** Opens an interactive PTY shell ({@code bash -i}) in the workspace; any client can use it by id. */
+    public ShellInfo openShell(String workspaceId, String cwd, int cols, int rows, Map<String, String> secretEnv) {
+        return engine.call(EngineProtocol.OPEN_SHELL, new ShellParams(workspaceId, null, cwd, cols, rows, secretEnv,
+                null, null, false, null, null, null, null), ShellInfo.class);
+    }
+
+    /** Output from {@code cursor}; {@code plain} renders it for chat; {@code waitForIdleMs} waits for quiet. */
+    public ShellInfo readShell(String workspaceId, String shellId, int cursor, int maxChars, boolean plain,
+                               Integer waitForIdleMs) {
+        return engine.call(EngineProtocol.READ_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                cursor, maxChars, plain, waitForIdleMs, null, null, null), ShellInfo.class);
+    }
+
+    public ShellInfo writeShell(String workspaceId, String shellId, String input, boolean appendNewline) {
+        return engine.call(EngineProtocol.WRITE_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                null, null, false, null, input, appendNewline, null), ShellInfo.class);
+    }
+
+    public ShellInfo signalShell(String workspaceId, String shellId, String signal) {
+        return engine.call(EngineProtocol.SIGNAL_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                null, null, false, null, null, null, signal), ShellInfo.class);
+    }
+
+    public ShellInfo closeShell(String workspaceId, String shellId) {
+        return engine.call(EngineProtocol.CLOSE_SHELL, ShellParams.of(workspaceId, shellId), ShellInfo.class);
     }
 
     /** Keeps the current {@code /workspace} under a name, for {@code resetWorkspace(id, name)}. */

@@ -9,7 +9,9 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.ShellParams;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
+import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
@@ -103,6 +105,30 @@ final class EngineDispatcher {
             SnapshotParams r = params(p, SnapshotParams.class);
             return workspaces.reset(required(r.workspaceId(), "workspace_id"), r.snapshotName(), c.events());
         });
+        WorkspaceShells shells = new WorkspaceShells(workspaces);
+        handlers.put(EngineProtocol.OPEN_SHELL, (p, c) -> {
+            ShellParams s = shellParams(p);
+            return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), WorkspaceShells.DEFAULT_COLS),
+                    or(s.rows(), WorkspaceShells.DEFAULT_ROWS), s.secretEnv());
+        });
+        handlers.put(EngineProtocol.READ_SHELL, (p, c) -> {
+            ShellParams s = shellParams(p);
+            return shells.read(s.workspaceId(), required(s.shellId(), "shell_id"), or(s.cursor(), 0),
+                    or(s.maxChars(), WorkspaceShells.DEFAULT_MAX_CHARS), s.plain(), s.waitForIdleMs());
+        });
+        handlers.put(EngineProtocol.WRITE_SHELL, (p, c) -> {
+            ShellParams s = shellParams(p);
+            return shells.write(s.workspaceId(), required(s.shellId(), "shell_id"), s.input(),
+                    s.appendNewline() == null || s.appendNewline());
+        });
+        handlers.put(EngineProtocol.SIGNAL_SHELL, (p, c) -> {
+            ShellParams s = shellParams(p);
+            return shells.signal(s.workspaceId(), required(s.shellId(), "shell_id"), s.signal());
+        });
+        handlers.put(EngineProtocol.CLOSE_SHELL, (p, c) -> {
+            ShellParams s = shellParams(p);
+            return shells.close(s.workspaceId(), required(s.shellId(), "shell_id"));
+        });
         WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces);
         handlers.put(EngineProtocol.CREATE_SNAPSHOT, (p, c) -> {
             SnapshotParams s = params(p, SnapshotParams.class);
@@ -142,6 +168,16 @@ final class EngineDispatcher {
             return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
         });
         handlers.put(EngineProtocol.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(fileParams(p).workspaceId()));
+    }
+
+    private static ShellParams shellParams(JsonNode params) {
+        ShellParams s = params(params, ShellParams.class);
+        required(s.workspaceId(), "workspace_id");
+        return s;
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     private static WorkspaceFileParams fileParams(JsonNode params) {

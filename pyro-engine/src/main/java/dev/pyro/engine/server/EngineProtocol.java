@@ -58,6 +58,11 @@ public final class EngineProtocol {
     public static final String DIFF_WORKSPACE = "diff_workspace";
     public static final String EXPORT_WORKSPACE = "export_workspace";
     public static final String SUMMARIZE_WORKSPACE = "summarize_workspace";
+    public static final String OPEN_SHELL = "open_shell";
+    public static final String READ_SHELL = "read_shell";
+    public static final String WRITE_SHELL = "write_shell";
+    public static final String SIGNAL_SHELL = "signal_shell";
+    public static final String CLOSE_SHELL = "close_shell";
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String LIST_SNAPSHOTS = "list_snapshots";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
@@ -97,6 +102,18 @@ public final class EngineProtocol {
     }
 
     public record WorkspaceParams(String workspaceId) {
+    }
+
+    /** Shell operations; each uses the fields it needs (null: the default). */
+    public record ShellParams(String workspaceId, String shellId, String cwd, Integer cols, Integer rows,
+                              java.util.Map<String, String> secretEnv, Integer cursor, Integer maxChars,
+                              boolean plain, Integer waitForIdleMs, String input, Boolean appendNewline,
+                              String signal) {
+
+        public static ShellParams of(String workspaceId, String shellId) {
+            return new ShellParams(workspaceId, shellId, null, null, null, null, null, null, false, null, null, null,
+                    null);
+        }
     }
 
     /** Snapshot operations and reset ({@code snapshot_name} null there means the baseline). */

@@ -56,6 +56,8 @@ public final class WorkspaceManager implements AutoCloseable {
     private final IntSupplier otherActive;
     private final DoubleSupplier clock;
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> endingListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public WorkspaceManager(PyroPaths paths, int maxActive, IntSupplier otherActive) {
         this(paths, maxActive, otherActive, () -> System.currentTimeMillis() / 1000.0);
@@ -256,6 +258,7 @@ public final class WorkspaceManager implements AutoCloseable {
         try (CacheLock lock = store.lock(id)) {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
+            sandboxEnding(id);
             if (WorkspaceRecord.STARTED.equals(record.state())) {
                 try {
                     agent(record).sync(SYNC_TIMEOUT); // /workspace is on the guest's disk: flush before stopping
@@ -322,6 +325,7 @@ public final class WorkspaceManager implements AutoCloseable {
         try (CacheLock lock = store.lock(id)) {
             WorkspaceRecord record = live(id);
             Path dir = store.dir(id);
+            sandboxEnding(id);
             closeAgent(id);
             SandboxBackend backend = sandboxes.backendOf(record.sandbox());
             backend.delete(record.sandbox());
@@ -378,6 +382,7 @@ public final class WorkspaceManager implements AutoCloseable {
     private WorkspaceDeleteResult delete(String id, String reason) {
         try (CacheLock lock = store.lock(id)) {
             WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
+            sandboxEnding(id);
             closeAgent(id);
             if (record.sandbox() != null) {
                 sandboxes.backendOf(record.sandbox()).delete(record.sandbox());
@@ -445,7 +450,7 @@ public final class WorkspaceManager implements AutoCloseable {
     // ------------------------------------------------------------------ shared helpers
 
     /** The record, unless the workspace is unknown or expired (then it is reaped and the caller told). */
-    WorkspaceRecord live(String id) {
+    public WorkspaceRecord live(String id) {
         WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
         if (record.expiresAt() <= clock.getAsDouble()) {
             reapExpired();
@@ -455,7 +460,7 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     /** The live-operation gate: known, not expired, and started. */
-    WorkspaceRecord requireStarted(String id, String operation) {
+    public WorkspaceRecord requireStarted(String id, String operation) {
         WorkspaceRecord record = refreshLiveness(live(id));
         if (!WorkspaceRecord.STARTED.equals(record.state())) {
             throw PyroException.invalid("workspace " + id + " must be in 'started' state before " + operation);
@@ -490,7 +495,7 @@ public final class WorkspaceManager implements AutoCloseable {
         }
     }
 
-    AgentConnection agent(WorkspaceRecord record) {
+    public AgentConnection agent(WorkspaceRecord record) {
         AgentConnection agent = agents.get(record.workspaceId());
         if (agent != null && agent.isOpen()) {
             return agent;
@@ -514,12 +519,33 @@ public final class WorkspaceManager implements AutoCloseable {
         }
     }
 
-    WorkspaceStore store() {
+    public WorkspaceStore store() {
         return store;
     }
 
-    DoubleSupplier clock() {
+    public DoubleSupplier clock() {
         return clock;
+    }
+
+    /** Bumps {@code last_activity_at} (an agent acted on the workspace). */
+    public void touch(String id) {
+        double now = clock.getAsDouble();
+        mutate(id, b -> b.lastActivityAt = now);
+    }
+
+    /** Called before a workspace's sandbox goes away (stop, reset, delete): shells end with it. */
+    public void onSandboxEnding(java.util.function.Consumer<String> listener) {
+        endingListeners.add(listener);
+    }
+
+    private void sandboxEnding(String id) {
+        endingListeners.forEach(l -> {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                System.err.println("pyro: cleaning up workspace " + id + ": " + e.getMessage());
+            }
+        });
     }
 
     private Optional<WorkspaceRecord> readIfPresent(String id) {

@@ -108,7 +108,7 @@ public final class WorkspaceSecrets {
     }
 
     /** Writes every secret into the guest's {@code /run/pyro-secrets} (0700 dir, 0600 files). */
-    static void install(AgentConnection agent, Path workspaceDir, List<SecretMeta> secrets) throws IOException {
+    public static void install(AgentConnection agent, Path workspaceDir, List<SecretMeta> secrets) throws IOException {
         if (secrets == null || secrets.isEmpty()) {
             return;
         }
@@ -121,7 +121,7 @@ public final class WorkspaceSecrets {
     }
 
     /** Every secret value, longest first (so a value containing another is redacted whole). */
-    static List<String> values(Path workspaceDir, List<SecretMeta> secrets) {
+    public static List<String> values(Path workspaceDir, List<SecretMeta> secrets) {
         if (secrets == null || secrets.isEmpty()) {
             return List.of();
         }
@@ -138,7 +138,7 @@ public final class WorkspaceSecrets {
     }
 
     /** {@code SECRET -> ENV_VAR} mapped to {@code ENV_VAR -> value}, with the spec's checks. */
-    static Map<String, String> environment(Path workspaceDir, List<SecretMeta> secrets, Map<String, String> secretEnv) {
+    public static Map<String, String> environment(Path workspaceDir, List<SecretMeta> secrets, Map<String, String> secretEnv) {
         if (secretEnv == null || secretEnv.isEmpty()) {
             return Map.of();
         }
