@@ -18,7 +18,10 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.ServiceParams;
 import dev.pyro.engine.server.EngineProtocol.ShellParams;
+import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.workspace.shell.ShellInfo;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
@@ -203,6 +206,35 @@ public final class Pyro implements AutoCloseable {
     public WorkspaceInfo resetWorkspace(String workspaceId, String snapshot) {
         return engine.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(workspaceId, snapshot),
                 WorkspaceInfo.class);
+    }
+
+    /**
+     * Starts a long-running service in the workspace and waits for its readiness (null: none);
+     * its output goes to logs outside {@code /workspace}.
+     */
+    public ServiceInfo startService(String workspaceId, String serviceName, String command, String cwd,
+                                    Readiness readiness, int readyTimeoutSeconds, int readyIntervalMs,
+                                    Map<String, String> secretEnv) {
+        return engine.call(EngineProtocol.START_SERVICE, new ServiceParams(workspaceId, serviceName, command, cwd,
+                readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, null, null, false), ServiceInfo.class);
+    }
+
+    public ServiceInfo.Listing listServices(String workspaceId) {
+        return engine.call(EngineProtocol.LIST_SERVICES, ServiceParams.of(workspaceId, null), ServiceInfo.Listing.class);
+    }
+
+    public ServiceInfo statusService(String workspaceId, String serviceName) {
+        return engine.call(EngineProtocol.STATUS_SERVICE, ServiceParams.of(workspaceId, serviceName), ServiceInfo.class);
+    }
+
+    /** The last {@code tailLines} lines of each stream ({@code null}: all). */
+    public ServiceInfo logsService(String workspaceId, String serviceName, Integer tailLines) {
+        return engine.call(EngineProtocol.LOGS_SERVICE, new ServiceParams(workspaceId, serviceName, null, null, null,
+                null, null, null, null, tailLines, tailLines == null), ServiceInfo.class);
+    }
+
+    public ServiceInfo stopService(String workspaceId, String serviceName) {
+        return engine.call(EngineProtocol.STOP_SERVICE, ServiceParams.of(workspaceId, serviceName), ServiceInfo.class);
     }
 
     /** Opens an interactive PTY shell ({@code bash -i}) in the workspace; any client can use it by id. */

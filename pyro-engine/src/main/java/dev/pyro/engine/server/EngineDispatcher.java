@@ -9,7 +9,9 @@ import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
+import dev.pyro.engine.server.EngineProtocol.ServiceParams;
 import dev.pyro.engine.server.EngineProtocol.ShellParams;
+import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
@@ -129,6 +131,28 @@ final class EngineDispatcher {
             ShellParams s = shellParams(p);
             return shells.close(s.workspaceId(), required(s.shellId(), "shell_id"));
         });
+        WorkspaceServices services = new WorkspaceServices(workspaces);
+        handlers.put(EngineProtocol.START_SERVICE, (p, c) -> {
+            ServiceParams s = serviceParams(p);
+            return services.start(s.workspaceId(), s.serviceName(), s.command(), s.cwd(), s.readiness(),
+                    or(s.readyTimeoutSeconds(), WorkspaceServices.DEFAULT_READY_TIMEOUT_SECONDS),
+                    or(s.readyIntervalMs(), WorkspaceServices.DEFAULT_READY_INTERVAL_MS), s.secretEnv(),
+                    s.publishedPorts());
+        });
+        handlers.put(EngineProtocol.LIST_SERVICES, (p, c) -> services.list(serviceParams(p).workspaceId()));
+        handlers.put(EngineProtocol.STATUS_SERVICE, (p, c) -> {
+            ServiceParams s = serviceParams(p);
+            return services.status(s.workspaceId(), required(s.serviceName(), "service_name"));
+        });
+        handlers.put(EngineProtocol.LOGS_SERVICE, (p, c) -> {
+            ServiceParams s = serviceParams(p);
+            return services.logs(s.workspaceId(), required(s.serviceName(), "service_name"),
+                    s.allLines() ? null : or(s.tailLines(), WorkspaceServices.DEFAULT_TAIL_LINES));
+        });
+        handlers.put(EngineProtocol.STOP_SERVICE, (p, c) -> {
+            ServiceParams s = serviceParams(p);
+            return services.stop(s.workspaceId(), required(s.serviceName(), "service_name"));
+        });
         WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces);
         handlers.put(EngineProtocol.CREATE_SNAPSHOT, (p, c) -> {
             SnapshotParams s = params(p, SnapshotParams.class);
@@ -168,6 +192,12 @@ final class EngineDispatcher {
             return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
         });
         handlers.put(EngineProtocol.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(fileParams(p).workspaceId()));
+    }
+
+    private static ServiceParams serviceParams(JsonNode params) {
+        ServiceParams s = params(params, ServiceParams.class);
+        required(s.workspaceId(), "workspace_id");
+        return s;
     }
 
     private static ShellParams shellParams(JsonNode params) {

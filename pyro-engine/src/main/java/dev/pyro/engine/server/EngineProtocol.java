@@ -63,6 +63,11 @@ public final class EngineProtocol {
     public static final String WRITE_SHELL = "write_shell";
     public static final String SIGNAL_SHELL = "signal_shell";
     public static final String CLOSE_SHELL = "close_shell";
+    public static final String START_SERVICE = "start_service";
+    public static final String LIST_SERVICES = "list_services";
+    public static final String STATUS_SERVICE = "status_service";
+    public static final String LOGS_SERVICE = "logs_service";
+    public static final String STOP_SERVICE = "stop_service";
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String LIST_SNAPSHOTS = "list_snapshots";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
@@ -113,6 +118,17 @@ public final class EngineProtocol {
         public static ShellParams of(String workspaceId, String shellId) {
             return new ShellParams(workspaceId, shellId, null, null, null, null, null, null, false, null, null, null,
                     null);
+        }
+    }
+
+    /** Service operations; each uses the fields it needs ({@code tail_lines} null: all lines). */
+    public record ServiceParams(String workspaceId, String serviceName, String command, String cwd,
+                                dev.pyro.engine.workspace.service.Readiness readiness, Integer readyTimeoutSeconds,
+                                Integer readyIntervalMs, java.util.Map<String, String> secretEnv,
+                                java.util.List<Object> publishedPorts, Integer tailLines, boolean allLines) {
+
+        public static ServiceParams of(String workspaceId, String serviceName) {
+            return new ServiceParams(workspaceId, serviceName, null, null, null, null, null, null, null, null, false);
         }
     }
 

@@ -1,0 +1,17 @@
+package dev.pyro.cli.workspace;
+
+import dev.pyro.engine.workspace.service.ServiceInfo;
+import java.io.PrintWriter;
+
+/** The one-line human form of a service. */
+final class ServiceView {
+
+    private ServiceView() {
+    }
+
+    static void print(PrintWriter out, ServiceInfo s) {
+        out.println(String.format("%-16s %-8s pid=%s%s%s  %s", s.serviceName(), s.state(), s.pid(),
+                s.exitCode() == null ? "" : " exit_code=" + s.exitCode(),
+                s.stopReason() == null ? "" : " stop_reason=" + s.stopReason(), s.command()));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pyro.cli.workspace;
+
+import dev.pyro.cli.run.ShellWords;
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.sdk.Pyro;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start a service and wait until it is ready (at most one readiness check). Its output goes to "
+                + "logs outside /workspace; pyro exits 1 when it failed.")
+final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo> implements Callable<Integer> {
+
+    @Parameters(index = "1", paramLabel = "SERVICE_NAME")
+    String name;
+
+    @Parameters(index = "2..*", paramLabel = "COMMAND", arity = "1..*", description = "The command, after --.")
+    List<String> command;
+
+    @Option(names = "--cwd", paramLabel = "PATH", description = "Working directory inside /workspace.")
+    String cwd;
+
+    @Option(names = "--ready-file", paramLabel = "PATH", description = "Ready when this path exists.")
+    String readyFile;
+
+    @Option(names = "--ready-tcp", paramLabel = "HOST:PORT", description = "Ready when this guest address accepts TCP.")
+    String readyTcp;
+
+    @Option(names = "--ready-http", paramLabel = "URL", description = "Ready when a GET answers 200-399.")
+    String readyHttp;
+
+    @Option(names = "--ready-command", paramLabel = "CMD", description = "Ready when this command exits 0.")
+    String readyCommand;
+
+    @Option(names = "--ready-timeout-seconds", paramLabel = "S", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    int readyTimeoutSeconds = WorkspaceServices.DEFAULT_READY_TIMEOUT_SECONDS;
+
+    @Option(names = "--ready-interval-ms", paramLabel = "MS", description = "Check this often (default: ${DEFAULT-VALUE}).")
+    int readyIntervalMs = WorkspaceServices.DEFAULT_READY_INTERVAL_MS;
+
+    @Option(names = "--secret-env", paramLabel = "SECRET[=ENV_VAR]", description = "Pass a workspace secret; repeatable.")
+    List<String> secretEnv = List.of();
+
+    @Option(names = "--publish", paramLabel = "[HOST:]GUEST", description = "Publish a guest port on 127.0.0.1 (needs network policy egress+published-ports).")
+    List<String> publish = List.of();
+
+    private ServiceInfo result;
+
+    @Override
+    public Integer call() {
+        run();
+        return result != null && "failed".equals(result.state()) ? 1 : 0;
+    }
+
+    @Override
+    ServiceInfo call(Pyro pyro, String id) {
+        List<Readiness> checks = new java.util.ArrayList<>();
+        if (readyFile != null) {
+            checks.add(Readiness.file(readyFile));
+        }
+        if (readyTcp != null) {
+            checks.add(Readiness.tcp(readyTcp));
+        }
+        if (readyHttp != null) {
+            checks.add(Readiness.http(readyHttp));
+        }
+        if (readyCommand != null) {
+            checks.add(Readiness.command(readyCommand));
+        }
+        if (checks.size() > 1) {
+            throw PyroException.invalid("give at most one of --ready-file, --ready-tcp, --ready-http, --ready-command");
+        }
+        if (!publish.isEmpty()) {
+            throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String item : secretEnv) {
+            int eq = item.indexOf('=');
+            env.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? item : item.substring(eq + 1));
+        }
+        result = pyro.startService(id, name, ShellWords.join(command), cwd, checks.isEmpty() ? null : checks.get(0),
+                readyTimeoutSeconds, readyIntervalMs, env);
+        return result;
+    }
+
+    @Override
+    void printHuman(PrintWriter out, ServiceInfo service) {
+        ServiceView.print(out, service);
+    }
+}

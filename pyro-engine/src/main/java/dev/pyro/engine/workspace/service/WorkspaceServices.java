@@ -1,0 +1,298 @@
+package dev.pyro.engine.workspace.service;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceRecord;
+import dev.pyro.engine.workspace.WorkspaceSecrets;
+import dev.pyro.engine.workspace.files.WorkspacePath;
+import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.AgentException;
+import dev.pyro.protocol.AgentProcess;
+import dev.pyro.protocol.ExitStatus;
+import dev.pyro.protocol.ProcessInfo;
+import dev.pyro.protocol.SpawnRequest;
+import dev.pyro.protocol.WriteOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Long-running services in workspaces (spec §7.5): started in their own process group with output
+ * to {@code /run/pyro-services/NAME.{stdout,stderr}} (outside {@code /workspace}, so diffs never see
+ * them), typed readiness probes run inside the guest, stop by TERM then KILL. Records live in the
+ * workspace's {@code services/} dir; exits are learned from the guest agent.
+ */
+public final class WorkspaceServices {
+
+    public static final int DEFAULT_READY_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_READY_INTERVAL_MS = 500;
+    public static final int DEFAULT_TAIL_LINES = 200;
+    static final String GUEST_DIR = "/run/pyro-services";
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final int LOG_READ_LIMIT = 4 * 1024 * 1024;
+
+    private final WorkspaceManager manager;
+    // Exit reports go to the handle that spawned the process; the agent lists only uncollected ones.
+    private final Map<String, AgentProcess> handles = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public WorkspaceServices(WorkspaceManager manager) {
+        this.manager = manager;
+        manager.onSandboxEnding(this::forgetAll);
+    }
+
+    public ServiceInfo start(String id, String name, String command, String rawCwd, Readiness readiness,
+                             int readyTimeoutSeconds, int readyIntervalMs, Map<String, String> secretEnv,
+                             List<Object> publishedPorts) {
+        if (name == null || name.isEmpty()) {
+            throw PyroException.invalid("service_name must not be empty");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw PyroException.invalid("service_name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+        }
+        if (command == null || command.isBlank()) {
+            throw PyroException.invalid("command must not be empty");
+        }
+        if (readyTimeoutSeconds <= 0) {
+            throw PyroException.invalid("ready_timeout_seconds must be positive");
+        }
+        if (readyIntervalMs <= 0) {
+            throw PyroException.invalid("ready_interval_ms must be positive");
+        }
+        Readiness probe = Readiness.normalize(readiness);
+        String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
+        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        if (publishedPorts != null && !publishedPorts.isEmpty()) {
+            throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'");
+        }
+        Path dir = manager.store().dir(id);
+        Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
+        AgentConnection agent = manager.agent(record);
+        ServiceInfo existing = read(id, name);
+        if (existing != null && "running".equals(refresh(agent, existing).state())) {
+            throw PyroException.invalid("service '" + name + "' is already running in workspace '" + id + "'");
+        }
+        try {
+            if (!env.isEmpty()) {
+                WorkspaceSecrets.install(agent, dir, record.secretList());
+            }
+            agent.mkdir(GUEST_DIR, 0755, true, true);
+            for (String stream : List.of("stdout", "stderr")) {
+                agent.write(GUEST_DIR + "/" + name + "." + stream, new byte[0], WriteOptions.defaults(), CALL);
+            }
+        } catch (IOException e) {
+            throw PyroException.runtime("preparing service '" + name + "' failed: " + e.getMessage(), e);
+        }
+        env.put("PYRO_SERVICE_COMMAND", command);
+        String runner = "exec /bin/sh -lc \"$PYRO_SERVICE_COMMAND\" >>" + GUEST_DIR + "/" + name + ".stdout 2>>"
+                + GUEST_DIR + "/" + name + ".stderr";
+        AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/bin/sh", "-c", runner)).withCwd(cwd)
+                .withEnv(env), null, CALL);
+        handles.put(id + "/" + name, process);
+        double started = manager.clock().getAsDouble();
+        ServiceInfo info = new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
+                record.executionMode(), probe, probe == null ? started : null, null, List.of(), process.processId(),
+                null, null, null, null);
+        write(info);
+        manager.touch(id);
+        if (probe == null) {
+            return info;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
+        while (true) {
+            if (process.exit().isDone()) {
+                ExitStatus status = process.exit().getNow(null);
+                return write(info.ended("failed", status == null ? null : status.shellCode(),
+                        "process_exited_before_ready", manager.clock().getAsDouble()));
+            }
+            if (GuestExec.run(agent, probe.probeCommand(), cwd, env, 12, GuestExec.Listener.NONE).exitCode() == 0) {
+                return write(info.ready(manager.clock().getAsDouble()));
+            }
+            if (System.nanoTime() > deadline) {
+                terminate(agent, info);
+                return write(info.ended("failed", null, "readiness_timeout", manager.clock().getAsDouble()));
+            }
+            try {
+                Thread.sleep(Math.max(readyIntervalMs, 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PyroException.runtime("interrupted while waiting for service '" + name + "'", e);
+            }
+        }
+    }
+
+    public ServiceInfo.Listing list(String id) {
+        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        AgentConnection agent = manager.agent(record);
+        List<ServiceInfo> services = new ArrayList<>();
+        for (String name : names(id)) {
+            services.add(refresh(agent, read(id, name)));
+        }
+        int running = (int) services.stream().filter(s -> "running".equals(s.state())).count();
+        return new ServiceInfo.Listing(id, services.size(), running, services);
+    }
+
+    public ServiceInfo status(String id, String name) {
+        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        return refresh(manager.agent(record), require(id, name));
+    }
+
+    public ServiceInfo logs(String id, String name, Integer tailLines) {
+        if (tailLines != null && tailLines <= 0) {
+            throw PyroException.invalid("tail_lines must be positive");
+        }
+        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        AgentConnection agent = manager.agent(record);
+        ServiceInfo info = refresh(agent, require(id, name));
+        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(id), record.secretList());
+        String[] out = tail(agent, GUEST_DIR + "/" + name + ".stdout", tailLines);
+        String[] err = tail(agent, GUEST_DIR + "/" + name + ".stderr", tailLines);
+        manager.touch(id);
+        return info.withLogs(WorkspaceSecrets.redact(out[0], secrets), WorkspaceSecrets.redact(err[0], secrets),
+                tailLines, Boolean.parseBoolean(out[1]) || Boolean.parseBoolean(err[1]));
+    }
+
+    public ServiceInfo stop(String id, String name) {
+        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        AgentConnection agent = manager.agent(record);
+        ServiceInfo info = refresh(agent, require(id, name));
+        if (!"running".equals(info.state())) {
+            return info;
+        }
+        String reason = terminate(agent, info);
+        return write(info.ended("stopped", null, reason, manager.clock().getAsDouble()));
+    }
+
+    /** SIGTERM to the group, 5 s, then SIGKILL: the stop reason says which ended it. */
+    private static String terminate(AgentConnection agent, ServiceInfo info) {
+        try {
+            AgentProcess process = agent.attach(info.processId());
+            process.signal("TERM");
+            try {
+                process.exit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                return "sigterm";
+            } catch (Exception timeout) {
+                process.signal("KILL");
+                try {
+                    process.exit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // reported as killed; the guest reaps it
+                }
+                return "sigkill";
+            }
+        } catch (AgentException gone) {
+            return "sigterm";
+        }
+    }
+
+    /** A running record whose process the agent no longer runs becomes exited, with its code when known. */
+    private ServiceInfo refresh(AgentConnection agent, ServiceInfo info) {
+        if (!"running".equals(info.state()) || info.processId() == null) {
+            return info;
+        }
+        AgentProcess handle = handles.get(info.workspaceId() + "/" + info.serviceName());
+        if (handle != null && handle.processId() == info.processId()) {
+            if (!handle.exit().isDone()) {
+                return info;
+            }
+            ExitStatus status = handle.exit().getNow(null);
+            return write(info.ended("exited", status == null ? null : status.shellCode(), null,
+                    manager.clock().getAsDouble()));
+        }
+        List<ProcessInfo> processes = agent.listProcesses();
+        ProcessInfo p = processes.stream().filter(x -> x.processId() == info.processId()).findFirst().orElse(null);
+        if (p != null && p.running()) {
+            return info;
+        }
+        Integer code = p == null ? null : p.exitCode();
+        return write(info.ended("exited", code, null, manager.clock().getAsDouble()));
+    }
+
+    private static String[] tail(AgentConnection agent, String path, Integer lines) {
+        byte[] data;
+        try {
+            data = agent.readAll(path, LOG_READ_LIMIT, CALL);
+        } catch (AgentException e) {
+            return new String[] {"", "false"};
+        }
+        String text = new String(data, StandardCharsets.UTF_8);
+        if (lines == null) {
+            return new String[] {text, "false"};
+        }
+        List<String> all = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
+        if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
+            all.remove(all.size() - 1);
+        }
+        if (all.size() <= lines) {
+            return new String[] {text, "false"};
+        }
+        return new String[] {String.join("\n", all.subList(all.size() - lines, all.size())) + "\n", "true"};
+    }
+
+    // ------------------------------------------------------------------ records
+
+    private void forgetAll(String id) {
+        handles.keySet().removeIf(key -> key.startsWith(id + "/"));
+        try {
+            FileTrees.deleteRecursively(manager.store().dir(id).resolve("services"));
+        } catch (IOException e) {
+            // removed with the workspace dir at the latest
+        }
+    }
+
+    private Path file(String id, String name) {
+        return manager.store().dir(id).resolve("services").resolve(name + ".json");
+    }
+
+    private ServiceInfo write(ServiceInfo info) {
+        try {
+            Path file = file(info.workspaceId(), info.serviceName());
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Json.PRETTY.writeValue(tmp.toFile(), info);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return info;
+        } catch (IOException | RuntimeException e) {
+            throw PyroException.runtime("cannot record service " + info.serviceName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ServiceInfo read(String id, String name) {
+        Path file = file(id, name);
+        return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), ServiceInfo.class) : null;
+    }
+
+    private ServiceInfo require(String id, String name) {
+        ServiceInfo info = read(id, name);
+        if (info == null) {
+            throw PyroException.invalid("service '" + name + "' does not exist in workspace '" + id + "'");
+        }
+        return info;
+    }
+
+    private List<String> names(String id) {
+        Path dir = manager.store().dir(id).resolve("services");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+        } catch (IOException e) {
+            throw PyroException.runtime("cannot list services: " + e.getMessage(), e);
+        }
+    }
+}

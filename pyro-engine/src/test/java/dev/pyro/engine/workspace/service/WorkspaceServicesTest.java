@@ -1,0 +1,134 @@
+package dev.pyro.engine.workspace.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pyro.engine.backend.RealSandboxes;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.workspace.WorkspaceFiles;
+import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Services on a real gVisor workspace: each readiness kind, failures, logs, stop. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkspaceServicesTest {
+
+    // A tiny HTTP server from Debian's essential perl: no extra packages in the guest.
+    static String server(int port) {
+        return "perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalAddr=>\"127.0.0.1\",LocalPort=>" + port
+                + ",Listen=>5,ReuseAddr=>1) or die \"bind: $!\"; print \"listening\\n\"; $|=1; "
+                + "while($c=$s->accept){<$c>; print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nok\"; close $c}'";
+    }
+
+    Path state;
+    WorkspaceManager manager;
+    WorkspaceServices services;
+    String id;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        RealSandboxes.assumeBackendWorks("gvisor");
+        state = Files.createTempDirectory("pyro-services-");
+        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        services = new WorkspaceServices(manager);
+        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
+                Progress.NONE).workspaceId();
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (manager != null) {
+            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
+            manager.close();
+        }
+        FileTrees.deleteRecursively(state);
+    }
+
+    ServiceInfo start(String name, String command, Readiness readiness, int timeout) {
+        return services.start(id, name, command, null, readiness, timeout, 100, Map.of(), List.of());
+    }
+
+    @Test
+    void httpAndTcpReadinessAndLogsAndStop() {
+        ServiceInfo web = start("web", server(8080), Readiness.http("http://127.0.0.1:8080/health"), 20);
+        assertThat(web.state()).isEqualTo("running");
+        assertThat(web.readyAt()).isNotNull();
+        assertThat(manager.exec(id, "timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080; printf \"GET / HTTP/1.0\\r\\n\\r\\n\" >&3; cat <&3'",
+                30, GuestExec.Listener.NONE).stdout()).contains("200 OK").endsWith("ok");
+        ServiceInfo tcp = start("tcp", server(8081), Readiness.tcp("127.0.0.1:8081"), 20);
+        assertThat(tcp.state()).isEqualTo("running");
+
+        ServiceInfo.Listing listing = services.list(id);
+        assertThat(listing.count()).isEqualTo(2);
+        assertThat(listing.runningCount()).isEqualTo(2);
+        assertThat(services.logs(id, "web", 200).stdout()).isEqualTo("listening\n");
+        assertThatThrownBy(() -> start("web", "sleep 100", null, 5))
+                .hasMessage("service 'web' is already running in workspace '" + id + "'");
+
+        ServiceInfo stopped = services.stop(id, "web");
+        assertThat(stopped.state()).isEqualTo("stopped");
+        assertThat(stopped.stopReason()).isEqualTo("sigterm");
+        assertThat(services.stop(id, "tcp").state()).isEqualTo("stopped");
+        // service logs live outside /workspace: a diff never sees them
+        assertThat(new WorkspaceFiles(manager).diff(id).entries()).isEmpty();
+    }
+
+    @Test
+    void fileAndCommandReadinessAndAnExitLaterIsSeen() {
+        ServiceInfo file = start("filed", "sleep 0.3; touch /tmp/filed-ready; echo up; sleep 1; exit 4",
+                Readiness.command("test -e /tmp/filed-ready"), 20);
+        assertThat(file.state()).isEqualTo("running");
+        long deadline = System.currentTimeMillis() + 10_000;
+        ServiceInfo later = services.status(id, "filed");
+        while (later.state().equals("running") && System.currentTimeMillis() < deadline) {
+            later = services.status(id, "filed");
+        }
+        assertThat(later.state()).isEqualTo("exited");
+        assertThat(later.exitCode()).isEqualTo(4);
+
+        ServiceInfo ready = start("marker", "touch .svc-ready; sleep 100", Readiness.file(".svc-ready"), 20);
+        assertThat(ready.readiness().path()).isEqualTo("/workspace/.svc-ready");
+        assertThat(ready.state()).isEqualTo("running");
+        services.stop(id, "marker");
+        manager.exec(id, "rm -f .svc-ready", 30, GuestExec.Listener.NONE);
+    }
+
+    @Test
+    void readinessThatNeverComesOrAProcessThatDiesFails() {
+        ServiceInfo dies = start("dies", "echo oops >&2; exit 3", Readiness.file("never"), 10);
+        assertThat(dies.state()).isEqualTo("failed");
+        assertThat(dies.stopReason()).isEqualTo("process_exited_before_ready");
+        assertThat(dies.exitCode()).isEqualTo(3);
+        assertThat(services.logs(id, "dies", null).stderr()).isEqualTo("oops\n");
+
+        ServiceInfo slow = start("slow", "sleep 300", Readiness.file("never"), 1);
+        assertThat(slow.state()).isEqualTo("failed");
+        assertThat(slow.stopReason()).isEqualTo("readiness_timeout");
+        assertThat(manager.exec(id, "ps -eo args | grep -c '^sleep 300' || true", 30, GuestExec.Listener.NONE)
+                .stdout().trim()).isEqualTo("0");
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        assertThatThrownBy(() -> start("bad name", "true", null, 5))
+                .hasMessage("service_name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+        assertThatThrownBy(() -> start("x", "true", new Readiness("smoke", null, null, null, null), 5))
+                .hasMessage("readiness.type must be one of: file, tcp, http, command");
+        assertThatThrownBy(() -> start("x", "true", Readiness.tcp("localhost"), 5))
+                .hasMessage("readiness.address must be in HOST:PORT format");
+        assertThatThrownBy(() -> services.start(id, "x", "true", null, null, 5, 100, Map.of(), List.of(8080)))
+                .hasMessage("published ports require workspace network_policy 'egress+published-ports'");
+        assertThatThrownBy(() -> services.status(id, "ghost"))
+                .hasMessage("service 'ghost' does not exist in workspace '" + id + "'");
+    }
+}
