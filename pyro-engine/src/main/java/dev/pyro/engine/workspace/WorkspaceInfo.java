@@ -45,6 +45,14 @@ public record WorkspaceInfo(
                 r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);
     }
 
+    /** The same payload with the service counts read from the workspace's service records. */
+    WorkspaceInfo withServices(int[] counts) {
+        return new WorkspaceInfo(workspaceId, name, labels, environment, environmentVersion, vcpuCount, memMib,
+                ttlSeconds, createdAt, lastActivityAt, expiresAt, state, networkPolicy, networkEnabled, allowHostCompat,
+                guestIp, tapName, backend, executionMode, workspacePath, workspaceSeed, secrets, commandCount,
+                lastCommand, resetCount, lastResetAt, counts[0], counts[1], lastError, metadata, workspaceReset);
+    }
+
     /** Present only in the result of a reset. */
     public record WorkspaceReset(String snapshotName, String kind, String destination, long entryCount,
                                  long bytesWritten) {

@@ -10,9 +10,9 @@ public record WorkspaceList(int count, List<Item> workspaces) {
                        double createdAt, double lastActivityAt, double expiresAt, int commandCount, int serviceCount,
                        int runningServiceCount) {
 
-        static Item of(WorkspaceRecord r) {
+        static Item of(WorkspaceRecord r, int[] services) {
             return new Item(r.workspaceId(), r.name(), r.labels(), r.environment(), r.state(), r.createdAt(),
-                    r.lastActivityAt(), r.expiresAt(), r.commandCount(), 0, 0);
+                    r.lastActivityAt(), r.expiresAt(), r.commandCount(), services[0], services[1]);
         }
     }
 }

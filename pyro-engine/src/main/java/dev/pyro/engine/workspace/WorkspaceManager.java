@@ -162,13 +162,38 @@ public final class WorkspaceManager implements AutoCloseable {
                 .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
                         .thenComparing(Comparator.comparingDouble(WorkspaceRecord::createdAt).reversed())
                         .thenComparing(WorkspaceRecord::workspaceId))
-                .map(WorkspaceList.Item::of)
+                .map(r -> WorkspaceList.Item.of(r, serviceCounts(r.workspaceId())))
                 .toList();
         return new WorkspaceList(items.size(), items);
     }
 
     public WorkspaceInfo status(String id) {
-        return WorkspaceInfo.of(refreshLiveness(live(id)), null);
+        return WorkspaceInfo.of(refreshLiveness(live(id)), null).withServices(serviceCounts(id));
+    }
+
+    /** {total, running} from the service records (a stopped workspace has none running). */
+    private int[] serviceCounts(String id) {
+        Path dir = store.dir(id).resolve("services");
+        if (!Files.isDirectory(dir)) {
+            return new int[] {0, 0};
+        }
+        int total = 0;
+        int running = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                total++;
+                try {
+                    if ("running".equals(dev.pyro.engine.json.Json.MAPPER.readTree(file.toFile()).path("state").asString())) {
+                        running++;
+                    }
+                } catch (RuntimeException e) {
+                    // an unreadable record counts as not running
+                }
+            }
+        } catch (IOException e) {
+            return new int[] {0, 0};
+        }
+        return new int[] {total, running};
     }
 
     public WorkspaceInfo update(String id, String name, boolean clearName, Map<String, String> labels,

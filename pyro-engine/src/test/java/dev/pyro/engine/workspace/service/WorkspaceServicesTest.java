@@ -72,6 +72,7 @@ class WorkspaceServicesTest {
         assertThat(listing.count()).isEqualTo(2);
         assertThat(listing.runningCount()).isEqualTo(2);
         assertThat(services.logs(id, "web", 200).stdout()).isEqualTo("listening\n");
+        assertThat(manager.status(id).runningServiceCount()).isGreaterThanOrEqualTo(2);
         assertThatThrownBy(() -> start("web", "sleep 100", null, 5))
                 .hasMessage("service 'web' is already running in workspace '" + id + "'");
 
