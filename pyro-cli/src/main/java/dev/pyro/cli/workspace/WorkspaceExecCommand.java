@@ -9,6 +9,7 @@ import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +48,7 @@ final class WorkspaceExecCommand implements Callable<Integer> {
         PrintStream err = System.err;
         GuestExec.Listener passthrough = json.json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
         try (Pyro pyro = Pyro.create()) {
-            java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
-            for (String item : secretEnv) {
-                int eq = item.indexOf('=');
-                env.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? item : item.substring(eq + 1));
-            }
+            Map<String, String> env = SecretEnv.parse(secretEnv);
             WorkspaceExecResult result = pyro.execWorkspace(workspaceId, ShellWords.join(command), timeoutSeconds,
                     env, passthrough);
             if (json.json) {

@@ -7,7 +7,6 @@ import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,11 +81,7 @@ final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo>
         if (!publish.isEmpty()) {
             throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'");
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String item : secretEnv) {
-            int eq = item.indexOf('=');
-            env.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? item : item.substring(eq + 1));
-        }
+        Map<String, String> env = SecretEnv.parse(secretEnv);
         result = pyro.startService(id, name, ShellWords.join(command), cwd, checks.isEmpty() ? null : checks.get(0),
                 readyTimeoutSeconds, readyIntervalMs, env);
         return result;

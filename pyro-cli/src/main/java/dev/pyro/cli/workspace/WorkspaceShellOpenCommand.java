@@ -4,7 +4,6 @@ import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.engine.workspace.shell.ShellInfo;
 import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.sdk.Pyro;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -43,11 +42,7 @@ final class WorkspaceShellOpenCommand implements Runnable {
 
     @Override
     public void run() {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String item : secretEnv) {
-            int eq = item.indexOf('=');
-            env.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? item : item.substring(eq + 1));
-        }
+        Map<String, String> env = SecretEnv.parse(secretEnv);
         try (Pyro pyro = Pyro.create()) {
             ShellInfo shell = pyro.openShell(workspaceId, cwd, cols, rows, env);
             var out = spec.commandLine().getOut();
