@@ -21,11 +21,13 @@ import picocli.CommandLine.Command;
             "  pyro doctor --environment debian:12       validate the host (Runtime: PASS)",
             "  pyro env pull debian:12                   build the environment once (~1 min)",
             "  pyro run debian:12 -- git --version       one command in a fresh sandbox",
-            "  pyro prepare debian:12                    warm the daily loop",
-            "  pyro host connect claude-code --mode cold-start",
-            "  pyro mcp serve                            the MCP server for any chat host",
+            "  pyro workspace create debian:12 --seed-path ./repo --id-only",
+            "                                            a workspace an agent lives in (see: pyro workspace --help)",
+            "  pyro prepare debian:12                    warm the daily loop (coming)",
+            "  pyro host connect claude-code --mode cold-start   (coming)",
+            "  pyro mcp serve                            the MCP server for any chat host (coming)",
             "",
-            "Steps after `env pull` arrive with later releases; see CHANGELOG.md for what this build has.",
+            "Steps marked (coming) arrive with later releases; see CHANGELOG.md for what this build has.",
             "Every command takes --json for programs; errors name the field and the fix."})
 public final class PyroCli extends GroupCommand {
 
