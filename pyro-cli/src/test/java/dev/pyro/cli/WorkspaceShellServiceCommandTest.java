@@ -1,0 +1,79 @@
+package dev.pyro.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.json.Json;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** Shells and services through the CLI: each call a separate process, the engine daemon keeps the state. */
+class WorkspaceShellServiceCommandTest {
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    Path tmp;
+
+    CliProcess cli;
+    String id;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cli = new CliProcess().env("PYRO_STATE_DIR", tmp.resolve("state").toString()).env("PYRO_BACKEND", "gvisor");
+        id = ok("workspace", "create", "debian:12", "--secret", "API_TOKEN=sk-live-12345", "--id-only").stdout().trim();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (id != null) {
+            cli.run("workspace", "delete", id);
+        }
+        EngineProcesses.stopEngine(tmp.resolve("state"));
+        FileTrees.deleteRecursively(tmp);
+    }
+
+    CliProcess.Result ok(String... args) throws Exception {
+        CliProcess.Result result = cli.run(args);
+        assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result.stderr()).isZero();
+        return result;
+    }
+
+    @Test
+    void aShellOpenedByOneProcessIsDrivenByOthers() throws Exception {
+        String shell = ok("workspace", "shell", "open", id, "--secret-env", "API_TOKEN", "--id-only").stdout().trim();
+        assertThat(shell).matches("[0-9a-f]{12}");
+        ok("workspace", "shell", "write", id, shell, "--input", "echo \"sum=$((40+2)) token=$API_TOKEN\"");
+        CliProcess.Result read = ok("workspace", "shell", "read", id, shell, "--plain", "--wait-for-idle-ms", "400");
+        assertThat(read.stdout()).contains("sum=42 token=[REDACTED]").doesNotContain("sk-live-12345");
+        assertThat(read.stderr()).containsPattern("next_cursor=\\d+");
+        JsonNode closed = Json.MAPPER.readTree(ok("workspace", "shell", "close", id, shell, "--json").stdout());
+        assertThat(closed.get("closed").asBoolean()).isTrue();
+        CliProcess.Result gone = cli.run("workspace", "shell", "read", id, shell);
+        assertThat(gone.exitCode()).isEqualTo(2);
+        assertThat(gone.stderr()).contains("does not exist in workspace");
+    }
+
+    @Test
+    void aServiceStartsReadyLogsAndStops() throws Exception {
+        ok("workspace", "service", "start", id, "web", "--ready-file", ".web-ready", "--",
+                "sh", "-lc", "echo serving; touch .web-ready; while true; do sleep 60; done");
+        JsonNode list = Json.MAPPER.readTree(ok("workspace", "service", "list", id, "--json").stdout());
+        assertThat(list.get("running_count").asInt()).isEqualTo(1);
+        assertThat(ok("workspace", "service", "logs", id, "web").stdout()).isEqualTo("serving\n");
+        CliProcess.Result failed = cli.run("workspace", "service", "start", id, "slow", "--ready-file", "never",
+                "--ready-timeout-seconds", "1", "--", "sleep", "100");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.stdout()).contains("failed").contains("stop_reason=readiness_timeout");
+        JsonNode stopped = Json.MAPPER.readTree(ok("workspace", "service", "stop", id, "web", "--json").stdout());
+        assertThat(stopped.get("state").asString()).isEqualTo("stopped");
+        assertThat(stopped.get("stop_reason").asString()).isEqualTo("sigterm");
+        CliProcess.Result publish = cli.run("workspace", "service", "start", id, "pub", "--publish", "8080", "--",
+                "true");
+        assertThat(publish.exitCode()).isEqualTo(2);
+        assertThat(publish.stderr()).contains("published ports require workspace network_policy");
+    }
+}
