@@ -225,7 +225,13 @@ final class EngineDispatcher {
         if (handler == null) {
             throw PyroException.invalid("unknown engine method '" + method + "'");
         }
-        return handler.handle(params, context);
+        try {
+            return handler.handle(params, context);
+        } catch (dev.pyro.protocol.AgentException e) {
+            // The guest refused or failed an operation (a missing file, a full disk, a vanished
+            // sandbox): the user's to fix or retry, not a bug in Pyro.
+            throw PyroException.runtime("the sandbox could not do it: " + e.getMessage(), e);
+        }
     }
 
     /** For {@link DisconnectGuard}: the run may have deleted its VM already, which is fine. */
