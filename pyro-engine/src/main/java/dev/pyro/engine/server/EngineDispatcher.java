@@ -23,6 +23,7 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.engine.workspace.WorkspaceSecrets;
 import dev.pyro.engine.vms.VmRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,12 +39,14 @@ final class EngineDispatcher {
     }
 
     private final VmManager vms;
+    private final WorkspaceManager workspaces;
     private final EngineLog log;
     private final Map<String, Handler> handlers = new HashMap<>();
 
     EngineDispatcher(VmManager vms, WorkspaceManager workspaces, EnvironmentOperations environments,
                      Supplier<EngineInfo> info, Runnable shutdown, EngineLog log) {
         this.vms = vms;
+        this.workspaces = workspaces;
         this.log = log;
         handlers.put(EngineProtocol.PING, (p, c) -> info.get());
         handlers.put(EngineProtocol.SHUTDOWN, (p, c) -> {
@@ -226,12 +229,32 @@ final class EngineDispatcher {
             throw PyroException.invalid("unknown engine method '" + method + "'");
         }
         try {
-            return handler.handle(params, context);
-        } catch (dev.pyro.protocol.AgentException e) {
-            // The guest refused or failed an operation (a missing file, a full disk, a vanished
-            // sandbox): the user's to fix or retry, not a bug in Pyro.
-            throw PyroException.runtime("the sandbox could not do it: " + e.getMessage(), e);
+            try {
+                return handler.handle(params, context);
+            } catch (dev.pyro.protocol.AgentException e) {
+                // The guest refused or failed an operation (a missing file, a full disk, a vanished
+                // sandbox): the user's to fix or retry, not a bug in Pyro.
+                throw PyroException.runtime("the sandbox could not do it: " + e.getMessage(), e);
+            }
+        } catch (PyroException e) {
+            throw redacted(e, params);
         }
+    }
+
+    /** An error about a workspace never shows one of its secrets' values (spec §8.4). */
+    private PyroException redacted(PyroException e, JsonNode params) {
+        String id = params == null ? null : params.path("workspace_id").asString(null);
+        if (id == null || workspaces == null || e.getMessage() == null) {
+            return e;
+        }
+        java.util.List<String> values;
+        try {
+            values = WorkspaceSecrets.values(workspaces.store().dir(id), workspaces.live(id).secretList());
+        } catch (RuntimeException unknown) {
+            return e; // no such workspace (any more): no secrets to hide
+        }
+        String message = WorkspaceSecrets.redact(e.getMessage(), values);
+        return message.equals(e.getMessage()) ? e : new PyroException(e.kind(), message);
     }
 
     /** For {@link DisconnectGuard}: the run may have deleted its VM already, which is fine. */
