@@ -125,16 +125,12 @@ public final class GvisorBackend implements SandboxBackend {
     private static void mountOverlay(SandboxRecord sandbox) throws IOException, InterruptedException {
         Path work = sandbox.workDir();
         Path merged = work.resolve("rootfs");
-        if (isMountPoint(merged)) {
+        if (HostMounts.isMountPoint(merged)) {
             return;
         }
         HostCommand.of("mount", "-t", "overlay", "overlay", "-o",
                 "lowerdir=" + sandbox.metadata().get("rootfs_lower") + ",upperdir=" + work.resolve("upper")
                         + ",workdir=" + work.resolve("overlay-work"), merged.toString()).run();
-    }
-
-    private static boolean isMountPoint(Path dir) throws IOException {
-        return HostMounts.isMountPoint(dir);
     }
 
     @Override
@@ -169,7 +165,7 @@ public final class GvisorBackend implements SandboxBackend {
         FileTrees.deleteRecursively(runscRoot);
         Files.createDirectories(runscRoot);
         Path merged = sandbox.workDir().resolve("rootfs");
-        if (isMountPoint(merged)) {
+        if (HostMounts.isMountPoint(merged)) {
             HostCommand.of("umount", merged.toString()).runAllowingFailure();
         }
         return sandbox.withPid(0);
@@ -178,7 +174,7 @@ public final class GvisorBackend implements SandboxBackend {
     @Override
     public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
         kill(sandbox); // its files go next: no need to stop it gently
-        if (isMountPoint(sandbox.workDir().resolve("rootfs"))) {
+        if (HostMounts.isMountPoint(sandbox.workDir().resolve("rootfs"))) {
             // Deleting through a live mount would walk into it; leave the files for a later delete.
             throw PyroException.runtime("cannot unmount " + sandbox.workDir().resolve("rootfs")
                     + "; the sandbox files stay until it is unmounted", null);

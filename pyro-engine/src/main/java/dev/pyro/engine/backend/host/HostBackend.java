@@ -1,11 +1,10 @@
 package dev.pyro.engine.backend.host;
 
 import dev.pyro.agent.AgentBinaries;
-import dev.pyro.engine.backend.SandboxBackend;
+import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.PyroException;
 import java.io.IOException;
@@ -21,7 +20,7 @@ import java.util.Map;
  * Used only when the caller opts in with {@code allow_host_compat}; every result says
  * {@code execution_mode=host_compat}.
  */
-public final class HostBackend implements SandboxBackend {
+public final class HostBackend extends ProcessBackedBackend {
 
     private final PyroPaths paths;
 
@@ -73,22 +72,5 @@ public final class HostBackend implements SandboxBackend {
         }
         SandboxProcesses.terminate(process.pid(), sandbox.workDir());
         throw PyroException.runtime("the host agent did not start; see " + sandbox.workDir().resolve("agent.log"), null);
-    }
-
-    @Override
-    public boolean isRunning(SandboxRecord sandbox) {
-        return SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir());
-    }
-
-    @Override
-    public SandboxRecord stop(SandboxRecord sandbox) throws InterruptedException {
-        SandboxProcesses.terminate(sandbox.pid(), sandbox.workDir());
-        return sandbox.withPid(0);
-    }
-
-    @Override
-    public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
-        stop(sandbox);
-        FileTrees.deleteRecursively(sandbox.workDir());
     }
 }

@@ -1,11 +1,10 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.PyroException;
-import dev.pyro.engine.backend.SandboxBackend;
+import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.kernel.GuestKernel;
@@ -26,7 +25,7 @@ import java.util.Map;
  * initramfs and reached over virtio-serial on a host Unix socket. QEMU is daemonized with a pid file
  * so a sandbox outlives the engine that started it.
  */
-public final class QemuBackend implements SandboxBackend {
+public final class QemuBackend extends ProcessBackedBackend {
 
     private final PyroPaths paths;
     private final GuestKernels kernels;
@@ -129,23 +128,6 @@ public final class QemuBackend implements SandboxBackend {
             argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0"));
         }
         return argv;
-    }
-
-    @Override
-    public boolean isRunning(SandboxRecord sandbox) {
-        return SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir());
-    }
-
-    @Override
-    public SandboxRecord stop(SandboxRecord sandbox) throws InterruptedException {
-        SandboxProcesses.terminate(sandbox.pid(), sandbox.workDir());
-        return sandbox.withPid(0);
-    }
-
-    @Override
-    public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
-        stop(sandbox);
-        FileTrees.deleteRecursively(sandbox.workDir());
     }
 
     private static PyroException missing(String program, String debianPackage) {
