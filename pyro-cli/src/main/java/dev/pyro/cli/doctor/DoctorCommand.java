@@ -11,7 +11,9 @@ import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.stream.Collectors;
+import dev.pyro.cli.output.JsonFlag;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +34,8 @@ public final class DoctorCommand implements Runnable {
     @Option(names = "--fix", description = "Install missing host packages (Debian, needs root), then check again.")
     boolean fix;
 
-    @Option(names = "--json", description = "Print the structured report.")
-    boolean json;
+    @Mixin
+    JsonFlag json;
 
     @Spec
     CommandSpec spec;
@@ -56,7 +58,7 @@ public final class DoctorCommand implements Runnable {
         }
         DoctorReport report = Pyro.create().doctor();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.json) {
             JsonOutput.print(out, report);
             return;
         }

@@ -3,8 +3,9 @@ package dev.pyro.cli.env;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.cli.output.JsonFlag;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +17,8 @@ final class EnvInspectCommand implements Runnable {
     @Parameters(paramLabel = "ENVIRONMENT", description = "e.g. debian:12")
     String environment;
 
-    @Option(names = "--json", description = "Print the structured payload.")
-    boolean json;
+    @Mixin
+    JsonFlag json;
 
     @Spec
     CommandSpec spec;
@@ -25,7 +26,7 @@ final class EnvInspectCommand implements Runnable {
     @Override
     public void run() {
         EnvironmentInfo info = Pyro.create().inspectEnvironment(environment);
-        if (json) {
+        if (json.json) {
             JsonOutput.print(spec.commandLine().getOut(), info);
         } else {
             EnvironmentView.print(spec.commandLine().getOut(), "Environment", info);

@@ -6,9 +6,9 @@ import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
+import dev.pyro.cli.output.JsonFlag;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,8 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "List the catalog's environments and whether each is installed.")
 final class EnvListCommand implements Runnable {
 
-    @Option(names = "--json", description = "Print the structured payload.")
-    boolean json;
+    /** The payload, in this key order every time. */
+    record Listing(String catalogVersion, List<EnvironmentInfo> environments) {
+    }
+
+    @Mixin
+    JsonFlag json;
 
     @Spec
     CommandSpec spec;
@@ -26,9 +30,8 @@ final class EnvListCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         List<EnvironmentInfo> environments = Pyro.create().listEnvironments();
-        if (json) {
-            JsonOutput.print(out, Map.of("catalog_version", EnvironmentCatalog.CATALOG_VERSION,
-                    "environments", environments));
+        if (json.json) {
+            JsonOutput.print(out, new Listing(EnvironmentCatalog.CATALOG_VERSION, environments));
             return;
         }
         out.println("Catalog version: " + EnvironmentCatalog.CATALOG_VERSION);

@@ -4,8 +4,9 @@ import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
+import dev.pyro.cli.output.JsonFlag;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,8 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Delete old, invalid and partial environment installs (valid ones stay).")
 final class EnvPruneCommand implements Runnable {
 
-    @Option(names = "--json", description = "Print the structured payload.")
-    boolean json;
+    @Mixin
+    JsonFlag json;
 
     @Spec
     CommandSpec spec;
@@ -23,7 +24,7 @@ final class EnvPruneCommand implements Runnable {
     public void run() {
         PruneResult result = Pyro.create().pruneEnvironments();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.json) {
             JsonOutput.print(out, result);
         } else if (result.count() == 0) {
             out.println("Nothing to prune.");

@@ -1,5 +1,6 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Passthrough;
 import dev.pyro.cli.run.ShellWords;
