@@ -11,6 +11,9 @@ PACKAGES=(
   runsc             # gvisor backend
   mmdebstrap        # builds environments from Debian packages
   e2fsprogs         # mke2fs: ext4 images for the vm backend
+  iproute2          # ip: TAP devices for guest networking
+  nftables          # nft: NAT out and the firewall that keeps guests off the host
+  socat             # published ports: 127.0.0.1 proxies to the guest
   uidmap            # mmdebstrap without root (unshare mode)
   linux-source-6.1  # guest kernel source
   build-essential   # gcc/make: guest kernel and guest agent

@@ -21,6 +21,7 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.ServiceParams;
 import dev.pyro.engine.server.EngineProtocol.ShellParams;
 import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.engine.workspace.service.PublishedPortRequest;
 import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.workspace.shell.ShellInfo;
@@ -215,8 +216,29 @@ public final class Pyro implements AutoCloseable {
     public ServiceInfo startService(String workspaceId, String serviceName, String command, String cwd,
                                     Readiness readiness, int readyTimeoutSeconds, int readyIntervalMs,
                                     Map<String, String> secretEnv) {
+        return startService(workspaceId, serviceName, command, cwd, readiness, readyTimeoutSeconds, readyIntervalMs,
+                secretEnv, List.of());
+    }
+
+    /**
+     * As above, also publishing guest ports on the host's 127.0.0.1 once the service is ready (the
+     * workspace needs network policy {@code egress+published-ports}); the result lists each
+     * {@code host:host_port -> guest_port}.
+     */
+    public ServiceInfo startService(String workspaceId, String serviceName, String command, String cwd,
+                                    Readiness readiness, int readyTimeoutSeconds, int readyIntervalMs,
+                                    Map<String, String> secretEnv, List<PublishedPortRequest> publishedPorts) {
+        List<Object> ports = new java.util.ArrayList<>();
+        for (PublishedPortRequest p : publishedPorts) {
+            Map<String, Object> port = new java.util.LinkedHashMap<>();
+            port.put("guest_port", p.guestPort());
+            if (p.hostPort() != null) {
+                port.put("host_port", p.hostPort());
+            }
+            ports.add(port);
+        }
         return engine.call(EngineProtocol.START_SERVICE, new ServiceParams(workspaceId, serviceName, command, cwd,
-                readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, null, null, false), ServiceInfo.class);
+                readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, ports, null, false), ServiceInfo.class);
     }
 
     public ServiceInfo.Listing listServices(String workspaceId) {

@@ -82,7 +82,7 @@ public final class DoctorCommand implements Runnable {
                         : report.gvisor().version() + " (" + report.gvisor().detail() + ")")
                 .add("Kernel", report.kernel().version() + (report.kernel().installed() ? " (built)"
                         : " (" + report.kernel().reason() + ")"))
-                .add("Networking", "user-mode=" + Fields.yesNo(report.networking().userModeNetworking()))
+                .add("Networking", Fields.yesNo(report.networking().available()) + " (" + report.networking().detail() + ")")
                 .add("Environment cache", report.environments().cacheDir())
                 .add("Environments", report.environments().environments().stream()
                         .map(e -> e.name() + (e.installed() ? " (installed)" : ""))

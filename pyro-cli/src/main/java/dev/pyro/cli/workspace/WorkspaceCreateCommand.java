@@ -54,6 +54,12 @@ final class WorkspaceCreateCommand implements Runnable {
     @Option(names = "--ttl-seconds", paramLabel = "S", description = "Lifetime, 60-3600 (default: ${DEFAULT-VALUE}).")
     int ttlSeconds = VmLimits.DEFAULT_TTL_SECONDS;
 
+    @Option(names = "--network-policy", paramLabel = "POLICY",
+            description = "off (default: no route out), egress (NAT out; the host itself stays unreachable), or "
+                    + "egress+published-ports (also lets services publish ports on 127.0.0.1). Needs the vm backend "
+                    + "and root.")
+    String networkPolicy = "off";
+
     @Option(names = "--backend", paramLabel = "NAME", description = "auto (default), vm, gvisor, or host.")
     String backend;
 
@@ -71,7 +77,7 @@ final class WorkspaceCreateCommand implements Runnable {
 
     @Override
     public void run() {
-        WorkspaceRequest request = new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, "off",
+        WorkspaceRequest request = new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, networkPolicy,
                 allowHostCompat, backend, seedPath == null ? null : seedPath.toAbsolutePath(), name, labels(labels),
                 secretSpecs());
         boolean quiet = json.json || idOnly;

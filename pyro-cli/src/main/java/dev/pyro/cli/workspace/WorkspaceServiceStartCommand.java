@@ -7,6 +7,7 @@ import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
+import dev.pyro.engine.workspace.service.PublishedPortRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,7 +50,8 @@ final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo>
     @Option(names = "--secret-env", paramLabel = "SECRET[=ENV_VAR]", description = "Pass a workspace secret; repeatable.")
     List<String> secretEnv = List.of();
 
-    @Option(names = "--publish", paramLabel = "[HOST:]GUEST", description = "Publish a guest port on 127.0.0.1 (needs network policy egress+published-ports).")
+    @Option(names = "--publish", paramLabel = "[HOST:]GUEST", description = "Publish a guest port on 127.0.0.1: GUEST or HOST:GUEST (HOST 1025-65535; without "
+                    + "it a free port is picked and reported). Needs network policy egress+published-ports; repeatable.")
     List<String> publish = List.of();
 
     private ServiceInfo result;
@@ -78,12 +80,10 @@ final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo>
         if (checks.size() > 1) {
             throw PyroException.invalid("give at most one of --ready-file, --ready-tcp, --ready-http, --ready-command");
         }
-        if (!publish.isEmpty()) {
-            throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'");
-        }
+        List<PublishedPortRequest> ports = publish.stream().map(PublishedPortRequest::parse).toList();
         Map<String, String> env = SecretEnv.parse(secretEnv);
         result = pyro.startService(id, name, ShellWords.join(command), cwd, checks.isEmpty() ? null : checks.get(0),
-                readyTimeoutSeconds, readyIntervalMs, env);
+                readyTimeoutSeconds, readyIntervalMs, env, ports);
         return result;
     }
 

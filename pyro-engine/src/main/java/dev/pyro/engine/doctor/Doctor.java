@@ -123,13 +123,33 @@ public final class Doctor {
         }
     }
 
+    /** What guest networking (network policies, --network) needs: root, /dev/net/tun, ip, nft, socat. */
     private static DoctorReport.Networking networking(DoctorReport.Qemu qemu) {
-        if (qemu.path() == null) {
-            return new DoctorReport.Networking(false, "needs qemu-system-x86");
+        boolean tun = Files.exists(Path.of("/dev/net/tun"));
+        boolean ipForward;
+        try {
+            ipForward = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).trim().equals("1");
+        } catch (IOException e) {
+            ipForward = false;
         }
-        boolean user = output(List.of(qemu.path(), "-netdev", "help")).stream().anyMatch(l -> l.trim().equals("user"));
-        return new DoctorReport.Networking(user, user ? "QEMU user-mode networking (rootless NAT)"
-                : "this QEMU build has no user-mode networking");
+        List<String> lacking = new ArrayList<>();
+        if (qemu.path() == null) {
+            lacking.add("qemu-system-x86");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            lacking.add("root (TAP devices and nftables rules)");
+        }
+        if (!tun) {
+            lacking.add("/dev/net/tun");
+        }
+        for (String[] tool : new String[][] {{"ip", "iproute2"}, {"nft", "nftables"}, {"socat", "socat"}}) {
+            if (HostTools.which(tool[0]).isEmpty()) {
+                lacking.add(tool[0] + " (package " + tool[1] + ")");
+            }
+        }
+        return new DoctorReport.Networking(lacking.isEmpty(), tun, ipForward, lacking.isEmpty()
+                ? "TAP + NAT per guest; the host is firewalled off (ip_forward is switched on at first use)"
+                : "needs " + String.join(", ", lacking));
     }
 
     private static List<String> output(List<String> argv) {

@@ -40,7 +40,7 @@ public record DoctorReport(
     }
 
     /** QEMU user-mode networking (rootless NAT) is what {@code --network} uses. */
-    public record Networking(boolean userModeNetworking, String detail) {
+    public record Networking(boolean available, boolean tun, boolean ipForward, String detail) {
     }
 
     public record Environments(String cacheDir, List<EnvironmentInfo> environments) {

@@ -5,6 +5,7 @@ import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.FileTrees;
@@ -261,12 +262,13 @@ public final class VmManager implements AutoCloseable {
     public VmNetworkInfo networkInfo(String vmId) {
         VmInstance vm = live(vmId);
         VmStatus status = vm.status();
-        if (!status.networkEnabled()) {
-            return new VmNetworkInfo(vmId, false, false, null, null, null, null, List.of(),
+        GuestNetwork network = vm.sandbox() == null ? null : GuestNetwork.readFrom(vm.sandbox().metadata());
+        if (!status.networkEnabled() || network == null) {
+            return new VmNetworkInfo(vmId, false, false, null, null, null, null, null, List.of(),
                     "network configuration is unavailable for this VM");
         }
-        return new VmNetworkInfo(vmId, true, true, "user-mode NAT", "10.0.2.15", "10.0.2.2", "10.0.2.0/24",
-                List.of("10.0.2.3"), null);
+        return new VmNetworkInfo(vmId, true, true, "tap+nat", network.tapName(), network.guestIp(), network.hostIp(),
+                network.subnetCidr(), network.dnsServers(), null);
     }
 
     public ReapResult reapExpired() {

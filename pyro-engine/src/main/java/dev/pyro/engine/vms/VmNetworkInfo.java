@@ -2,12 +2,13 @@ package dev.pyro.engine.vms;
 
 import java.util.List;
 
-/** Guest networking of a VM: user-mode NAT (no TAP device, no root) when enabled. */
+/** Guest networking of a VM: a TAP device with NAT out and the host itself firewalled off, when enabled. */
 public record VmNetworkInfo(
         String vmId,
         boolean networkEnabled,
         boolean outboundConnectivityExpected,
         String mode,
+        String tapName,
         String guestIp,
         String gatewayIp,
         String subnetCidr,

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.network.GuestNetwork;
 import java.util.Map;
 
 /** The workspace payload of create, status, update, start, stop and reset (spec §5.3), plus {@code backend}. */
@@ -37,9 +38,11 @@ public record WorkspaceInfo(
         WorkspaceReset workspaceReset) {
 
     static WorkspaceInfo of(WorkspaceRecord r, WorkspaceReset reset) {
+        GuestNetwork net = r.sandbox() == null ? null : GuestNetwork.readFrom(r.sandbox().metadata());
         return new WorkspaceInfo(r.workspaceId(), r.name(), r.labels(), r.environment(), r.environmentVersion(),
                 r.vcpuCount(), r.memMib(), r.ttlSeconds(), r.createdAt(), r.lastActivityAt(), r.expiresAt(), r.state(),
-                r.networkPolicy(), false, r.allowHostCompat(), null, null, r.backend(), r.executionMode(),
+                r.networkPolicy(), net != null, r.allowHostCompat(), net == null ? null : net.guestIp(),
+                net == null ? null : net.tapName(), r.backend(), r.executionMode(),
                 WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(),
                 r.secretList().stream().map(SecretMeta::toPublic).toList(), r.commandCount(), r.lastCommand(), r.resetCount(),
                 r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);

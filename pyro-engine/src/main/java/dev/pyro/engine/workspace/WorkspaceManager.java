@@ -44,6 +44,9 @@ import java.util.function.IntSupplier;
  */
 public final class WorkspaceManager implements AutoCloseable {
 
+    public static final String OFF = "off";
+    public static final String EGRESS = "egress";
+    public static final String EGRESS_PUBLISHED_PORTS = "egress+published-ports";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
@@ -98,8 +101,8 @@ public final class WorkspaceManager implements AutoCloseable {
             Files.createDirectories(dir);
             WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
             List<SecretMeta> secrets = WorkspaceSecrets.prepare(request.secrets(), dir);
-            BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), false,
-                    request.allowHostCompat(), progress);
+            BackendChoice choice = selector.select(BackendSelector.requested(request.backend()),
+                    networked(policy), request.allowHostCompat(), progress);
             if ("host".equals(choice.backend().name())) {
                 throw PyroException.invalid("workspaces need an isolating backend (vm or gvisor) in this release; "
                         + "the host backend serves only pyro run");
@@ -109,7 +112,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             progress.phase("create", "workspace_id=" + id);
             sandbox = backend.create(new SandboxRequest(id, spec, install, request.vcpuCount(), request.memMib(),
-                    false, dir.resolve("runtime")));
+                    networked(policy), dir.resolve("runtime")));
             progress.phase("start", "workspace_id=" + id);
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
@@ -359,7 +362,7 @@ public final class WorkspaceManager implements AutoCloseable {
             InstallState install = new EnvironmentInstaller(environments,
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             SandboxRecord fresh = backend.create(new SandboxRequest(id, spec, install, record.vcpuCount(),
-                    record.memMib(), false, dir.resolve("runtime")));
+                    record.memMib(), networked(record.networkPolicy()), dir.resolve("runtime")));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
                 AgentConnection agent = connect(id, fresh);
@@ -582,14 +585,16 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     private static String networkPolicy(String raw) {
-        String policy = raw == null ? "off" : raw.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!policy.equals("off")) {
-            if (policy.equals("egress") || policy.equals("egress+published-ports")) {
-                throw PyroException.invalid("network_policy '" + policy + "' is not available yet; use off");
-            }
+        String policy = raw == null ? OFF : raw.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of(OFF, EGRESS, EGRESS_PUBLISHED_PORTS).contains(policy)) {
             throw PyroException.invalid("network_policy must be one of: off, egress, egress+published-ports");
         }
         return policy;
+    }
+
+    /** Whether a policy gives the guest a network (any but off). */
+    public static boolean networked(String policy) {
+        return policy != null && !OFF.equals(policy);
     }
 
     private static PyroException notFound(String id) {

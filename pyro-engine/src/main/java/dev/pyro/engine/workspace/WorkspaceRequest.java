@@ -48,6 +48,12 @@ public record WorkspaceRequest(
                 seedPath, name, labels, newSecrets);
     }
 
+    /** {@code off} (default), {@code egress} or {@code egress+published-ports}. */
+    public WorkspaceRequest withNetworkPolicy(String policy) {
+        return new WorkspaceRequest(environment, vcpuCount, memMib, ttlSeconds, policy, allowHostCompat, backend,
+                seedPath, name, labels, secrets);
+    }
+
     public WorkspaceRequest withSize(int vcpus, int mem, int ttl) {
         return new WorkspaceRequest(environment, vcpus, mem, ttl, networkPolicy, allowHostCompat, backend, seedPath,
                 name, labels, secrets);

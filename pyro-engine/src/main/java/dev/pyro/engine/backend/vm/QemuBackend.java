@@ -8,6 +8,8 @@ import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.kernel.GuestKernel;
+import dev.pyro.engine.network.GuestNetwork;
+import dev.pyro.engine.network.GuestNetworks;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
 import java.io.IOException;
@@ -23,7 +25,8 @@ import java.util.Map;
  * The {@code vm} backend: a QEMU microvm per sandbox. Its disk is a qcow2 overlay on the
  * environment's read-only ext4 image (instant, copy-on-write); the guest agent is injected by a tiny
  * initramfs and reached over virtio-serial on a host Unix socket. QEMU is daemonized with a pid file
- * so a sandbox outlives the engine that started it.
+ * so a sandbox outlives the engine that started it. With network, the guest gets a TAP device and a
+ * /30 of its own behind the host's NAT and firewall ({@link GuestNetworks}): out, yes; to the host, no.
  */
 public final class QemuBackend extends ProcessBackedBackend {
 
@@ -31,6 +34,7 @@ public final class QemuBackend extends ProcessBackedBackend {
     private final GuestKernels kernels;
     private final boolean kvm;
     private final Progress progress;
+    private final GuestNetworks networks = new GuestNetworks();
 
     /** @param kvm use KVM (only when doctor's boot probe passed), else TCG */
     public QemuBackend(PyroPaths paths, boolean kvm, Progress progress) {
@@ -72,6 +76,9 @@ public final class QemuBackend extends ProcessBackedBackend {
         metadata.put("vcpu_count", Integer.toString(request.vcpuCount()));
         metadata.put("mem_mib", Integer.toString(request.memMib()));
         metadata.put("network_enabled", Boolean.toString(request.network()));
+        if (request.network()) {
+            networks.allocate(work).writeTo(metadata);
+        }
         metadata.put("serial_log_path", work.resolve("serial.log").toString());
         return new SandboxRecord(request.id(), name(), executionMode(), work, work.resolve("agent.sock"), 0, metadata);
     }
@@ -82,31 +89,65 @@ public final class QemuBackend extends ProcessBackedBackend {
         Files.deleteIfExists(sandbox.agentSocket());
         Path pidFile = work.resolve("qemu.pid");
         Files.deleteIfExists(pidFile);
+        GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
+        if (network != null) {
+            networks.up(network);
+        }
         HostCommand.Result launched = HostCommand.of(commandLine(sandbox)).runAllowingFailure();
         long pid = SandboxProcesses.readPidFile(pidFile);
         if (launched.exitCode() != 0 || pid == 0) {
+            networkDown(sandbox);
             throw PyroException.runtime("QEMU failed to start the VM: " + String.join("\n", launched.tail()), null);
         }
         SandboxRecord started = sandbox.withPid(pid);
         if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> isRunning(started))) {
             SandboxProcesses.terminate(pid, work);
+            networkDown(sandbox);
             throw PyroException.runtime("the VM did not open its agent channel within " + readyTimeout.toSeconds()
                     + " s; serial log: " + work.resolve("serial.log"), null);
         }
         return started;
     }
 
+    @Override
+    public SandboxRecord stop(SandboxRecord sandbox) throws InterruptedException {
+        SandboxRecord stopped = super.stop(sandbox);
+        networkDown(sandbox);
+        return stopped;
+    }
+
+    @Override
+    public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
+        stop(sandbox);
+        GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
+        if (network != null) {
+            networks.release(network, sandbox.workDir());
+        }
+        super.delete(sandbox);
+    }
+
+    private void networkDown(SandboxRecord sandbox) throws InterruptedException {
+        GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
+        if (network != null) {
+            try {
+                networks.down(network);
+            } catch (IOException e) {
+                // the TAP device is gone already
+            }
+        }
+    }
+
     private List<String> commandLine(SandboxRecord sandbox) {
         Map<String, String> m = sandbox.metadata();
         Path work = sandbox.workDir();
-        boolean network = Boolean.parseBoolean(m.get("network_enabled"));
+        GuestNetwork network = GuestNetwork.readFrom(m);
         List<String> cmdline = new ArrayList<>(List.of("console=ttyS0", "loglevel=4", "reboot=t", "panic=-1",
                 "pyro.root=/dev/vda", "pyro.agent=/dev/virtio-ports/pyro.agent"));
         if (!kvm) {
             cmdline.add("tsc_early_khz=" + HostCpu.tscKhz());
         }
-        if (network) {
-            cmdline.addAll(List.of("pyro.ip=10.0.2.15/24", "pyro.gw=10.0.2.2", "pyro.dns=10.0.2.3"));
+        if (network != null) {
+            cmdline.addAll(network.kernelParameters());
         }
         List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64",
                 "-name", "pyro-" + sandbox.id(),
@@ -124,8 +165,9 @@ public final class QemuBackend extends ProcessBackedBackend {
                 "-device", "virtserialport,chardev=agent,name=pyro.agent",
                 "-pidfile", work.resolve("qemu.pid").toString(),
                 "-daemonize"));
-        if (network) {
-            argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0"));
+        if (network != null) {
+            argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + network.tapName() + ",script=no,downscript=no",
+                    "-device", "virtio-net-device,netdev=net0"));
         }
         return argv;
     }

@@ -21,7 +21,7 @@ public record ServiceInfo(
         Readiness readiness,
         Double readyAt,
         String stopReason,
-        List<Object> publishedPorts,
+        List<PublishedPort> publishedPorts,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer processId,
         @JsonInclude(JsonInclude.Include.NON_NULL) String stdout,
         @JsonInclude(JsonInclude.Include.NON_NULL) String stderr,
@@ -36,6 +36,11 @@ public record ServiceInfo(
     ServiceInfo ready(double at) {
         return new ServiceInfo(workspaceId, serviceName, state, command, cwd, startedAt, endedAt, exitCode, pid,
                 executionMode, readiness, at, stopReason, publishedPorts, processId, null, null, null, null);
+    }
+
+    ServiceInfo withPorts(List<PublishedPort> ports) {
+        return new ServiceInfo(workspaceId, serviceName, state, command, cwd, startedAt, endedAt, exitCode, pid,
+                executionMode, readiness, readyAt, stopReason, List.copyOf(ports), processId, null, null, null, null);
     }
 
     ServiceInfo withLogs(String out, String err, Integer tail, boolean cut) {

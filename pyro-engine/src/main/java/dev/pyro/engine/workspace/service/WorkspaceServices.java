@@ -1,6 +1,8 @@
 package dev.pyro.engine.workspace.service;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.network.GuestNetwork;
+import dev.pyro.engine.network.PortProxies;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.json.Json;
@@ -55,7 +57,7 @@ public final class WorkspaceServices {
 
     public ServiceInfo start(String id, String name, String command, String rawCwd, Readiness readiness,
                              int readyTimeoutSeconds, int readyIntervalMs, Map<String, String> secretEnv,
-                             List<Object> publishedPorts) {
+                             List<?> publishedPorts) {
         if (name == null || name.isEmpty()) {
             throw PyroException.invalid("service_name must not be empty");
         }
@@ -72,11 +74,11 @@ public final class WorkspaceServices {
             throw PyroException.invalid("ready_interval_ms must be positive");
         }
         Readiness probe = Readiness.normalize(readiness);
+        List<PublishedPortRequest> ports = PublishedPortRequest.validate(publishedPorts);
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
         WorkspaceRecord record = manager.requireStarted(id, "service operations");
-        if (publishedPorts != null && !publishedPorts.isEmpty()) {
-            throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'");
-        }
+        GuestNetwork network = ports.isEmpty() ? null : publishable(record);
+        ports.stream().filter(p -> p.hostPort() != null).forEach(p -> PortProxies.requireFree(p.hostPort()));
         Path dir = manager.store().dir(id);
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
         AgentConnection agent = manager.agent(record);
@@ -108,7 +110,7 @@ public final class WorkspaceServices {
         write(info);
         manager.touch(id);
         if (probe == null) {
-            return info;
+            return publish(agent, info, network, ports);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
         while (true) {
@@ -118,7 +120,7 @@ public final class WorkspaceServices {
                         "process_exited_before_ready", manager.clock().getAsDouble()));
             }
             if (GuestExec.run(agent, probe.probeCommand(), cwd, env, 12, GuestExec.Listener.NONE).exitCode() == 0) {
-                return write(info.ready(manager.clock().getAsDouble()));
+                return publish(agent, write(info.ready(manager.clock().getAsDouble())), network, ports);
             }
             if (System.nanoTime() > deadline) {
                 terminate(agent, info);
@@ -130,6 +132,47 @@ public final class WorkspaceServices {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while waiting for service '" + name + "'", e);
             }
+        }
+    }
+
+    /** The workspace may publish ports: its policy allows it and its sandbox has a network. */
+    private static GuestNetwork publishable(WorkspaceRecord record) {
+        if (!WorkspaceManager.EGRESS_PUBLISHED_PORTS.equals(record.networkPolicy())) {
+            throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'"
+                    + " (this workspace has '" + record.networkPolicy() + "'; create one with "
+                    + "--network-policy egress+published-ports)");
+        }
+        GuestNetwork network = record.sandbox() == null ? null : GuestNetwork.readFrom(record.sandbox().metadata());
+        if (network == null) {
+            throw PyroException.invalid("published ports require an active guest network configuration");
+        }
+        return network;
+    }
+
+    /**
+     * Opens the service's published ports once it runs (and is ready). If a proxy cannot start, the
+     * service is stopped and recorded as failed with {@code published_port_failed}.
+     */
+    private ServiceInfo publish(AgentConnection agent, ServiceInfo info, GuestNetwork network,
+                                List<PublishedPortRequest> ports) {
+        if (ports.isEmpty()) {
+            return info;
+        }
+        Path dir = manager.store().dir(info.workspaceId()).resolve("services");
+        try {
+            return write(info.withPorts(ServicePorts.open(dir, info.workspaceId(), info.serviceName(), network,
+                    ports)));
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            terminate(agent, info);
+            write(info.ended("failed", null, "published_port_failed", manager.clock().getAsDouble()));
+            if (e instanceof PyroException p) {
+                throw p;
+            }
+            throw PyroException.runtime("failed to start published port proxy for service '" + info.serviceName()
+                    + "' in workspace '" + info.workspaceId() + "': " + e.getMessage(), e);
         }
     }
 
@@ -245,6 +288,7 @@ public final class WorkspaceServices {
 
     private void forgetAll(String id) {
         handles.keySet().removeIf(key -> key.startsWith(id + "/"));
+        ServicePorts.closeAll(manager.store().dir(id).resolve("services"), id);
         try {
             FileTrees.deleteRecursively(manager.store().dir(id).resolve("services"));
         } catch (IOException e) {
@@ -256,7 +300,12 @@ public final class WorkspaceServices {
         return manager.store().dir(id).resolve("services").resolve(name + ".json");
     }
 
+    /** Records a service; one that no longer runs loses its published ports here, whatever ended it. */
     private ServiceInfo write(ServiceInfo info) {
+        if (!"running".equals(info.state())) {
+            ServicePorts.close(manager.store().dir(info.workspaceId()).resolve("services"), info.workspaceId(),
+                    info.serviceName());
+        }
         try {
             Path file = file(info.workspaceId(), info.serviceName());
             Files.createDirectories(file.getParent());

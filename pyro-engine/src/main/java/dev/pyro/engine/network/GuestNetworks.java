@@ -1,0 +1,160 @@
+package dev.pyro.engine.network;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.cache.CacheLock;
+import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.process.HostCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hands out guest networks: a /30 of {@value #POOL} and a TAP device per sandbox, leased in a
+ * machine-wide directory under /run (so every Pyro state dir on the host shares one pool, and a
+ * reboot, which also removes the TAP devices, frees them all). A lease names the sandbox work dir
+ * that holds it; a lease whose work dir is gone is stale and reused.
+ */
+public final class GuestNetworks {
+
+    public static final String POOL = "172.29.0.0/16";
+    static final String TAP_PREFIX = "pyrotap";
+    private static final int SLOTS = 16384;
+    private static final Path DEFAULT_LEASES = Path.of("/run/pyro/network");
+
+    private final Path leaseDir;
+
+    public GuestNetworks() {
+        this(DEFAULT_LEASES);
+    }
+
+    GuestNetworks(Path leaseDir) {
+        this.leaseDir = leaseDir;
+    }
+
+    /** Leases the first free slot for the sandbox whose files live in {@code owner}. */
+    public GuestNetwork allocate(Path owner) throws IOException {
+        requireRoot();
+        Files.createDirectories(leaseDir);
+        try (CacheLock lock = CacheLock.acquire(leaseDir.resolve(".lock"))) {
+            for (int i = 0; i < SLOTS; i++) {
+                Path lease = lease(i);
+                if (Files.exists(lease) && !stale(lease)) {
+                    continue;
+                }
+                Files.deleteIfExists(lease);
+                try {
+                    Files.writeString(lease, owner.toString(), StandardOpenOption.CREATE_NEW);
+                } catch (FileAlreadyExistsException raced) {
+                    continue;
+                }
+                return network(i);
+            }
+        }
+        throw PyroException.runtime("all " + SLOTS + " guest networks of " + POOL + " are in use; delete idle "
+                + "sandboxes first", null);
+    }
+
+    /** Creates the TAP device (replacing a leftover one) and makes sure forwarding and the firewall are on. */
+    public void up(GuestNetwork network) throws IOException, InterruptedException {
+        requireRoot();
+        Path ip = HostTools.which("ip").orElseThrow(() -> missing("ip", "iproute2"));
+        HostFirewall.ensure();
+        enableForwarding();
+        HostCommand.of(ip.toString(), "link", "del", network.tapName()).runAllowingFailure();
+        HostCommand.of(ip.toString(), "tuntap", "add", "dev", network.tapName(), "mode", "tap").run();
+        HostCommand.of(ip.toString(), "addr", "add", network.hostIp() + "/" + GuestNetwork.PREFIX_LENGTH, "dev",
+                network.tapName()).run();
+        HostCommand.of(ip.toString(), "link", "set", network.tapName(), "up").run();
+    }
+
+    /** Removes the TAP device; a missing one is fine. */
+    public void down(GuestNetwork network) throws IOException, InterruptedException {
+        HostTools.which("ip").ifPresent(ip -> {
+            try {
+                HostCommand.of(ip.toString(), "link", "del", network.tapName()).runAllowingFailure();
+            } catch (IOException e) {
+                // nothing to remove
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Gives the slot back, if {@code owner} still holds it. */
+    public void release(GuestNetwork network, Path owner) throws IOException {
+        Path lease = lease(network.index());
+        try (CacheLock lock = CacheLock.acquire(leaseDir.resolve(".lock"))) {
+            if (Files.exists(lease) && Files.readString(lease).equals(owner.toString())) {
+                Files.delete(lease);
+            }
+        }
+    }
+
+    static String subnetOf(int index) {
+        return address(index * 4);
+    }
+
+    private static GuestNetwork network(int index) {
+        return new GuestNetwork(index, TAP_PREFIX + index, address(index * 4 + 1), address(index * 4 + 2),
+                hostNameservers());
+    }
+
+    /** An address of the pool, {@code offset} after its first. */
+    private static String address(int offset) {
+        return "172.29." + (offset >> 8) + "." + (offset & 0xff);
+    }
+
+    private Path lease(int index) {
+        return leaseDir.resolve(index + ".lease");
+    }
+
+    private static boolean stale(Path lease) {
+        try {
+            String owner = Files.readString(lease).trim();
+            return owner.isEmpty() || !Files.exists(Path.of(owner));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The host's IPv4 resolvers the guest can reach through NAT (loopback ones cannot be). */
+    static List<String> hostNameservers() {
+        List<String> servers = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8)) {
+                String[] words = line.trim().split("\\s+");
+                if (words.length >= 2 && words[0].equals("nameserver") && words[1].matches("\\d+(\\.\\d+){3}")
+                        && !words[1].startsWith("127.")) {
+                    servers.add(words[1]);
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.copyOf(servers.subList(0, Math.min(3, servers.size())));
+    }
+
+    private static void enableForwarding() throws IOException {
+        Path forward = Path.of("/proc/sys/net/ipv4/ip_forward");
+        if (!Files.readString(forward).trim().equals("1")) {
+            Files.writeString(forward, "1\n");
+        }
+    }
+
+    static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw PyroException.runtime("guest networking needs root (it creates a TAP device and nftables rules); "
+                    + "run Pyro as root or use network_policy off", null);
+        }
+    }
+
+    static PyroException missing(String program, String debianPackage) {
+        return PyroException.runtime(program + " is not installed (Debian package " + debianPackage
+                + "); guest networking needs it. Run: pyro doctor --fix", null);
+    }
+}

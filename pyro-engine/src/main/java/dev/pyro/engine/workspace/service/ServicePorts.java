@@ -1,0 +1,88 @@
+package dev.pyro.engine.workspace.service;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.network.GuestNetwork;
+import dev.pyro.engine.network.PortProxies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The published-port proxies of a workspace's services. Their pids are kept next to the service
+ * records ({@code services/<name>.ports}, not part of the public payload) so any engine, also after
+ * a restart, can stop them when the service ends or the sandbox goes away.
+ */
+final class ServicePorts {
+
+    private ServicePorts() {
+    }
+
+    /** Starts one proxy per request; on any failure the ones already started are stopped again. */
+    static List<PublishedPort> open(Path servicesDir, String workspaceId, String name, GuestNetwork network,
+                                    List<PublishedPortRequest> requests) throws IOException, InterruptedException {
+        List<PublishedPort> ports = new ArrayList<>();
+        Files.createDirectories(servicesDir);
+        try {
+            for (PublishedPortRequest request : requests) {
+                PortProxies.Proxy proxy = PortProxies.start(marker(workspaceId, name),
+                        request.hostPort() == null ? 0 : request.hostPort(), network.guestIp(), request.guestPort(),
+                        servicesDir.resolve(name + ".ports.log"));
+                Files.writeString(pidFile(servicesDir, name), proxy.pid() + "\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                ports.add(new PublishedPort(PortProxies.LOOPBACK, proxy.hostPort(), request.guestPort(), "tcp"));
+            }
+            return List.copyOf(ports);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            close(servicesDir, workspaceId, name);
+            throw e;
+        }
+    }
+
+    /** Stops a service's proxies (if any) and forgets them. */
+    static void close(Path servicesDir, String workspaceId, String name) {
+        Path pids = pidFile(servicesDir, name);
+        if (!Files.isRegularFile(pids)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(pids)) {
+                if (!line.isBlank()) {
+                    PortProxies.stop(Long.parseLong(line.trim()), marker(workspaceId, name));
+                }
+            }
+            Files.deleteIfExists(pids);
+            Files.deleteIfExists(servicesDir.resolve(name + ".ports.log"));
+        } catch (IOException | NumberFormatException e) {
+            throw PyroException.runtime("cannot stop the published ports of service '" + name + "': "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the proxies of every service of the workspace. */
+    static void closeAll(Path servicesDir, String workspaceId) {
+        if (!Files.isDirectory(servicesDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(servicesDir)) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".ports"))
+                    .map(n -> n.substring(0, n.length() - ".ports".length()))
+                    .toList().forEach(name -> close(servicesDir, workspaceId, name));
+        } catch (IOException e) {
+            // nothing listed, nothing to stop
+        }
+    }
+
+    private static Path pidFile(Path servicesDir, String name) {
+        return servicesDir.resolve(name + ".ports");
+    }
+
+    private static String marker(String workspaceId, String name) {
+        return "pyro-port-" + workspaceId + "-" + name;
+    }
+}
