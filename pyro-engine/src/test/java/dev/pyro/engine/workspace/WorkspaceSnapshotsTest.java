@@ -7,6 +7,10 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +69,28 @@ class WorkspaceSnapshotsTest {
 
         manager.reset(id, null, Progress.NONE);
         assertThat(sh("ls -A | wc -l").trim()).isEqualTo("0");
+    }
+
+    @Test
+    void aSnapshotTakenWithAServiceRunningResetsToFilesOnlyAndNothingRuns() {
+        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceShells shells = new WorkspaceShells(manager);
+        ServiceInfo svc = services.start(id, "ticker", "while true; do date >> ticks.log; sleep 0.2; done", null,
+                Readiness.file("ticks.log"), 20, 100, java.util.Map.of(), java.util.List.of());
+        assertThat(svc.state()).isEqualTo("running");
+        String shell = shells.open(id, null, 80, 24, java.util.Map.of()).shellId();
+        files.write(id, "kept.txt", "kept\n");
+        snapshots.create(id, "busy");
+        files.write(id, "kept.txt", "changed\n");
+
+        manager.reset(id, "busy", Progress.NONE);
+        assertThat(services.list(id).count()).isZero();
+        assertThatThrownBy(() -> shells.read(id, shell, 0, 100, false, null))
+                .hasMessageContaining(shell);
+        assertThat(sh("cat kept.txt")).isEqualTo("kept\n");
+        assertThat(sh("test -s ticks.log && echo present")).isEqualTo("present\n");
+        String before = sh("wc -l < ticks.log");
+        assertThat(sh("sleep 1; wc -l < ticks.log")).isEqualTo(before); // nothing appends any more
     }
 
     @Test

@@ -127,8 +127,9 @@ class WorkspaceServicesTest {
                 .hasMessage("readiness.type must be one of: file, tcp, http, command");
         assertThatThrownBy(() -> start("x", "true", Readiness.tcp("localhost"), 5))
                 .hasMessage("readiness.address must be in HOST:PORT format");
-        assertThatThrownBy(() -> services.start(id, "x", "true", null, null, 5, 100, Map.of(), List.of(8080)))
-                .hasMessage("published ports require workspace network_policy 'egress+published-ports'");
+        assertThatThrownBy(() -> services.start(id, "x", "true", null, null, 5, 100, Map.of(),
+                List.of(Map.of("guest_port", 8080))))
+                .hasMessageStartingWith("published ports require workspace network_policy 'egress+published-ports'");
         assertThatThrownBy(() -> services.status(id, "ghost"))
                 .hasMessage("service 'ghost' does not exist in workspace '" + id + "'");
     }
