@@ -75,5 +75,12 @@ class WorkspaceShellServiceCommandTest {
                 "true");
         assertThat(publish.exitCode()).isEqualTo(2);
         assertThat(publish.stderr()).contains("published ports require workspace network_policy");
+        CliProcess.Result malformed = cli.run("workspace", "service", "start", id, "pub", "--publish", "web", "--",
+                "true");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.stderr()).contains("--publish must be GUEST_PORT or HOST_PORT:GUEST_PORT");
+        CliProcess.Result policy = cli.run("workspace", "create", "debian:12", "--network-policy", "open");
+        assertThat(policy.exitCode()).isEqualTo(2);
+        assertThat(policy.stderr()).contains("network_policy must be one of: off, egress, egress+published-ports");
     }
 }
