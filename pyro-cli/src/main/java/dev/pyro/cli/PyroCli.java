@@ -1,6 +1,7 @@
 package dev.pyro.cli;
 
 import dev.pyro.cli.doctor.DoctorCommand;
+import dev.pyro.cli.prepare.PrepareCommand;
 import dev.pyro.cli.env.EnvCommand;
 import dev.pyro.cli.run.RunCommand;
 import dev.pyro.cli.workspace.WorkspaceCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
-        subcommands = {DoctorCommand.class, EnvCommand.class, RunCommand.class, WorkspaceCommand.class},
+        subcommands = {DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
+                WorkspaceCommand.class},
         footerHeading = "%n",
         footer = {
             "Suggested zero-to-hero path:",
@@ -22,7 +24,7 @@ import picocli.CommandLine.Command;
             "  pyro env pull debian:12                   build the environment once (~1 min)",
             "  pyro run debian:12 -- git --version       one command in a fresh sandbox",
             "  pyro workspace create debian:12 --seed-path ./repo   a workspace to live in",
-            "  pyro prepare debian:12                    warm the daily loop (coming)",
+            "  pyro prepare debian:12                    warm the daily loop (doctor: WARM)",
             "  pyro host connect claude-code --mode cold-start (coming)",
             "  pyro mcp serve                            MCP server for chat hosts (coming)",
             "",

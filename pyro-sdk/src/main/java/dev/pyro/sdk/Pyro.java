@@ -5,6 +5,7 @@ import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.engine.doctor.DoctorReport;
+import dev.pyro.engine.prepare.PrepareResult;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.engine.guest.GuestExec;
@@ -384,6 +385,21 @@ public final class Pyro implements AutoCloseable {
 
     public DoctorReport doctor() {
         return new Doctor(paths, new GuestKernels(paths)).run();
+    }
+
+    /** The host report, with the daily-loop readiness of {@code environment}. */
+    public DoctorReport doctor(String environment) {
+        return new Doctor(paths, new GuestKernels(paths)).run(environment);
+    }
+
+    /**
+     * Makes the daily loop of {@code environment} warm: installs it, proves create, exec, reset and
+     * delete on a throwaway workspace (with {@code network}: networked), and records the manifest.
+     * A warm manifest that satisfies the request is reused unless {@code force}.
+     */
+    public PrepareResult prepare(String environment, boolean network, boolean force, Progress progress) {
+        return engine.call(EngineProtocol.PREPARE, new EngineProtocol.PrepareParams(environment, network, force,
+                BackendSelector.requested(null)), PrepareResult.class, progress, GuestExec.Listener.NONE);
     }
 
     /**

@@ -56,7 +56,7 @@ public final class DoctorCommand implements Runnable {
                 throw PyroException.runtime("interrupted", e);
             }
         }
-        DoctorReport report = Pyro.create().doctor();
+        DoctorReport report = Pyro.create().doctor(environment);
         PrintWriter out = spec.commandLine().getOut();
         if (json.json) {
             JsonOutput.print(out, report);
@@ -88,7 +88,13 @@ public final class DoctorCommand implements Runnable {
                         .map(e -> e.name() + (e.installed() ? " (installed)" : ""))
                         .collect(Collectors.joining(", ")))
                 .add("Environment", selected.name() + (selected.installed() ? " installed"
-                        : " not installed (" + selected.reason() + "); run: pyro env pull " + selected.name()));
+                        : " not installed (" + selected.reason() + "); run: pyro env pull " + selected.name()))
+                .add("Daily loop", report.dailyLoop().status().toUpperCase(java.util.Locale.ROOT) + " ("
+                        + report.dailyLoop().environment() + ")" + (report.dailyLoop().reason() == null ? ""
+                        : ": " + report.dailyLoop().reason()));
+        if (report.dailyLoop().fix() != null) {
+            fields.add("Run", report.dailyLoop().fix());
+        }
         fields.print(out);
         if (!report.issues().isEmpty()) {
             out.println("Issues:");

@@ -1,5 +1,6 @@
 package dev.pyro.engine.doctor;
 
+import dev.pyro.engine.prepare.DailyLoop;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.host.HostSetup;
@@ -36,6 +37,11 @@ public final class Doctor {
     }
 
     public DoctorReport run() {
+        return run(dev.pyro.engine.environment.EnvironmentCatalog.DEFAULT_ENVIRONMENT);
+    }
+
+    /** The host report plus the daily-loop readiness of {@code environment}. */
+    public DoctorReport run(String environment) {
         List<String> issues = new ArrayList<>();
         List<String> missing = HostSetup.missingPackages();
         if (!missing.isEmpty()) {
@@ -88,7 +94,7 @@ public final class Doctor {
         List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
         return new DoctorReport(PyroPaths.PLATFORM, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
                 networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
-                missing, List.copyOf(issues));
+                missing, List.copyOf(issues), DailyLoop.evaluate(paths, environment));
     }
 
     private static DoctorReport.Qemu qemu() {
@@ -148,7 +154,7 @@ public final class Doctor {
             }
         }
         return new DoctorReport.Networking(lacking.isEmpty(), tun, ipForward, lacking.isEmpty()
-                ? "TAP + NAT per guest; the host is firewalled off (ip_forward is switched on at first use)"
+                ? "TAP + NAT per guest, the host firewalled off; ip_forward is switched on at first use"
                 : "needs " + String.join(", ", lacking));
     }
 

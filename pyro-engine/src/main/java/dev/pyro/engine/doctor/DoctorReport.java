@@ -1,6 +1,7 @@
 package dev.pyro.engine.doctor;
 
 import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.engine.prepare.DailyLoopReport;
 import java.util.List;
 
 /**
@@ -20,7 +21,8 @@ public record DoctorReport(
         Networking networking,
         Environments environments,
         List<String> missingHostPackages,
-        List<String> issues) {
+        List<String> issues,
+        DailyLoopReport dailyLoop) {
 
     /** One backend: whether it can run here, in which mode, and if not, why. */
     public record BackendStatus(String name, boolean available, String executionMode, String detail) {

@@ -1,10 +1,12 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.server.EngineProtocol.CreateParams;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
 import dev.pyro.engine.server.EngineProtocol.EnvironmentParams;
+import dev.pyro.engine.server.EngineProtocol.PrepareParams;
 import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
@@ -167,6 +169,12 @@ final class EngineDispatcher {
             return snapshots.delete(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
         });
         handlers.put(EngineProtocol.DELETE_WORKSPACE, (p, c) -> workspaces.delete(workspaceId(p)));
+        Preparer preparer = new Preparer(workspaces.paths(), workspaces, workspaces.clock());
+        handlers.put(EngineProtocol.PREPARE, (p, c) -> {
+            PrepareParams prepare = params(p, PrepareParams.class);
+            return preparer.prepare(required(prepare.environment(), "environment"), prepare.network(), prepare.force(),
+                    prepare.backend(), c.events());
+        });
         WorkspaceFiles files = new WorkspaceFiles(workspaces);
         handlers.put(EngineProtocol.PUSH_WORKSPACE_SYNC, (p, c) -> {
             WorkspaceFileParams f = fileParams(p);

@@ -71,6 +71,7 @@ public final class EngineProtocol {
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String LIST_SNAPSHOTS = "list_snapshots";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
+    public static final String PREPARE = "prepare";
 
     // events
     public static final String ACCEPTED = "accepted";
@@ -185,6 +186,10 @@ public final class EngineProtocol {
     }
 
     public record EnvironmentParams(String environment, boolean withKernel) {
+    }
+
+    /** {@code pyro prepare}: {@code backend} as the client resolved it (null: auto). */
+    public record PrepareParams(String environment, boolean network, boolean force, String backend) {
     }
 
     /** The answer to {@code ping} (and {@code shutdown}). */

@@ -551,6 +551,10 @@ public final class WorkspaceManager implements AutoCloseable {
         return store;
     }
 
+    public PyroPaths paths() {
+        return paths;
+    }
+
     public DoubleSupplier clock() {
         return clock;
     }

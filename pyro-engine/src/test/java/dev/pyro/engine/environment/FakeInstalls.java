@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes install dirs by hand, valid or broken in one chosen way, without building anything. */
-final class FakeInstalls {
+public final class FakeInstalls {
 
     private FakeInstalls() {
     }
 
-    static EnvironmentManifest manifest(EnvironmentSpec spec, long imageSize) {
+    public static EnvironmentManifest manifest(EnvironmentSpec spec, long imageSize) {
         return new EnvironmentManifest(EnvironmentManifest.LAYOUT_VERSION, spec.name(), spec.version(),
                 EnvironmentCatalog.CATALOG_VERSION, "debian", "12", "bookworm", spec.packages(), 1,
                 "sha256:00", 1.0, 1, "6.1-test", "test",
@@ -20,7 +20,7 @@ final class FakeInstalls {
     }
 
     /** A complete, valid install: manifest, image of the recorded size, rootfs with /usr/bin/sh. */
-    static Path valid(EnvironmentStore store, EnvironmentSpec spec) throws IOException {
+    public static Path valid(EnvironmentStore store, EnvironmentSpec spec) throws IOException {
         Path dir = store.installDir(spec);
         Files.createDirectories(dir.resolve("rootfs/usr/bin"));
         Files.writeString(dir.resolve("rootfs/usr/bin/sh"), "#!fake\n");

@@ -1,0 +1,22 @@
+package dev.pyro.engine.prepare;
+
+/**
+ * Whether the create-work-reset loop of one environment is ready to be fast: {@code warm} (prepared
+ * and nothing changed since), {@code cold} (never prepared) or {@code stale} (something changed),
+ * with the reason and the command that fixes it ({@code fix} is null when warm).
+ */
+public record DailyLoopReport(
+        String environment,
+        String status,
+        boolean installed,
+        boolean networkPrepared,
+        Double preparedAt,
+        String manifestPath,
+        String reason,
+        String cacheDir,
+        String fix) {
+
+    public static final String WARM = "warm";
+    public static final String COLD = "cold";
+    public static final String STALE = "stale";
+}
