@@ -57,12 +57,6 @@ record DiskNode(long ino, String type, long size, String linkTarget) {
         return ino < 0 ? null : new DiskNode(ino, type, size, target);
     }
 
-    /** Whether {@code stat} output says the path is missing (debugfs' wording varies by version). */
-    static boolean notFound(List<String> lines) {
-        return lines.stream().anyMatch(l -> l.contains("File not found by ext2_lookup")
-                || l.contains("File not found by ext2fs_lookup"));
-    }
-
     /** A child from {@code ls -p}: {@code /INO/MODE/UID/GID/NAME/SIZE/}. */
     record Child(String name, DiskNode node) {
 

@@ -214,12 +214,10 @@ public final class WorkspaceDisk {
     // ------------------------------------------------------------------ shared
 
     private static DiskNode existing(Debugfs debugfs, String path) {
-        List<String> answer = debugfs.one("stat " + Debugfs.quote(path));
-        DiskNode node = DiskNode.fromStat(answer);
+        // No inode in the answer: debugfs says "File not found by ext2_lookup" (or ext2fs_lookup).
+        DiskNode node = DiskNode.fromStat(debugfs.one("stat " + Debugfs.quote(path)));
         if (node == null) {
-            if (DiskNode.notFound(answer) || answer.stream().noneMatch(l -> l.startsWith("Inode:"))) {
-                throw PyroException.invalid("workspace disk path does not exist: " + path);
-            }
+            throw PyroException.invalid("workspace disk path does not exist: " + path);
         }
         return node;
     }
