@@ -7,10 +7,10 @@ set -euo pipefail
 # One package per line: what it is for.
 PACKAGES=(
   qemu-system-x86   # vm backend: QEMU microvm
-  qemu-utils        # qemu-img: copy-on-write workspace disks
+  qemu-utils        # qemu-img: copy-on-write workspace disks; raw copies for the disk tools
   runsc             # gvisor backend
   mmdebstrap        # builds environments from Debian packages
-  e2fsprogs         # mke2fs: ext4 images for the vm backend
+  e2fsprogs         # mke2fs: ext4 images for the vm backend; debugfs, e2fsck: the disk tools
   iproute2          # ip: TAP devices for guest networking
   nftables          # nft: NAT out and the firewall that keeps guests off the host
   socat             # published ports: 127.0.0.1 proxies to the guest

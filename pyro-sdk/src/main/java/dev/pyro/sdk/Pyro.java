@@ -29,6 +29,8 @@ import dev.pyro.engine.workspace.shell.ShellInfo;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceDiskParams;
+import dev.pyro.engine.workspace.disk.DiskPayloads;
 import dev.pyro.engine.workspace.WorkspaceFilePayloads;
 import dev.pyro.engine.workspace.WorkspaceSummary;
 import dev.pyro.engine.workspace.review.DiffPayload;
@@ -350,6 +352,27 @@ public final class Pyro implements AutoCloseable {
     public WorkspaceSummary summarizeWorkspace(String workspaceId) {
         return engine.call(EngineProtocol.SUMMARIZE_WORKSPACE, WorkspaceFileParams.of(workspaceId),
                 WorkspaceSummary.class);
+    }
+
+    // ------------------------------------------------------------------ stopped-workspace disk tools
+
+    /** Copies a stopped workspace's root file system to {@code outputPath} (must not exist) as a raw ext4 image. */
+    public DiskPayloads.DiskExport exportWorkspaceDisk(String workspaceId, Path outputPath) {
+        return engine.call(EngineProtocol.EXPORT_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, null, false, null, absolute(outputPath)),
+                DiskPayloads.DiskExport.class);
+    }
+
+    /** Lists a path of a stopped workspace's disk ({@code null}: {@code /workspace}; absolute: anywhere in the guest). */
+    public DiskPayloads.DiskList listWorkspaceDisk(String workspaceId, String path, boolean recursive) {
+        return engine.call(EngineProtocol.LIST_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, path, recursive, null, null), DiskPayloads.DiskList.class);
+    }
+
+    /** Reads up to {@code maxBytes} of a regular file on a stopped workspace's disk, decoded as UTF-8. */
+    public DiskPayloads.DiskRead readWorkspaceDisk(String workspaceId, String path, int maxBytes) {
+        return engine.call(EngineProtocol.READ_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, path, false, maxBytes, null), DiskPayloads.DiskRead.class);
     }
 
     /** Host paths are resolved here: the engine daemon's working directory is not the caller's. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 WorkspaceDeleteCommand.class, WorkspaceSyncCommand.class, WorkspaceFileCommand.class,
                 WorkspacePatchCommand.class, WorkspaceDiffCommand.class, WorkspaceExportCommand.class,
                 WorkspaceSummaryCommand.class, WorkspaceSnapshotCommand.class, WorkspaceShellCommand.class,
-                WorkspaceServiceCommand.class},
+                WorkspaceServiceCommand.class, WorkspaceDiskCommand.class},
         footerHeading = "%nWalkthrough:%n",
         footer = {"  WORKSPACE_ID=\"$(pyro workspace create debian:12 --seed-path ./repo --id-only)\"",
                 "  pyro workspace file read \"$WORKSPACE_ID\" note.txt --content-only",

@@ -77,6 +77,7 @@ public final class HostCommand {
         process.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         List<String> all = new ArrayList<>();
+        boolean drained = false;
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -90,8 +91,11 @@ public final class HostCommand {
                     tail.removeFirst();
                 }
             }
+            drained = true;
         } finally {
-            if (process.isAlive()) {
+            // End of output is not the end of the process: coreutils (cp, ...) close stdout before
+            // they exit, and killing them in that gap turned a success into exit 137.
+            if (process.isAlive() && (!drained || !process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))) {
                 process.destroyForcibly();
             }
         }

@@ -20,6 +20,8 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.workspace.WorkspaceFiles;
+import dev.pyro.engine.server.EngineProtocol.WorkspaceDiskParams;
+import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.vms.VmManager;
@@ -203,6 +205,20 @@ final class EngineDispatcher {
             return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
         });
         handlers.put(EngineProtocol.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(fileParams(p).workspaceId()));
+        WorkspaceDisk disk = new WorkspaceDisk(workspaces);
+        handlers.put(EngineProtocol.EXPORT_WORKSPACE_DISK, (p, c) -> {
+            WorkspaceDiskParams d = diskParams(p);
+            return disk.export(d.workspaceId(), d.outputPath());
+        });
+        handlers.put(EngineProtocol.LIST_WORKSPACE_DISK, (p, c) -> {
+            WorkspaceDiskParams d = diskParams(p);
+            return disk.list(d.workspaceId(), d.path(), d.recursive());
+        });
+        handlers.put(EngineProtocol.READ_WORKSPACE_DISK, (p, c) -> {
+            WorkspaceDiskParams d = diskParams(p);
+            return disk.read(d.workspaceId(), required(d.path(), "path"),
+                    d.maxBytes() == null ? WorkspaceDisk.DEFAULT_READ_MAX_BYTES : d.maxBytes());
+        });
     }
 
     private static ServiceParams serviceParams(JsonNode params) {
@@ -225,6 +241,12 @@ final class EngineDispatcher {
         WorkspaceFileParams f = params(params, WorkspaceFileParams.class);
         required(f.workspaceId(), "workspace_id");
         return f;
+    }
+
+    private static WorkspaceDiskParams diskParams(JsonNode params) {
+        WorkspaceDiskParams d = params(params, WorkspaceDiskParams.class);
+        required(d.workspaceId(), "workspace_id");
+        return d;
     }
 
     private static String workspaceId(JsonNode params) {

@@ -72,6 +72,9 @@ public final class EngineProtocol {
     public static final String LIST_SNAPSHOTS = "list_snapshots";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
     public static final String PREPARE = "prepare";
+    public static final String EXPORT_WORKSPACE_DISK = "export_workspace_disk";
+    public static final String LIST_WORKSPACE_DISK = "list_workspace_disk";
+    public static final String READ_WORKSPACE_DISK = "read_workspace_disk";
 
     // events
     public static final String ACCEPTED = "accepted";
@@ -179,6 +182,11 @@ public final class EngineProtocol {
             return new WorkspaceFileParams(workspaceId, value, recursive, maxBytes, text, patch, sourcePath, dest,
                     output, replace);
         }
+    }
+
+    /** The stopped-workspace disk tools' params; each uses the fields it needs. {@code output_path} arrives absolute. */
+    public record WorkspaceDiskParams(String workspaceId, String path, boolean recursive, Integer maxBytes,
+                                      String outputPath) {
     }
 
     public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds,

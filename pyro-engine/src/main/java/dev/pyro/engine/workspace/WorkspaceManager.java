@@ -19,6 +19,7 @@ import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
@@ -318,6 +319,7 @@ public final class WorkspaceManager implements AutoCloseable {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
             if (!WorkspaceRecord.STARTED.equals(record.state())) {
+                WorkspaceDisk.invalidate(store.dir(id)); // the disk is about to change
                 sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
                 WorkspaceSecrets.install(connect(id, sandbox), store.dir(id), record.secretList()); // /run is gone
             }
@@ -357,6 +359,7 @@ public final class WorkspaceManager implements AutoCloseable {
             closeAgent(id);
             SandboxBackend backend = sandboxes.backendOf(record.sandbox());
             backend.delete(record.sandbox());
+            WorkspaceDisk.invalidate(dir);
             new CommandJournal(dir).clear();
             EnvironmentSpec spec = EnvironmentCatalog.get(record.environment());
             InstallState install = new EnvironmentInstaller(environments,
@@ -494,6 +497,20 @@ public final class WorkspaceManager implements AutoCloseable {
             throw PyroException.invalid("workspace " + id + " must be in 'started' state before " + operation);
         }
         return record;
+    }
+
+    /** The disk tools' gate (spec §12.4): known, not expired, and stopped. */
+    public WorkspaceRecord requireStopped(String id, String operation) {
+        WorkspaceRecord record = refreshLiveness(live(id));
+        if (!WorkspaceRecord.STOPPED.equals(record.state())) {
+            throw notStopped(id, operation);
+        }
+        return record;
+    }
+
+    public static PyroException notStopped(String id, String operation) {
+        return PyroException.invalid("workspace '" + id + "' must be stopped before " + operation
+                + "; run: pyro workspace stop " + id);
     }
 
     /** A workspace whose guest died behind our back is stopped, with the reason recorded. */
