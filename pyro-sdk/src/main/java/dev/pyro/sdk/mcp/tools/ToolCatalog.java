@@ -112,7 +112,7 @@ public final class ToolCatalog {
                         .bool("allow_host_compat", "Allow running on the host without isolation. Leave false unless "
                                 + "the user asked for it.", false),
                 a -> pyro.createVm(vmRequest(a)));
-        add("vm_start", "Boot a VM made by vm_create. Returns its status (state started).",
+        add("vm_start", "Boot a VM made by vm_create so vm_exec can run in it. Returns the VM status (state started, execution_mode).",
                 vmId(), a -> pyro.startVm(a.requiredString("vm_id")));
         add("vm_exec", "Run one command in a started VM; the VM is deleted afterwards whatever the outcome. Returns "
                         + "exit_code, stdout, stderr and the cleanup record.",
@@ -120,13 +120,13 @@ public final class ToolCatalog {
                         .integer("timeout_seconds", "Seconds before the command is killed.", VmLimits.DEFAULT_TIMEOUT_SECONDS),
                 a -> pyro.execVm(a.requiredString("vm_id"), a.requiredString("command"),
                         a.integer("timeout_seconds", VmLimits.DEFAULT_TIMEOUT_SECONDS)));
-        add("vm_stop", "Stop a VM's sandbox and keep its record. Returns its status.", vmId(),
+        add("vm_stop", "Stop a VM's sandbox and keep its record, e.g. to free memory; vm_delete removes it. Returns the VM status.", vmId(),
                 a -> pyro.stopVm(a.requiredString("vm_id")));
-        add("vm_delete", "Delete a VM and everything it holds. Returns {vm_id, deleted, reason}.", vmId(),
+        add("vm_delete", "Delete a VM and everything it holds when you no longer need it. Returns {vm_id, deleted, reason}.", vmId(),
                 a -> pyro.deleteVm(a.requiredString("vm_id")));
-        add("vm_status", "Show a VM's state, size, environment, expiry and execution mode.", vmId(),
+        add("vm_status", "Show a VM's state, size, environment, expiry and execution mode, e.g. to check it is still alive.", vmId(),
                 a -> pyro.statusVm(a.requiredString("vm_id")));
-        add("vm_network_info", "Show whether a VM has network access and its addresses.", vmId(),
+        add("vm_network_info", "Show whether a VM has network access and its guest addresses; use it when a command cannot reach out.", vmId(),
                 a -> pyro.networkInfoVm(a.requiredString("vm_id")));
         add("vm_reap_expired", "Delete every VM whose time to live has passed. Returns {deleted_vm_ids, count}.",
                 InputSchema.object(), a -> pyro.reapExpired());
@@ -181,7 +181,7 @@ public final class ToolCatalog {
         add("workspace_list", "List the workspaces that exist (id, name, labels, state, expiry, command and "
                         + "service counts). Use it to find a workspace_id again. Returns {count, workspaces}.",
                 InputSchema.object(), a -> pyro.listWorkspaces());
-        add("workspace_update", "Rename a workspace or change its labels. Returns the workspace.",
+        add("workspace_update", "Rename a workspace or change its labels, to keep parallel workspaces apart. Returns the workspace.",
                 workspaceId().string("name", "New name.", null)
                         .bool("clear_name", "Remove the name.", false)
                         .stringMap("labels", "Labels to add or replace.")
@@ -289,7 +289,7 @@ public final class ToolCatalog {
         add("workspace_stop", "Stop the workspace's sandbox and keep its files; workspace_start brings it back. "
                         + "Returns the workspace.", workspaceId(),
                 a -> pyro.stopWorkspace(a.requiredString("workspace_id")));
-        add("workspace_start", "Start a stopped workspace again with its files as they were. Returns the workspace.",
+        add("workspace_start", "Start a stopped workspace again with its files as they were (a fresh sandbox on the same disk). Returns the workspace.",
                 workspaceId(), a -> pyro.startWorkspace(a.requiredString("workspace_id")));
     }
 
@@ -327,7 +327,7 @@ public final class ToolCatalog {
                 shellId().oneOf("signal_name", "The signal.", "INT", List.of("HUP", "INT", "TERM", "KILL")),
                 a -> pyro.signalShell(a.requiredString("workspace_id"), a.requiredString("shell_id"),
                         a.string("signal_name", "INT")));
-        add("shell_close", "Close a shell and end its programs.", shellId(),
+        add("shell_close", "Close a shell and end the programs running in it, once you are done with it. Returns the shell with closed.", shellId(),
                 a -> pyro.closeShell(a.requiredString("workspace_id"), a.requiredString("shell_id")));
     }
 
@@ -368,7 +368,7 @@ public final class ToolCatalog {
                 this::startService);
         add("service_list", "List the workspace's services and their states. Returns {count, running_count, "
                         + "services}.", workspaceId(), a -> pyro.listServices(a.requiredString("workspace_id")));
-        add("service_status", "Show one service: state, pid, readiness, exit code and stop reason.", serviceName(),
+        add("service_status", "Show one service: state, pid, readiness, exit code and stop reason; use it to check a service is still running.", serviceName(),
                 a -> pyro.statusService(a.requiredString("workspace_id"), a.requiredString("service_name")));
         add("service_logs", "The last lines of a service's stdout and stderr, e.g. to see why it failed.",
                 serviceName().integer("tail_lines", "Lines per stream from the end; null or 0 for all.", 200),
@@ -407,7 +407,7 @@ public final class ToolCatalog {
                 a -> pyro.createSnapshot(a.requiredString("workspace_id"), a.requiredString("snapshot_name")));
         add("snapshot_list", "List the workspace's snapshots: the baseline first, then named ones.", workspaceId(),
                 a -> pyro.listSnapshots(a.requiredString("workspace_id")));
-        add("snapshot_delete", "Delete a named snapshot (the baseline cannot be deleted).",
+        add("snapshot_delete", "Delete a named snapshot you no longer need (the baseline cannot be deleted). Returns {snapshot_name, deleted}.",
                 workspaceId().requiredString("snapshot_name", "The snapshot's name."),
                 a -> pyro.deleteSnapshot(a.requiredString("workspace_id"), a.requiredString("snapshot_name")));
     }

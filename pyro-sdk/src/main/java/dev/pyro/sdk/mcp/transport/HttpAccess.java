@@ -17,8 +17,9 @@ record HttpAccess(String token, Set<String> allowedHosts) {
 
     /** The host names this endpoint answers to, with its port: loopback names plus the bind address. */
     static Set<String> hostsFor(String bindHost, int port) {
-        return Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
-                bracketed(bindHost).toLowerCase(Locale.ROOT) + ":" + port);
+        Set<String> hosts = new java.util.HashSet<>(Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
+        hosts.add(bracketed(bindHost).toLowerCase(Locale.ROOT) + ":" + port);
+        return Set.copyOf(hosts);
     }
 
     Verdict check(String host, String origin, String authorization) {
