@@ -142,6 +142,17 @@ class McpToolSetsTest {
         assertThat(unknown.stderr()).contains("--mode must be one of: repro-fix, inspect, cold-start, review-eval");
     }
 
+    @Test
+    void helpListsProfilesModesAndExamples() throws Exception {
+        CliProcess.Result r = new CliProcess().run("mcp", "serve", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("Bare `pyro mcp serve` starts workspace-core")
+                .contains("workspace-full", "repro-fix", "inspect", "cold-start", "review-eval")
+                .contains("--project-path", "--repo-url", "--repo-ref", "--no-project-source", "--environment", "--http")
+                .contains("codex mcp add pyro -- pyro mcp serve --mode repro-fix");
+        assertThat(new CliProcess().run("--help").stdout()).contains("mcp").doesNotContain("MCP server for chat hosts (coming)");
+    }
+
     private JsonNode list(String... flags) throws Exception {
         List<String> argv = serve(flags);
         JsonNode report = McpPeers.client(tmp, Map.of("transport", "stdio", "command", argv.get(0),
