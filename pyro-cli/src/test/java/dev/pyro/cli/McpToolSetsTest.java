@@ -146,10 +146,11 @@ class McpToolSetsTest {
     void helpListsProfilesModesAndExamples() throws Exception {
         CliProcess.Result r = new CliProcess().run("mcp", "serve", "--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdout()).contains("Bare `pyro mcp serve` starts workspace-core")
+        assertThat(r.stdout()).contains("Bare `pyro mcp serve` starts")
                 .contains("workspace-full", "repro-fix", "inspect", "cold-start", "review-eval")
                 .contains("--project-path", "--repo-url", "--repo-ref", "--no-project-source", "--environment", "--http")
                 .contains("codex mcp add pyro -- pyro mcp serve --mode repro-fix");
+        assertThat(r.stdout().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
         assertThat(new CliProcess().run("--help").stdout()).contains("mcp").doesNotContain("MCP server for chat hosts (coming)");
     }
 
