@@ -78,7 +78,7 @@ class ProjectSourceTest {
         assertThat(McpSurface.of("workspace-core", "inspect")).isEqualTo(McpSurface.INSPECT);
         assertError(() -> McpSurface.of("workspace-full", "inspect"), "--mode and --profile are mutually exclusive");
         assertThat(Stream.of(McpSurface.values()).map(s -> s.tools().size()).toList())
-                .containsExactly(1, 17, 41, 16, 11, 17, 21);
+                .containsExactly(1, 17, 44, 16, 11, 17, 21);
     }
 
     private static void assertError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {

@@ -20,7 +20,9 @@ import java.util.Map;
  * surface exposes. Schemas are narrowed per surface: secrets, network policy and published ports
  * appear only in {@code workspace-full}; descriptions gain a mode's guidance in a named mode.
  *
- * <p>The three stopped-workspace disk tools of the full profile are not here yet.
+ * <p>The three stopped-workspace disk tools of the full profile ({@code workspace_disk_export},
+ * {@code workspace_disk_list}, {@code workspace_disk_read}) are not here yet: they come with their
+ * SDK methods, and {@link #forSurface} serves what the catalog has.
  */
 public final class ToolCatalog {
 
@@ -226,7 +228,7 @@ public final class ToolCatalog {
                 a.integer("vcpu_count", VmLimits.DEFAULT_VCPU_COUNT), a.integer("mem_mib", VmLimits.DEFAULT_MEM_MIB),
                 a.integer("ttl_seconds", VmLimits.DEFAULT_TTL_SECONDS),
                 full ? a.string("network_policy", "off") : "off", a.bool("allow_host_compat", false), "auto",
-                seed == null ? null : Path.of(seed), a.string("name", null),
+                seed == null ? null : Path.of(seed).toAbsolutePath(), a.string("name", null),
                 a.has("labels") ? a.stringMap("labels") : Map.of(), full ? secrets(a) : List.of());
         if (seed != null || ctx.projectSource() == null) {
             return pyro.createWorkspace(request);
@@ -240,7 +242,12 @@ public final class ToolCatalog {
     private static List<SecretSpec> secrets(ToolArgs a) {
         SecretSpec[] specs = a.convert("secrets", SecretSpec[].class,
                 "a list of {name, value} or {name, file_path} objects");
-        return specs == null ? List.of() : List.of(specs);
+        if (specs == null) {
+            return List.of();
+        }
+        // Host paths are this server's, not the engine daemon's (whose working directory is /).
+        return java.util.Arrays.stream(specs).map(s -> s.filePath() == null ? s
+                : SecretSpec.file(s.name(), Path.of(s.filePath()).toAbsolutePath().toString())).toList();
     }
 
     // ------------------------------------------------------------------ files, patch, diff, export, reset
