@@ -54,6 +54,7 @@ public final class BenchSuite {
     private final Path scratch;
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> derived = new LinkedHashMap<>();
+    private String mcpBackend;
 
     private record Row(String section, Stats stats) {
     }
@@ -86,6 +87,7 @@ public final class BenchSuite {
         Path launcher = Path.of(System.getProperty("pyro.launcher", "./pyro")).toAbsolutePath();
         Path scratch = Files.createTempDirectory("pyro-bench-");
         BenchSuite suite = new BenchSuite(runs, environment, launcher, scratch);
+        suite.mcpBackend = backends.get(0);
         try {
             suite.common();
             for (String backend : backends) {
@@ -152,6 +154,9 @@ public final class BenchSuite {
                     read.add(time(() -> pyro.readWorkspaceFile(id, "big.txt", 65536)));
                 }
                 cliExec.add(cli("workspace", "exec", id, "--", "true"));
+                if (i == 0 && name.equals(mcpBackend)) {
+                    mcpOverhead(pyro, id);
+                }
                 snapshot.add(time(() -> pyro.createSnapshot(id, "s")));
                 pyro.execWorkspace(id, "echo changed > big.txt", 30);
                 reset.add(time(() -> pyro.resetWorkspace(id, "s")));
@@ -169,6 +174,69 @@ public final class BenchSuite {
             idle(pyro, name, base);
         }
         derived.put(name + ".create_over_floor", round(median(create) / floor.median()));
+    }
+
+    /**
+     * MCP tool call overhead: {@code workspace_file_read} through {@code pyro mcp serve} (stdio,
+     * JSON-RPC) against the same read through the SDK, on the same workspace and engine.
+     */
+    private void mcpOverhead(Pyro pyro, String id) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "mcp", "serve", "--no-project-source")
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PYRO_STATE_DIR", paths.stateDir().toString());
+        Process server = builder.start();
+        try (java.io.BufferedWriter in = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                server.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8));
+             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                     server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            rpc(in, out, 1, "initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"pyro-bench\",\"version\":\"1\"}}");
+            in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+            in.flush();
+            String call = "{\"name\":\"workspace_file_read\",\"arguments\":{\"workspace_id\":\"" + id
+                    + "\",\"path\":\"big.txt\"}}";
+            rpc(in, out, 2, "tools/call", call); // warm-up
+            List<Double> viaMcp = new ArrayList<>();
+            List<Double> viaSdk = new ArrayList<>();
+            for (int k = 0; k < runs * 3; k++) {
+                int rpcId = 10 + k;
+                viaMcp.add(time(() -> rpc(in, out, rpcId, "tools/call", call)));
+                viaSdk.add(time(() -> pyro.readWorkspaceFile(id, "big.txt", 65536)));
+            }
+            Stats mcp = new Stats("MCP tools/call workspace_file_read (stdio)", viaMcp);
+            add("mcp", mcp);
+            Stats sdk = new Stats("SDK readWorkspaceFile (same file)", viaSdk);
+            add("mcp", sdk);
+            derived.put("mcp.tool_call_overhead_ms_median", round(mcp.median() - sdk.median()));
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Sends one JSON-RPC request and reads lines until its response; fails on a JSON-RPC error. */
+    private static String rpc(java.io.BufferedWriter in, java.io.BufferedReader out, int id, String method,
+                              String params) {
+        try {
+            in.write("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params
+                    + "}\n");
+            in.flush();
+            while (true) {
+                String line = out.readLine();
+                if (line == null) {
+                    throw new IllegalStateException("the MCP server closed its output");
+                }
+                var node = Json.MAPPER.readTree(line);
+                if (node.path("id").asInt(-1) == id) {
+                    if (node.has("error") || node.path("result").path("isError").asBoolean(false)) {
+                        throw new IllegalStateException("MCP " + method + " failed: " + line);
+                    }
+                    return line;
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private List<Double> diffs(Pyro pyro, WorkspaceRequest request) throws Exception {
