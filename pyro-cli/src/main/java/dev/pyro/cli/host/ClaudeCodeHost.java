@@ -48,7 +48,7 @@ final class ClaudeCodeHost implements ChatHost {
         Entry entry = entry(loaded);
         if (entry == null) {
             return new HostCheck(NAME, true, false, HostCheck.MISSING,
-                    "no pyro MCP server in " + file + " (user scope, or local scope for " + cwd() + ")", null);
+                    "no pyro MCP server in " + file + " (user scope, or local scope here)", null);
         }
         List<String> actual = stdioArgv(entry.server());
         if (expected.argv().equals(actual)) {
@@ -109,11 +109,40 @@ final class ClaudeCodeHost implements ChatHost {
     }
 
     private static JsonNode localServer(JsonConfigFile.Loaded loaded) {
-        return loaded.root().path("projects").path(cwd()).path("mcpServers").path("pyro");
+        for (String key : projectKeys()) {
+            JsonNode server = loaded.root().path("projects").path(key).path("mcpServers").path("pyro");
+            if (!server.isMissingNode()) {
+                return server;
+            }
+        }
+        return tools.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static String cwd() {
         return Path.of("").toAbsolutePath().toString();
+    }
+
+    /**
+     * The keys Claude Code may file this directory's local scope under: inside Git it uses the
+     * main worktree's root (even from a linked worktree), elsewhere the directory itself.
+     */
+    private static List<String> projectKeys() {
+        List<String> keys = new ArrayList<>();
+        HostCli.find("git").ifPresent(git -> {
+            HostCli.Result r = git.run("rev-parse", "--path-format=absolute", "--git-common-dir", "--show-toplevel");
+            if (r.ok()) {
+                List<String> lines = r.stdout().lines().map(String::strip).toList();
+                if (lines.size() == 2) {
+                    Path common = Path.of(lines.get(0));
+                    if (common.getFileName() != null && common.getFileName().toString().equals(".git")) {
+                        keys.add(common.getParent().toString());
+                    }
+                    keys.add(lines.get(1));
+                }
+            }
+        });
+        keys.add(cwd());
+        return keys;
     }
 
     /** A stdio entry's argv ({@code command} then {@code args}); empty for any other kind. */
