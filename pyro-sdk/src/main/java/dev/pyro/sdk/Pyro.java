@@ -51,6 +51,10 @@ import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceLogs;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.sdk.mcp.McpServerOptions;
+import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.sdk.mcp.PyroMcpServer;
 import java.util.List;
 import java.util.Map;
 
@@ -153,10 +157,18 @@ public final class Pyro implements AutoCloseable {
     }
 
     public WorkspaceInfo createWorkspace(WorkspaceRequest request, Progress progress) {
+        return createWorkspace(request, null, progress);
+    }
+
+    /**
+     * {@code origin}: where {@code request.seedPath()} really came from when it is a staging copy
+     * (the MCP server's project source); {@code workspace_seed} reports it. Null: the seed path itself.
+     */
+    public WorkspaceInfo createWorkspace(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
         WorkspaceRequest resolved = request.withBackend(BackendSelector.requested(request.backend()),
                 request.allowHostCompat());
-        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved), WorkspaceInfo.class,
-                progress, GuestExec.Listener.NONE);
+        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved, origin),
+                WorkspaceInfo.class, progress, GuestExec.Listener.NONE);
     }
 
     public WorkspaceList listWorkspaces() {
@@ -378,6 +390,21 @@ public final class Pyro implements AutoCloseable {
     /** Host paths are resolved here: the engine daemon's working directory is not the caller's. */
     private static String absolute(Path path) {
         return path == null ? null : path.toAbsolutePath().normalize().toString();
+    }
+
+    // ------------------------------------------------------------------ MCP server
+
+    /**
+     * An MCP server over this SDK exposing one surface (a profile or a mode), with project
+     * auto-detection from the working directory; serve it with {@code serveStdio} or {@code serveHttp}.
+     */
+    public PyroMcpServer createServer(McpSurface surface) {
+        return createServer(McpServerOptions.of(surface));
+    }
+
+    /** An MCP server with all of {@code pyro mcp serve}'s options; invalid combinations are refused. */
+    public PyroMcpServer createServer(McpServerOptions options) {
+        return PyroMcpServer.create(this, options);
     }
 
     // ------------------------------------------------------------------ environments and doctor

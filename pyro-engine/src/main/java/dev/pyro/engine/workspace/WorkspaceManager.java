@@ -85,6 +85,11 @@ public final class WorkspaceManager implements AutoCloseable {
     // ------------------------------------------------------------------ create, list, status, update
 
     public WorkspaceInfo create(WorkspaceRequest request, Progress progress) {
+        return create(request, null, progress);
+    }
+
+    /** {@code origin}: null, or where the (staged) seed path really came from. */
+    public WorkspaceInfo create(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
         VmLimits.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds());
         EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
         String policy = networkPolicy(request.networkPolicy());
@@ -100,7 +105,7 @@ public final class WorkspaceManager implements AutoCloseable {
         SandboxBackend backend = null;
         try {
             Files.createDirectories(dir);
-            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
+            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir, origin);
             List<SecretMeta> secrets = WorkspaceSecrets.prepare(request.secrets(), dir);
             BackendChoice choice = selector.select(BackendSelector.requested(request.backend()),
                     networked(policy), request.allowHostCompat(), progress);
