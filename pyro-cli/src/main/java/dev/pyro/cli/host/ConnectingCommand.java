@@ -20,7 +20,7 @@ abstract class ConnectingCommand implements Runnable {
     ServerFlags server;
 
     @Option(names = "--config-path", paramLabel = "PATH", order = 20,
-            description = "OpenCode config to edit (default: ~/.config/opencode/opencode.json).")
+            description = "OpenCode config file to edit (default: OpenCode's global config file).")
     String configPath;
 
     @Mixin

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         footer = {"Examples:",
             "  pyro host connect claude-code --mode cold-start",
             "  pyro host connect codex --mode repro-fix --project-path ~/src/app",
-            "  pyro host connect opencode --profile workspace-full --environment debian:12-build",
+            "  pyro host connect opencode --mode inspect --environment debian:12-build",
             "  pyro host connect codex --repo-url /srv/git/app.git --repo-ref v1.2 --json"})
 public final class HostConnectCommand extends ConnectingCommand {
 }

@@ -28,7 +28,7 @@ public final class HostDoctorCommand implements Runnable {
     ServerFlags server;
 
     @Option(names = "--config-path", paramLabel = "PATH", order = 20,
-            description = "OpenCode config to check (default: ~/.config/opencode/opencode.json).")
+            description = "OpenCode config file to check (default: OpenCode's global config file).")
     String configPath;
 
     @Mixin

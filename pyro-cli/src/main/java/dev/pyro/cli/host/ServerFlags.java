@@ -18,7 +18,7 @@ public final class ServerFlags {
     String profile;
 
     @Option(names = "--environment", paramLabel = "ENV", order = 13,
-            description = "Default environment of the server's workspaces, e.g. debian:12-build.")
+            description = "Default environment for the server's workspaces (debian:12-build ...).")
     String environment;
 
     @Option(names = "--project-path", paramLabel = "PATH", order = 14,
