@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
             "  pyro run debian:12 -- git --version       one command in a fresh sandbox",
             "  pyro workspace create debian:12 --seed-path ./repo   a workspace to live in",
             "  pyro prepare debian:12                    warm the daily loop (doctor: WARM)",
-            "  pyro mcp serve                            MCP server for chat hosts (stdio; --mode repro-fix ...)",
+            "  pyro mcp serve --mode repro-fix           MCP server for chat hosts (stdio)",
             "  pyro host connect claude-code --mode cold-start   connect a chat host",
             "",
             "Every command takes --json for programs; errors name the field and the fix."})
