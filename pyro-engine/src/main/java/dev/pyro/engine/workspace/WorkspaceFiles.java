@@ -78,6 +78,7 @@ public final class WorkspaceFiles {
         WorkspaceRecord record = manager.requireStarted(id, "workspace_file_list");
         WorkspacePath path = WorkspacePath.normalize(rawPath == null ? WorkspacePath.ROOT_PATH : rawPath, "path");
         GuestFs fs = fs(record);
+        SymlinkCheck.refuseSymlinkedParents(fs, path, "path"); // a linked parent would list outside /workspace
         GuestNode node = existing(fs, path);
         List<FileEntry> entries = new ArrayList<>();
         if (node.isDirectory()) {
