@@ -37,10 +37,17 @@ public final class McpSessionDriver implements SmokeDriver {
     /** Starts {@code pyro mcp serve serveArgs} in {@code cwd} (the project a host was started in). */
     public static McpSessionDriver start(Path workDir, Path cwd, Map<String, String> env, String... serveArgs)
             throws IOException, InterruptedException {
+        return start(workDir, cwd, env, List.of(), serveArgs);
+    }
+
+    /** As above, the server's command prefixed by {@code wrapper} (e.g. {@code setpriv ...} to drop privileges). */
+    public static McpSessionDriver start(Path workDir, Path cwd, Map<String, String> env, List<String> wrapper,
+                                         String... serveArgs) throws IOException, InterruptedException {
         Path peers = McpPeers.install();
         List<String> argv = new ArrayList<>(List.of("mcp", "serve"));
         argv.addAll(List.of(serveArgs));
-        List<String> command = McpPeers.pyroCommand(argv.toArray(String[]::new));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(McpPeers.pyroCommand(argv.toArray(String[]::new)));
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("command", command.get(0));
         server.put("args", command.subList(1, command.size()));

@@ -48,6 +48,24 @@ public final class SmokeContext implements AutoCloseable {
         return environment;
     }
 
+    public String backend() {
+        return backend;
+    }
+
+    /** The environment variables a server or CLI of this smoke needs: its state dir and backend. */
+    public Map<String, String> serverEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PYRO_STATE_DIR", paths.stateDir().toString());
+        env.put("PYRO_BACKEND", backend);
+        return env;
+    }
+
+    /** Keeps a driver made elsewhere so {@link #close()} closes it too. */
+    public <T extends SmokeDriver> T track(T driver) {
+        drivers.add(driver);
+        return driver;
+    }
+
     public Pyro pyro() {
         return pyro;
     }
@@ -70,10 +88,7 @@ public final class SmokeContext implements AutoCloseable {
             if (project != null && !bareServe) {
                 args.addAll(List.of("--project-path", project.toString()));
             }
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("PYRO_STATE_DIR", paths.stateDir().toString());
-            env.put("PYRO_BACKEND", backend);
-            driver = McpSessionDriver.start(workDir, project == null ? workDir : project, env,
+            driver = McpSessionDriver.start(workDir, project == null ? workDir : project, serverEnv(),
                     args.toArray(String[]::new));
         } else if (kind.equals("sdk")) {
             driver = new SdkDriver(pyro, surface, project, backend);
