@@ -409,11 +409,9 @@ public final class ToolCatalog {
 
     private Object startService(ToolArgs a) {
         Readiness readiness = a.convert("readiness", Readiness.class, "an object such as {\"type\":\"file\",\"path\":\".ready\"}");
-        List<Object> ports = null;
-        if (full && a.has("published_ports")) {
-            Object[] parsed = a.convert("published_ports", Object[].class, "a list of {guest_port, host_port?} objects");
-            ports = List.of(parsed);
-        }
+        // passed as sent: the engine checks each entry and names what is wrong in the spec's words
+        List<?> ports = full && a.has("published_ports")
+                ? a.convert("published_ports", List.class, "a list of {guest_port, host_port?} objects") : List.of();
         return pyro.startService(a.requiredString("workspace_id"), a.requiredString("service_name"),
                 a.requiredString("command"), a.string("cwd", "/workspace"), readiness,
                 a.integer("ready_timeout_seconds", 30), a.integer("ready_interval_ms", 500),
