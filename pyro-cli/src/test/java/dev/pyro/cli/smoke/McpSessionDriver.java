@@ -43,11 +43,17 @@ public final class McpSessionDriver implements SmokeDriver {
     /** As above, the server's command prefixed by {@code wrapper} (e.g. {@code setpriv ...} to drop privileges). */
     public static McpSessionDriver start(Path workDir, Path cwd, Map<String, String> env, List<String> wrapper,
                                          String... serveArgs) throws IOException, InterruptedException {
-        Path peers = McpPeers.install();
         List<String> argv = new ArrayList<>(List.of("mcp", "serve"));
         argv.addAll(List.of(serveArgs));
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(McpPeers.pyroCommand(argv.toArray(String[]::new)));
+        return startCommand(workDir, cwd, env, command);
+    }
+
+    /** Starts exactly {@code command} as the server, e.g. the one a chat host recorded in its config. */
+    public static McpSessionDriver startCommand(Path workDir, Path cwd, Map<String, String> env, List<String> command)
+            throws IOException, InterruptedException {
+        Path peers = McpPeers.install();
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("command", command.get(0));
         server.put("args", command.subList(1, command.size()));
