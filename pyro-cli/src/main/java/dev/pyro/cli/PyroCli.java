@@ -1,6 +1,7 @@
 package dev.pyro.cli;
 
 import dev.pyro.cli.doctor.DoctorCommand;
+import dev.pyro.cli.demo.DemoCommand;
 import dev.pyro.cli.prepare.PrepareCommand;
 import dev.pyro.cli.env.EnvCommand;
 import dev.pyro.cli.host.HostCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
-        subcommands = {DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
+        subcommands = {DemoCommand.class, DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
                 WorkspaceCommand.class, McpCommand.class, HostCommand.class},
         footerHeading = "%n",
         footer = {

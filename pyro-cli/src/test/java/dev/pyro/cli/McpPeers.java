@@ -17,16 +17,16 @@ import tools.jackson.databind.JsonNode;
  * and the MCP Inspector CLI, installed once per package.json into the user's cache by
  * {@code src/test/node/install-peers.sh}.
  */
-final class McpPeers {
+public final class McpPeers {
 
-    static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
+    public static final Path NODE_DIR = Path.of("src/test/node").toAbsolutePath();
     private static Path installed;
 
     private McpPeers() {
     }
 
     /** The install dir (with node_modules); skips the test when node or npm is missing. */
-    static synchronized Path install() throws IOException, InterruptedException {
+    public static synchronized Path install() throws IOException, InterruptedException {
         if (installed == null) {
             if (!onPath("node") || !onPath("npm")) {
                 throw new AssertionError("node and npm are needed for the MCP peer tests (Debian: apt-get install nodejs npm)");
@@ -41,7 +41,7 @@ final class McpPeers {
     }
 
     /** The argv that starts {@code pyro} (the CLI of this build) in its own JVM. */
-    static List<String> pyroCommand(String... args) {
+    public static List<String> pyroCommand(String... args) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 PyroCli.class.getName()));
