@@ -201,8 +201,6 @@ class HostileGuestTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("FAILS on gVisor (docs/reliability.md): after the guest kills pyro-agent, init "
-            + "restarts it but the engine's reconnect gets no hello within 10 s and status still says started")
     void aGuestThatKillsItsAgentGetsAClearErrorAndTheWorkspaceRecovers() throws Exception {
         String id = create(512);
         String neighbour = create(512);
@@ -218,7 +216,7 @@ class HostileGuestTest {
                 error = e.getMessage();
             }
             assertThat(error).as("round %d", i).contains("agent");
-            long deadline = System.currentTimeMillis() + 15_000;
+            long deadline = System.currentTimeMillis() + 40_000;
             while (true) {
                 try {
                     assertThat(EngineWorkspaces.exec(client, id, "echo again", 30).stdout()).isEqualTo("again\n");
