@@ -135,12 +135,10 @@ public final class HttpEndpoint implements McpStatelessServerTransport, AutoClos
         }
         McpSchema.JSONRPCMessage message;
         try {
-            if (!node.isObject()) {
-                throw new IllegalArgumentException("send one JSON-RPC object per request (no batches)");
-            }
+            JsonRpcShape.check(node);
             message = McpSchema.deserializeJsonRpcMessage(mapper, body);
         } catch (IOException | RuntimeException e) {
-            Object id = node.isObject() && node.has("id") ? JSON.convertValue(node.get("id"), Object.class) : null;
+            Object id = JsonRpcShape.replyId(node, JSON);
             json(exchange, 400, rpcError(id, -32600, "Invalid Request: " + e.getMessage()));
             return;
         }

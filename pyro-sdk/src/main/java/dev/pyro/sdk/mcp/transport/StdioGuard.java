@@ -98,11 +98,9 @@ public final class StdioGuard {
             writeError(null, -32700, "Parse error: the line is not valid JSON");
             return;
         }
-        Object id = node.isObject() && node.has("id") ? JSON.convertValue(node.get("id"), Object.class) : null;
+        Object id = JsonRpcShape.replyId(node, JSON);
         try {
-            if (!node.isObject()) {
-                throw new IllegalArgumentException("not an object");
-            }
+            JsonRpcShape.check(node);
             McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (IOException | RuntimeException e) {
             writeError(id, -32600, "Invalid Request: not a JSON-RPC 2.0 message (" + e.getMessage() + ")");
