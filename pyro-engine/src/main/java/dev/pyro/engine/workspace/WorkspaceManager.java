@@ -18,6 +18,7 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.vms.VmLimits;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
@@ -113,10 +114,13 @@ public final class WorkspaceManager implements AutoCloseable {
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             progress.phase("create", "workspace_id=" + id);
             sandbox = backend.create(new SandboxRequest(id, spec, install, request.vcpuCount(), request.memMib(),
-                    networked(policy), dir.resolve("runtime")));
+                    networked(policy), dir.resolve("runtime"), true));
             progress.phase("start", "workspace_id=" + id);
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
+            if (CloneRefresh.needed(sandbox)) {
+                CloneRefresh.apply(agent);
+            }
             WorkspaceSecrets.install(agent, dir, secrets);
             progress.phase("seed", "workspace_id=" + id);
             ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
@@ -365,10 +369,13 @@ public final class WorkspaceManager implements AutoCloseable {
             InstallState install = new EnvironmentInstaller(environments,
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             SandboxRecord fresh = backend.create(new SandboxRequest(id, spec, install, record.vcpuCount(),
-                    record.memMib(), networked(record.networkPolicy()), dir.resolve("runtime")));
+                    record.memMib(), networked(record.networkPolicy()), dir.resolve("runtime"), true));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
                 AgentConnection agent = connect(id, fresh);
+                if (CloneRefresh.needed(fresh)) {
+                    CloneRefresh.apply(agent);
+                }
                 WorkspaceSecrets.install(agent, dir, record.secretList());
                 ImportResult imported = Baseline.importInto(agent, archive);
                 double now = clock.getAsDouble();

@@ -1,0 +1,205 @@
+package dev.pyro.engine.backend.vm;
+
+import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.SandboxProcesses;
+import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.kernel.GuestKernel;
+import dev.pyro.engine.process.HostCommand;
+import dev.pyro.engine.template.Template;
+import dev.pyro.engine.template.TemplateKey;
+import dev.pyro.engine.template.TemplateStore;
+import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.ExitStatus;
+import dev.pyro.protocol.SpawnRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Warm templates for the {@code vm} backend. A template is a guest booted once to a ready agent,
+ * paused, and saved: its migration state ({@code memory.state}, written by QEMU through
+ * {@code exec:cat}) and its disk overlay ({@code disk.qcow2}, read-only from then on). A clone gets
+ * a link to that overlay as its backing file (so retiring a template never breaks a workspace made
+ * from it), a fresh qcow2 overlay on top, and a QEMU started with {@code -incoming} from the state.
+ */
+final class VmTemplates {
+
+    static final String STATE = "memory.state";
+    static final String DISK = "disk.qcow2";
+    /** Sandbox metadata: the template a clone is made from, and the state it starts from (until its first start). */
+    static final String TEMPLATE_DIR = "template_dir";
+    static final String TEMPLATE_STATE = "template_state";
+
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final TemplateStore store;
+    private final QemuBackend backend;
+
+    VmTemplates(PyroPaths paths, QemuBackend backend) {
+        this.store = new TemplateStore(paths);
+        this.backend = backend;
+    }
+
+    /** {@code PYRO_TEMPLATES=off} makes every create boot cold (for measuring, or to rule templates out). */
+    static boolean enabled() {
+        return !"off".equalsIgnoreCase(System.getenv().getOrDefault("PYRO_TEMPLATES", "on").trim());
+    }
+
+    static TemplateKey key(SandboxRequest request, GuestKernel kernel, Path initramfs, String accelerator) {
+        return new TemplateKey(request.environment().name(), request.environment().version(),
+                request.install().manifest().builtAt(), "vm", accelerator, request.vcpuCount(), request.memMib(),
+                kernel.version(), initramfs.getFileName().toString(), qemuBuild());
+    }
+
+    /** The QEMU binary's size and mtime: a package upgrade can change the migration format. */
+    static String qemuBuild() {
+        try {
+            Path qemu = HostTools.which("qemu-system-x86_64").orElseThrow().toRealPath();
+            return Files.size(qemu) + "-" + Files.getLastModifiedTime(qemu).toMillis();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    TemplateStore store() {
+        return store;
+    }
+
+    /** The warm template for {@code request}, booting and saving one first if needed. */
+    Template ensure(TemplateKey key, SandboxRequest request) throws IOException, InterruptedException {
+        return store.ensure(key, dir -> build(dir, request));
+    }
+
+    /**
+     * Boots the template in a scratch dir under the system temp dir (its sockets need a short path),
+     * saves its state straight into {@code dir}, then moves its disk there.
+     */
+    private Map<String, Long> build(Path dir, SandboxRequest request) throws IOException, InterruptedException {
+        Path scratch = Files.createTempDirectory("pyro-tpl-");
+        try {
+            SandboxRequest cold = new SandboxRequest("template-" + scratch.getFileName(), request.environment(),
+                    request.install(), request.vcpuCount(), request.memMib(), false, scratch);
+            SandboxRecord started = backend.start(backend.create(cold), BOOT_TIMEOUT);
+            try {
+                warmUp(started);
+                try (QmpClient qmp = QmpClient.connect(scratch.resolve(QemuBackend.QMP_SOCKET), Duration.ofSeconds(10),
+                        () -> SandboxProcesses.isAlive(started.pid(), scratch))) {
+                    qmp.execute("stop", null);
+                    qmp.execute("migrate", dev.pyro.engine.json.Json.MAPPER.createObjectNode()
+                            .put("uri", "exec:cat > " + shellQuote(dir.resolve(STATE))));
+                    qmp.awaitMigration(MIGRATION_TIMEOUT);
+                    qmp.execute("quit", null); // flushes the disk overlay's metadata before QEMU exits
+                } catch (IOException e) {
+                    if (!e.getMessage().contains("closed its monitor")) {
+                        throw e;
+                    }
+                }
+                awaitExit(started);
+            } finally {
+                SandboxProcesses.terminate(started.pid(), scratch);
+            }
+            Files.move(scratch.resolve(DISK), dir.resolve(DISK));
+        } finally {
+            dev.pyro.engine.cache.FileTrees.deleteRecursively(scratch);
+        }
+        Files.setPosixFilePermissions(dir.resolve(DISK), PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(dir.resolve(STATE), PosixFilePermissions.fromString("r--r--r--"));
+        return Map.of(DISK, Files.size(dir.resolve(DISK)), STATE, Files.size(dir.resolve(STATE)));
+    }
+
+    /**
+     * Proves the agent answers, and runs a login shell once so its files sit in the saved page
+     * cache (a clone's first command does not read them from disk again). Then the host hangs up
+     * and waits for the agent to log it, so clones start with an agent waiting for a new host.
+     */
+    private void warmUp(SandboxRecord sandbox) throws IOException, InterruptedException {
+        try (AgentConnection agent = AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10),
+                AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
+                        .withClientName("pyro-template"))) {
+            ExitStatus status = agent.spawn(SpawnRequest.of("/bin/sh", "-lc", "true").withCwd("/workspace"))
+                    .waitFor(Duration.ofSeconds(30));
+            if (status.shellCode() != 0) {
+                throw new IOException("the template's first command failed with exit " + status.shellCode());
+            }
+        }
+        Path serial = Path.of(sandbox.metadata().get("serial_log_path"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline && !Files.readString(serial).contains("host disconnected")) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void awaitExit(SandboxRecord sandbox) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir()) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * A clone's disk: {@code base.qcow2} (a hard link to the template's overlay, or a copy when the
+     * state dir is on another filesystem) under a fresh {@code disk.qcow2}.
+     */
+    static Path cloneDisk(Template template, Path work, Path qemuImg) throws IOException, InterruptedException {
+        Path base = work.resolve("base.qcow2");
+        Files.deleteIfExists(base);
+        try {
+            Files.createLink(base, template.file(DISK));
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(template.file(DISK), base);
+        }
+        Path disk = work.resolve(DISK);
+        Files.deleteIfExists(disk);
+        HostCommand.of(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", base.toString(),
+                disk.toString()).run();
+        return disk;
+    }
+
+    /**
+     * Starts a clone: QEMU loads the template's state, then resumes the guest (it was paused when
+     * saved). Returns the started record, marked for {@link dev.pyro.engine.template.CloneRefresh}
+     * and no longer pointing at the state (a later start boots its own disk).
+     */
+    SandboxRecord restore(SandboxRecord sandbox, Duration readyTimeout) throws IOException, InterruptedException {
+        Path state = Path.of(sandbox.metadata().get(TEMPLATE_STATE));
+        if (!Files.isReadable(state)) {
+            throw new IOException("the template's saved state " + state + " is gone");
+        }
+        SandboxRecord started = backend.launch(sandbox, java.util.List.of("-incoming", "exec:cat " + shellQuote(state)));
+        try (QmpClient qmp = QmpClient.connect(sandbox.workDir().resolve(QemuBackend.QMP_SOCKET),
+                Duration.ofSeconds(10), () -> SandboxProcesses.isAlive(started.pid(), started.workDir()))) {
+            qmp.awaitMigration(MIGRATION_TIMEOUT);
+            qmp.execute("cont", null);
+        } catch (IOException e) {
+            SandboxProcesses.terminate(started.pid(), sandbox.workDir());
+            throw e;
+        }
+        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout,
+                () -> SandboxProcesses.isAlive(started.pid(), started.workDir()))) {
+            SandboxProcesses.terminate(started.pid(), sandbox.workDir());
+            throw new IOException("the restored VM did not open its agent channel");
+        }
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(started.metadata());
+        metadata.remove(TEMPLATE_STATE);
+        metadata.put(dev.pyro.engine.template.CloneRefresh.RESTORED, "true");
+        return new SandboxRecord(started.id(), started.backend(), started.executionMode(), started.workDir(),
+                started.agentSocket(), started.pid(), metadata);
+    }
+
+    /** Single-quoted for {@code /bin/sh}; a path with a quote in it is refused rather than escaped. */
+    static String shellQuote(Path path) {
+        String s = path.toString();
+        if (s.contains("'")) {
+            throw PyroException.invalid("the cache path " + s + " contains a single quote; set PYRO_CACHE_DIR to "
+                    + "a path without one");
+        }
+        return "'" + s + "'";
+    }
+}
