@@ -29,6 +29,10 @@ public final class Sandboxes {
 
     /** Connects and says hello; a VM's serial port may still hold a previous host's bytes. */
     public AgentConnection connect(SandboxRecord sandbox) {
+        java.util.Optional<AgentConnection> waiting = AgentHandoff.take(sandbox.agentSocket());
+        if (waiting.isPresent()) {
+            return waiting.get();
+        }
         AgentConnection.Options options = "vm".equals(sandbox.backend())
                 ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
                 : AgentConnection.Options.defaults();

@@ -194,7 +194,8 @@ public final class QemuBackend extends ProcessBackedBackend {
         long pid = SandboxProcesses.readPidFile(pidFile);
         if (launched.exitCode() != 0 || pid == 0) {
             networkDown(sandbox);
-            throw PyroException.runtime("QEMU failed to start the VM: " + String.join("\n", launched.tail()), null);
+            throw PyroException.runtime("QEMU failed to start the VM (exit " + launched.exitCode() + "): "
+                    + String.join("\n", launched.tail()), null);
         }
         return sandbox.withPid(pid);
     }

@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.AgentHandoff;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
@@ -15,6 +16,10 @@ import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.SpawnRequest;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -87,8 +92,11 @@ final class VmTemplates {
             SandboxRequest cold = new SandboxRequest("template-" + scratch.getFileName(), request.environment(),
                     request.install(), request.vcpuCount(), request.memMib(), false, scratch);
             SandboxRecord started = backend.start(backend.create(cold), BOOT_TIMEOUT);
-            try {
-                warmUp(started);
+            // the host stays connected while the guest is saved: clones wake with an agent in session
+            try (AgentConnection agent = AgentConnection.connectUnix(started.agentSocket(), Duration.ofSeconds(10),
+                    AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
+                            .withClientName("pyro-template"))) {
+                warmUp(agent);
                 try (QmpClient qmp = QmpClient.connect(scratch.resolve(QemuBackend.QMP_SOCKET), Duration.ofSeconds(10),
                         () -> SandboxProcesses.isAlive(started.pid(), scratch))) {
                     qmp.execute("stop", null);
@@ -115,24 +123,20 @@ final class VmTemplates {
     }
 
     /**
-     * Proves the agent answers, and runs a login shell once so its files sit in the saved page
-     * cache (a clone's first command does not read them from disk again). Then the host hangs up
-     * and waits for the agent to log it, so clones start with an agent waiting for a new host.
+     * Proves the agent answers and that a clone can be refreshed, and leaves the programs both use
+     * (a login shell, perl) in the saved page cache: a clone does not read them from disk again
+     * (under TCG, perl's first start from disk takes ~3 s).
      */
-    private void warmUp(SandboxRecord sandbox) throws IOException, InterruptedException {
-        try (AgentConnection agent = AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10),
-                AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
-                        .withClientName("pyro-template"))) {
-            ExitStatus status = agent.spawn(SpawnRequest.of("/bin/sh", "-lc", "true").withCwd("/workspace"))
-                    .waitFor(Duration.ofSeconds(30));
-            if (status.shellCode() != 0) {
-                throw new IOException("the template's first command failed with exit " + status.shellCode());
-            }
+    private static void warmUp(AgentConnection agent) throws IOException {
+        ExitStatus status = agent.spawn(SpawnRequest.of("/bin/sh", "-lc", "true").withCwd("/workspace"))
+                .waitFor(Duration.ofSeconds(30));
+        if (status.shellCode() != 0) {
+            throw new IOException("the template's first command failed with exit " + status.shellCode());
         }
-        Path serial = Path.of(sandbox.metadata().get("serial_log_path"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < deadline && !Files.readString(serial).contains("host disconnected")) {
-            Thread.sleep(5);
+        try {
+            dev.pyro.engine.template.CloneRefresh.apply(agent);
+        } catch (PyroException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -173,18 +177,27 @@ final class VmTemplates {
             throw new IOException("the template's saved state " + state + " is gone");
         }
         SandboxRecord started = backend.launch(sandbox, java.util.List.of("-incoming", "exec:cat " + shellQuote(state)));
-        try (QmpClient qmp = QmpClient.connect(sandbox.workDir().resolve(QemuBackend.QMP_SOCKET),
-                Duration.ofSeconds(10), () -> SandboxProcesses.isAlive(started.pid(), started.workDir()))) {
-            qmp.awaitMigration(MIGRATION_TIMEOUT);
-            qmp.execute("cont", null);
-        } catch (IOException e) {
+        java.util.function.BooleanSupplier alive = () -> SandboxProcesses.isAlive(started.pid(), started.workDir());
+        SocketChannel agentChannel = null;
+        try {
+            // connected before the state is loaded: the guest's agent then keeps its session (see AgentHandoff)
+            agentChannel = connectEarly(started.agentSocket(), readyTimeout, alive);
+            try (QmpClient qmp = QmpClient.connect(sandbox.workDir().resolve(QemuBackend.QMP_SOCKET),
+                    Duration.ofSeconds(10), alive)) {
+                qmp.awaitMigration(MIGRATION_TIMEOUT);
+                qmp.execute("cont", null);
+            }
+            AgentConnection agent = AgentConnection.open(Channels.newInputStream(agentChannel),
+                    Channels.newOutputStream(agentChannel), agentChannel,
+                    AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
+                            .withClientName("pyro-engine"));
+            AgentHandoff.offer(started.agentSocket(), agent);
+        } catch (IOException | RuntimeException e) {
+            if (agentChannel != null) {
+                agentChannel.close();
+            }
             SandboxProcesses.terminate(started.pid(), sandbox.workDir());
             throw e;
-        }
-        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout,
-                () -> SandboxProcesses.isAlive(started.pid(), started.workDir()))) {
-            SandboxProcesses.terminate(started.pid(), sandbox.workDir());
-            throw new IOException("the restored VM did not open its agent channel");
         }
         Map<String, String> metadata = new java.util.LinkedHashMap<>(started.metadata());
         metadata.remove(TEMPLATE_STATE);
@@ -201,5 +214,24 @@ final class VmTemplates {
                     + "a path without one");
         }
         return "'" + s + "'";
+    }
+
+    private static SocketChannel connectEarly(Path socket, Duration timeout, java.util.function.BooleanSupplier alive)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return channel;
+            } catch (IOException e) {
+                channel.close();
+                if (System.nanoTime() > deadline || !alive.getAsBoolean()) {
+                    throw new IOException("the restored VM's agent socket " + socket + " did not open: "
+                            + e.getMessage(), e);
+                }
+                Thread.sleep(5);
+            }
+        }
     }
 }
