@@ -8,6 +8,10 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.json.Json;
+import dev.pyro.engine.prepare.DailyLoop;
+import dev.pyro.engine.prepare.DailyLoopReport;
+import dev.pyro.engine.prepare.PrepareResult;
+import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
@@ -182,6 +186,31 @@ class VmTemplateTest {
             pool.shutdown();
         }
         assertThat(templateDirs()).hasSize(1);
+    }
+
+    @Test
+    void prepareBuildsTheDefaultTemplateAndTheDailyLoopReportsIt() throws Exception {
+        String env = RealSandboxes.ENVIRONMENT;
+        assertThat(DailyLoop.template(paths, env, "vm").status()).isEqualTo(TemplateStatus.COLD);
+        assertThat(DailyLoop.template(paths, env, "gvisor").status()).isEqualTo(TemplateStatus.UNSUPPORTED);
+        Preparer preparer = new Preparer(paths, manager, () -> System.currentTimeMillis() / 1000.0);
+
+        PrepareResult prepared = preparer.prepare(env, false, false, "vm", Progress.NONE);
+        assertThat(prepared.reused()).isFalse();
+        DailyLoopReport report = DailyLoop.evaluate(paths, env);
+        assertThat(report.status()).isEqualTo("warm");
+        assertThat(report.template()).isEqualTo(TemplateStatus.WARM);
+        assertThat(report.templateDetail()).contains("vm-1x1024-");
+        assertThat(Json.MAPPER.writeValueAsString(report)).contains("\"template\":\"warm\"");
+        assertThat(preparer.prepare(env, false, false, "vm", Progress.NONE).reused()).isTrue();
+
+        // the template goes away (a new kernel or agent would leave it behind): prepare builds it again
+        FileTrees.deleteRecursively(Path.of(report.templateDetail()));
+        DailyLoopReport cold = DailyLoop.evaluate(paths, env);
+        assertThat(cold.status()).isEqualTo("warm");
+        assertThat(cold.template()).isEqualTo(TemplateStatus.COLD);
+        assertThat(preparer.prepare(env, false, false, "vm", Progress.NONE).reused()).isFalse();
+        assertThat(DailyLoop.evaluate(paths, env).template()).isEqualTo(TemplateStatus.WARM);
     }
 
     private SandboxRecord sandbox(String id) {

@@ -15,6 +15,10 @@ import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.template.Template;
 import dev.pyro.engine.template.TemplateKey;
+import dev.pyro.engine.template.TemplateStatus;
+import dev.pyro.engine.template.TemplateStore;
+import dev.pyro.engine.environment.EnvironmentSpec;
+import dev.pyro.engine.environment.InstallState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +55,26 @@ public final class QemuBackend extends ProcessBackedBackend {
         this.kvm = kvm;
         this.progress = progress;
         this.templates = new VmTemplates(paths, this);
+    }
+
+    /**
+     * Whether a create of this environment and size would start from a warm template now (for
+     * doctor and prepare; builds nothing). Cold when the kernel or the environment is not there yet.
+     */
+    public static TemplateStatus templateStatus(PyroPaths paths, EnvironmentSpec environment, InstallState install,
+                                                int vcpuCount, int memMib) {
+        if (!VmTemplates.enabled()) {
+            return new TemplateStatus(TemplateStatus.UNSUPPORTED, "PYRO_TEMPLATES=off: every create boots cold", null);
+        }
+        GuestKernels kernels = new GuestKernels(paths);
+        Optional<GuestKernel> kernel = kernels.installed();
+        if (kernel.isEmpty() || !install.installed() || install.manifest() == null) {
+            return new TemplateStatus(TemplateStatus.COLD, "the guest kernel or the environment is not installed yet",
+                    null);
+        }
+        TemplateKey key = VmTemplates.key(environment, install, vcpuCount, memMib, kernel.get().version(),
+                Initramfs.file(paths.cacheDir()), kernels.kvmBootPassed() ? "kvm" : "tcg");
+        return new TemplateStore(paths).status(key);
     }
 
     @Override

@@ -58,9 +58,15 @@ final class VmTemplates {
     }
 
     static TemplateKey key(SandboxRequest request, GuestKernel kernel, Path initramfs, String accelerator) {
-        return new TemplateKey(request.environment().name(), request.environment().version(),
-                request.install().manifest().builtAt(), "vm", accelerator, request.vcpuCount(), request.memMib(),
-                kernel.version(), initramfs.getFileName().toString(), qemuBuild());
+        return key(request.environment(), request.install(), request.vcpuCount(), request.memMib(), kernel.version(),
+                initramfs, accelerator);
+    }
+
+    static TemplateKey key(dev.pyro.engine.environment.EnvironmentSpec environment,
+                           dev.pyro.engine.environment.InstallState install, int vcpuCount, int memMib,
+                           String kernelVersion, Path initramfs, String accelerator) {
+        return new TemplateKey(environment.name(), environment.version(), install.manifest().builtAt(), "vm",
+                accelerator, vcpuCount, memMib, kernelVersion, initramfs.getFileName().toString(), qemuBuild());
     }
 
     /** The QEMU binary's size and mtime: a package upgrade can change the migration format. */
