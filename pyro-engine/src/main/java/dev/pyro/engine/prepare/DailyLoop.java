@@ -138,7 +138,7 @@ public final class DailyLoop {
             return new TemplateStatus(TemplateStatus.COLD, "not prepared yet", null);
         }
         if (!"vm".equals(backend)) {
-            return new TemplateStatus(TemplateStatus.UNSUPPORTED, backend + " boots cold (see docs/performance.md)",
+            return new TemplateStatus(TemplateStatus.UNSUPPORTED, backend + " boots cold; see docs/performance.md",
                     null);
         }
         EnvironmentSpec spec = EnvironmentCatalog.get(environment);

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.backend.Sandboxes;
+import dev.pyro.engine.backend.vm.QemuBackend;
+import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.engine.environment.InstallState;
+import dev.pyro.protocol.AgentConnection;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
@@ -13,6 +19,9 @@ import dev.pyro.engine.prepare.DailyLoopReport;
 import dev.pyro.engine.prepare.PrepareResult;
 import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.vms.VmExecResult;
+import dev.pyro.engine.vms.VmManager;
+import dev.pyro.engine.vms.VmRequest;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceManager;
@@ -73,6 +82,7 @@ class VmTemplateTest {
         Path seed = Files.createDirectories(state.resolve("seed"));
         Files.writeString(seed.resolve("hello.txt"), "hello\n");
         WorkspaceInfo first = manager.create(request.withSeed(seed), Progress.NONE);
+        Thread.sleep(6000); // a clone that kept the template's clock would now be 6 s behind
         WorkspaceInfo second = manager.create(request.withSeed(seed), Progress.NONE);
         String a = first.workspaceId();
         String b = second.workspaceId();
@@ -90,7 +100,7 @@ class VmTemplateTest {
         // the clock is the host's, and the random generators differ
         for (String id : List.of(a, b)) {
             long guest = Long.parseLong(exec(id, "date +%s").strip());
-            assertThat(guest).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(3L));
+            assertThat(guest).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(2L));
         }
         String randomA = exec(a, "head -c 32 /dev/urandom | od -An -tx1");
         String randomB = exec(b, "head -c 32 /dev/urandom | od -An -tx1");
@@ -211,6 +221,70 @@ class VmTemplateTest {
         assertThat(cold.template()).isEqualTo(TemplateStatus.COLD);
         assertThat(preparer.prepare(env, false, false, "vm", Progress.NONE).reused()).isFalse();
         assertThat(DailyLoop.evaluate(paths, env).template()).isEqualTo(TemplateStatus.WARM);
+    }
+
+    @Test
+    void aOneShotRunStartsFromTheTemplateWithTheHostClock() {
+        try (VmManager vms = new VmManager(paths, 4)) {
+            VmExecResult first = vms.run(VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm")
+                    .withSize(1, 512), "date +%s; head -c 16 /dev/urandom | od -An -tx1", 30, Progress.NONE,
+                    GuestExec.Listener.NONE);
+            VmExecResult second = vms.run(VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm")
+                    .withSize(1, 512), "date +%s; head -c 16 /dev/urandom | od -An -tx1", 30, Progress.NONE,
+                    GuestExec.Listener.NONE);
+            assertThat(first.exitCode()).isZero();
+            long guest = Long.parseLong(first.stdout().lines().findFirst().orElseThrow().strip());
+            assertThat(guest).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(5L));
+            assertThat(first.stdout().lines().skip(1).findFirst())
+                    .isNotEqualTo(second.stdout().lines().skip(1).findFirst());
+        }
+        assertThat(templateDirsQuietly()).hasSize(1);
+    }
+
+    private List<Path> templateDirsQuietly() {
+        try {
+            return templateDirs();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void clonesShareTheTemplatesRandomStateUntilRefreshed() throws Exception {
+        InstallState install = RealSandboxes.environment(paths);
+        QemuBackend backend = new QemuBackend(paths, false, Progress.NONE);
+        Sandboxes sandboxes = new Sandboxes(paths);
+        java.util.function.BiFunction<String, Boolean, String> firstRandom = (id, refresh) -> {
+            SandboxRecord clone = null;
+            try {
+                clone = backend.start(backend.create(new SandboxRequest(id, EnvironmentCatalog.get(
+                        RealSandboxes.ENVIRONMENT), install, 1, 512, false, state.resolve(id), true)),
+                        java.time.Duration.ofSeconds(60));
+                assertThat(CloneRefresh.needed(clone)).isTrue();
+                try (AgentConnection agent = sandboxes.connect(clone)) {
+                    if (refresh) {
+                        CloneRefresh.apply(agent);
+                    }
+                    return GuestExec.run(agent, "head -c 16 /dev/urandom | od -An -tx1", "/", java.util.Map.of(), 30,
+                            GuestExec.Listener.NONE).stdout();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                if (clone != null) {
+                    try {
+                        backend.delete(clone);
+                    } catch (Exception e) {
+                        // the temp dir goes in tearDown
+                    }
+                }
+            }
+        };
+        // without the refresh every clone hands out the template's next "random" bytes: the hazard
+        assertThat(firstRandom.apply("plain1", false)).isNotBlank().isEqualTo(firstRandom.apply("plain2", false));
+        assertThat(firstRandom.apply("fresh1", true)).isNotBlank().isNotEqualTo(firstRandom.apply("fresh2", true));
     }
 
     private SandboxRecord sandbox(String id) {
