@@ -43,6 +43,15 @@ public final class CloneRefresh {
 
     /** The clock first (the reseed must not be timed with the template's time), then fresh randomness. */
     public static void apply(AgentConnection agent) {
+        begin(agent).await();
+    }
+
+    /**
+     * Sets the clock and starts the reseed; {@link Pending#await} waits for it. The caller may seed
+     * files meanwhile (the reseed is a process in the guest, ~0.1 s under TCG), but must await it
+     * before the sandbox is handed to anyone.
+     */
+    public static Pending begin(AgentConnection agent) {
         try {
             agent.setTime(Instant.now());
             byte[] seed = new byte[64];
@@ -62,13 +71,33 @@ public final class CloneRefresh {
             };
             AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/usr/bin/perl", "-e", RESEED,
                     HexFormat.of().formatHex(seed))).withOutputLimit(4096L), sink, Duration.ofSeconds(10));
-            ExitStatus status = process.waitFor(Duration.ofSeconds(10));
-            if (status.shellCode() != 0) {
-                throw PyroException.runtime("the guest restored from a template could not reseed its random "
-                        + "generator (exit " + status.shellCode() + "): " + stderrText(stderr), null);
-            }
+            return new Pending(process, stderr);
         } catch (AgentException e) {
             throw PyroException.runtime("refreshing the guest restored from a template failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A reseed under way. */
+    public static final class Pending {
+        private final AgentProcess process;
+        private final ByteArrayOutputStream stderr;
+
+        private Pending(AgentProcess process, ByteArrayOutputStream stderr) {
+            this.process = process;
+            this.stderr = stderr;
+        }
+
+        public void await() {
+            try {
+                ExitStatus status = process.waitFor(Duration.ofSeconds(10));
+                if (status.shellCode() != 0) {
+                    throw PyroException.runtime("the guest restored from a template could not reseed its random "
+                            + "generator (exit " + status.shellCode() + "): " + stderrText(stderr), null);
+                }
+            } catch (AgentException e) {
+                throw PyroException.runtime("refreshing the guest restored from a template failed: "
+                        + e.getMessage(), e);
+            }
         }
     }
 

@@ -118,12 +118,13 @@ public final class WorkspaceManager implements AutoCloseable {
             progress.phase("start", "workspace_id=" + id);
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
-            if (CloneRefresh.needed(sandbox)) {
-                CloneRefresh.apply(agent);
-            }
+            CloneRefresh.Pending refresh = CloneRefresh.needed(sandbox) ? CloneRefresh.begin(agent) : null;
             WorkspaceSecrets.install(agent, dir, secrets);
             progress.phase("seed", "workspace_id=" + id);
             ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
+            if (refresh != null) {
+                refresh.await();
+            }
             double now = clock.getAsDouble();
             WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id, spec.name(),
                     spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
@@ -373,11 +374,12 @@ public final class WorkspaceManager implements AutoCloseable {
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
                 AgentConnection agent = connect(id, fresh);
-                if (CloneRefresh.needed(fresh)) {
-                    CloneRefresh.apply(agent);
-                }
+                CloneRefresh.Pending refresh = CloneRefresh.needed(fresh) ? CloneRefresh.begin(agent) : null;
                 WorkspaceSecrets.install(agent, dir, record.secretList());
                 ImportResult imported = Baseline.importInto(agent, archive);
+                if (refresh != null) {
+                    refresh.await();
+                }
                 double now = clock.getAsDouble();
                 SandboxRecord started = fresh;
                 WorkspaceRecord updated = record.with(b -> {

@@ -250,7 +250,7 @@ class VmTemplateTest {
     }
 
     @Test
-    void clonesShareTheTemplatesRandomStateUntilRefreshed() throws Exception {
+    void refreshedClonesReadDifferentRandomBytesAtOnce() throws Exception {
         InstallState install = RealSandboxes.environment(paths);
         QemuBackend backend = new QemuBackend(paths, false, Progress.NONE);
         Sandboxes sandboxes = new Sandboxes(paths);
@@ -282,8 +282,9 @@ class VmTemplateTest {
                 }
             }
         };
-        // without the refresh every clone hands out the template's next "random" bytes: the hazard
-        assertThat(firstRandom.apply("plain1", false)).isNotBlank().isEqualTo(firstRandom.apply("plain2", false));
+        // Without the refresh, clones read right after the restore hand out the template's next
+        // "random" bytes (3 of 3 identical on a quiet host) until the kernel's own timed reseed, which
+        // a loaded host can reach first: so only the refreshed case is asserted.
         assertThat(firstRandom.apply("fresh1", true)).isNotBlank().isNotEqualTo(firstRandom.apply("fresh2", true));
     }
 
