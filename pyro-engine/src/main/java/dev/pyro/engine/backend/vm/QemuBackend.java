@@ -35,6 +35,8 @@ import java.util.Optional;
  * initramfs and reached over virtio-serial on a host Unix socket. QEMU is daemonized with a pid file
  * so a sandbox outlives the engine that started it. With network, the guest gets a TAP device and a
  * /30 of its own behind the host's NAT and firewall ({@link GuestNetworks}): out, yes; to the host, no.
+ * A request that allows it (no network) starts from a warm template instead of booting
+ * ({@link VmTemplates}); the first start of such a clone restores the saved guest.
  */
 public final class QemuBackend extends ProcessBackedBackend {
 
