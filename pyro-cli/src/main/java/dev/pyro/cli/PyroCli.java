@@ -1,8 +1,11 @@
 package dev.pyro.cli;
 
 import dev.pyro.cli.doctor.DoctorCommand;
+import dev.pyro.cli.demo.DemoCommand;
 import dev.pyro.cli.prepare.PrepareCommand;
 import dev.pyro.cli.env.EnvCommand;
+import dev.pyro.cli.host.HostCommand;
+import dev.pyro.cli.mcp.McpCommand;
 import dev.pyro.cli.run.RunCommand;
 import dev.pyro.cli.workspace.WorkspaceCommand;
 import picocli.CommandLine;
@@ -15,8 +18,8 @@ import picocli.CommandLine.Command;
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
-        subcommands = {DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
-                WorkspaceCommand.class},
+        subcommands = {DemoCommand.class, DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
+                WorkspaceCommand.class, McpCommand.class, HostCommand.class},
         footerHeading = "%n",
         footer = {
             "Suggested zero-to-hero path:",
@@ -25,10 +28,9 @@ import picocli.CommandLine.Command;
             "  pyro run debian:12 -- git --version       one command in a fresh sandbox",
             "  pyro workspace create debian:12 --seed-path ./repo   a workspace to live in",
             "  pyro prepare debian:12                    warm the daily loop (doctor: WARM)",
-            "  pyro host connect claude-code --mode cold-start (coming)",
-            "  pyro mcp serve                            MCP server for chat hosts (coming)",
+            "  pyro mcp serve --mode repro-fix           MCP server for chat hosts (stdio)",
+            "  pyro host connect claude-code --mode cold-start   connect a chat host",
             "",
-            "Steps marked (coming) arrive with later releases; see CHANGELOG.md for what this build has.",
             "Every command takes --json for programs; errors name the field and the fix."})
 public final class PyroCli extends GroupCommand {
 

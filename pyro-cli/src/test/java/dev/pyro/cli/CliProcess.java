@@ -20,9 +20,17 @@ final class CliProcess {
     }
 
     private final Map<String, String> env = new HashMap<>();
+    private final java.util.Set<String> removed = new java.util.HashSet<>();
 
     CliProcess env(String name, String value) {
         env.put(name, value);
+        return this;
+    }
+
+    /** Runs without this inherited variable (e.g. a developer's own config dir for a host CLI). */
+    CliProcess without(String name) {
+        removed.add(name);
+        env.remove(name);
         return this;
     }
 
@@ -40,6 +48,7 @@ final class CliProcess {
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().put("PYRO_PROGRESS_PLAIN", "1");
+        builder.environment().keySet().removeAll(removed);
         builder.environment().putAll(env);
         return builder.start();
     }

@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Stops an engine a test's CLI runs may have started in that test's state dir. */
-final class EngineProcesses {
+public final class EngineProcesses {
 
     private EngineProcesses() {
     }
 
-    static void stopEngine(Path stateDir) throws Exception {
+    public static void stopEngine(Path stateDir) throws Exception {
         Path pidFile = stateDir.resolve("engine.pid");
         if (!Files.isRegularFile(pidFile)) {
             return;

@@ -21,7 +21,9 @@ class TopLevelCommandTest {
                 .contains("doctor", "env")
                 .contains("Suggested zero-to-hero path:")
                 .contains("pyro doctor --environment debian:12")
-                .contains("pyro run debian:12 -- git --version");
+                .contains("pyro run debian:12 -- git --version")
+                .contains("host", "pyro host connect claude-code --mode cold-start")
+                .doesNotContain("(coming)");
     }
 
     @Test

@@ -51,6 +51,10 @@ import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceLogs;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.sdk.mcp.McpServerOptions;
+import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.sdk.mcp.PyroMcpServer;
 import java.util.List;
 import java.util.Map;
 
@@ -153,10 +157,18 @@ public final class Pyro implements AutoCloseable {
     }
 
     public WorkspaceInfo createWorkspace(WorkspaceRequest request, Progress progress) {
+        return createWorkspace(request, null, progress);
+    }
+
+    /**
+     * {@code origin}: where {@code request.seedPath()} really came from when it is a staging copy
+     * (the MCP server's project source); {@code workspace_seed} reports it. Null: the seed path itself.
+     */
+    public WorkspaceInfo createWorkspace(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
         WorkspaceRequest resolved = request.withBackend(BackendSelector.requested(request.backend()),
                 request.allowHostCompat());
-        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved), WorkspaceInfo.class,
-                progress, GuestExec.Listener.NONE);
+        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved, origin),
+                WorkspaceInfo.class, progress, GuestExec.Listener.NONE);
     }
 
     public WorkspaceList listWorkspaces() {
@@ -226,19 +238,24 @@ public final class Pyro implements AutoCloseable {
     /**
      * As above, also publishing guest ports on the host's 127.0.0.1 once the service is ready (the
      * workspace needs network policy {@code egress+published-ports}); the result lists each
-     * {@code host:host_port -> guest_port}.
+     * {@code {host, host_port, guest_port, protocol}}. Entries are {@link PublishedPortRequest}s or,
+     * as MCP clients send them, {@code {guest_port, host_port?}} maps, which the engine checks.
      */
     public ServiceInfo startService(String workspaceId, String serviceName, String command, String cwd,
                                     Readiness readiness, int readyTimeoutSeconds, int readyIntervalMs,
-                                    Map<String, String> secretEnv, List<PublishedPortRequest> publishedPorts) {
+                                    Map<String, String> secretEnv, List<?> publishedPorts) {
         List<Object> ports = new java.util.ArrayList<>();
-        for (PublishedPortRequest p : publishedPorts) {
-            Map<String, Object> port = new java.util.LinkedHashMap<>();
-            port.put("guest_port", p.guestPort());
-            if (p.hostPort() != null) {
-                port.put("host_port", p.hostPort());
+        for (Object item : publishedPorts == null ? List.of() : publishedPorts) {
+            if (item instanceof PublishedPortRequest p) {
+                Map<String, Object> port = new java.util.LinkedHashMap<>();
+                port.put("guest_port", p.guestPort());
+                if (p.hostPort() != null) {
+                    port.put("host_port", p.hostPort());
+                }
+                ports.add(port);
+            } else {
+                ports.add(item);
             }
-            ports.add(port);
         }
         return engine.call(EngineProtocol.START_SERVICE, new ServiceParams(workspaceId, serviceName, command, cwd,
                 readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, ports, null, false), ServiceInfo.class);
@@ -378,6 +395,21 @@ public final class Pyro implements AutoCloseable {
     /** Host paths are resolved here: the engine daemon's working directory is not the caller's. */
     private static String absolute(Path path) {
         return path == null ? null : path.toAbsolutePath().normalize().toString();
+    }
+
+    // ------------------------------------------------------------------ MCP server
+
+    /**
+     * An MCP server over this SDK exposing one surface (a profile or a mode), with project
+     * auto-detection from the working directory; serve it with {@code serveStdio} or {@code serveHttp}.
+     */
+    public PyroMcpServer createServer(McpSurface surface) {
+        return createServer(McpServerOptions.of(surface));
+    }
+
+    /** An MCP server with all of {@code pyro mcp serve}'s options; invalid combinations are refused. */
+    public PyroMcpServer createServer(McpServerOptions options) {
+        return PyroMcpServer.create(this, options);
     }
 
     // ------------------------------------------------------------------ environments and doctor

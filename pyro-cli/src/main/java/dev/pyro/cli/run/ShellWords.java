@@ -23,6 +23,11 @@ public final class ShellWords {
         return tokens.stream().map(ShellWords::quote).collect(Collectors.joining(" "));
     }
 
+    /** Every token quoted where the shell needs it, even a single one. */
+    public static String quoteAll(List<String> tokens) {
+        return tokens.stream().map(ShellWords::quote).collect(Collectors.joining(" "));
+    }
+
     static String quote(String token) {
         if (!token.isEmpty() && SAFE.matcher(token).matches()) {
             return token;

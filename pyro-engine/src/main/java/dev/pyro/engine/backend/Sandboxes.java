@@ -6,10 +6,15 @@ import dev.pyro.engine.backend.vm.QemuBackend;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.protocol.AgentConnection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 
 /** What VMs and workspaces both need of a recorded sandbox: its backend, and a connection to its agent. */
 public final class Sandboxes {
+
+    /** pyro-init restarts a dead agent with a backoff that stays under ~6 s. */
+    private static final Duration AGENT_RESTART_WAIT = Duration.ofSeconds(15);
 
     private final PyroPaths paths;
 
@@ -27,12 +32,42 @@ public final class Sandboxes {
         };
     }
 
-    /** Connects and says hello; a VM's serial port may still hold a previous host's bytes. */
+    /**
+     * Connects and says hello. On gVisor, an agent that init restarted (the guest killed it) cannot
+     * bind over the socket file its predecessor left on the host, so a failed hello with the sandbox
+     * still running removes that file and waits for the new agent's socket.
+     */
     public AgentConnection connect(SandboxRecord sandbox) {
         java.util.Optional<AgentConnection> waiting = AgentHandoff.take(sandbox.agentSocket());
         if (waiting.isPresent()) {
-            return waiting.get();
+            return waiting.get(); // opened by the backend while it restored the guest
         }
+        try {
+            return connectOnce(sandbox);
+        } catch (RuntimeException first) {
+            if (!"gvisor".equals(sandbox.backend()) || !backendOf(sandbox).isRunning(sandbox)) {
+                throw first;
+            }
+            try {
+                Files.deleteIfExists(sandbox.agentSocket());
+                long deadline = System.nanoTime() + AGENT_RESTART_WAIT.toNanos();
+                while (!Files.exists(sandbox.agentSocket()) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+            } catch (IOException e) {
+                throw first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw first;
+            }
+            if (!Files.exists(sandbox.agentSocket())) {
+                throw first;
+            }
+            return connectOnce(sandbox);
+        }
+    }
+
+    private static AgentConnection connectOnce(SandboxRecord sandbox) {
         AgentConnection.Options options = "vm".equals(sandbox.backend())
                 ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
                 : AgentConnection.Options.defaults();

@@ -76,12 +76,16 @@ public final class PortProxies {
         if (handle.isEmpty() || !cmdline(pid).contains("-lp" + marker + " ")) {
             return;
         }
+        // socat forks a child per connection: those go too, so no connection outlives its port
+        List<ProcessHandle> children = handle.get().descendants().toList();
         handle.get().destroy();
+        children.forEach(ProcessHandle::destroy);
         try {
             handle.get().onExit().get(2, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             handle.get().destroyForcibly();
         }
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Whether a proxy with this pid and marker is still running. */

@@ -91,9 +91,10 @@ final class EngineDispatcher {
 
     private void workspaceHandlers(WorkspaceManager workspaces) {
         handlers.put(EngineProtocol.CREATE_WORKSPACE, (p, c) -> {
-            WorkspaceRequest request = required(params(p, WorkspaceCreateParams.class).request(), "request");
+            WorkspaceCreateParams create = params(p, WorkspaceCreateParams.class);
+            WorkspaceRequest request = required(create.request(), "request");
             required(request.environment(), "request.environment");
-            return workspaces.create(request, c.events());
+            return workspaces.create(request, create.origin(), c.events());
         });
         handlers.put(EngineProtocol.LIST_WORKSPACES, (p, c) -> workspaces.list());
         handlers.put(EngineProtocol.STATUS_WORKSPACE, (p, c) -> workspaces.status(workspaceId(p)));

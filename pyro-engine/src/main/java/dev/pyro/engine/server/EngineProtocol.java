@@ -107,7 +107,13 @@ public final class EngineProtocol {
     public record ExecParams(String vmId, String command, int timeoutSeconds) {
     }
 
-    public record WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request) {
+    /** {@code origin}: null, or where a staged seed really came from (the MCP server's project source). */
+    public record WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request,
+                                        dev.pyro.engine.workspace.SeedOrigin origin) {
+
+        public WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request) {
+            this(request, null);
+        }
     }
 
     public record WorkspaceParams(String workspaceId) {

@@ -36,8 +36,12 @@ final class Baseline {
         return workspaceDir.resolve("baseline").resolve("workspace.tar");
     }
 
-    /** Validates the seed (none: empty), writes it as the baseline archive, and describes it. */
-    static WorkspaceSeed prepare(Path seedPath, Path workspaceDir) throws IOException {
+    /**
+     * Validates the seed (none: empty), writes it as the baseline archive, and describes it. With an
+     * origin the seed path is a staging copy: the origin is reported instead (a project checkout's
+     * root as {@code seed_path}; nothing for a clone, whose copy is gone after create).
+     */
+    static WorkspaceSeed prepare(Path seedPath, Path workspaceDir, SeedOrigin origin) throws IOException {
         Path archive = archive(workspaceDir);
         Files.createDirectories(archive.getParent());
         if (seedPath == null) {
@@ -52,6 +56,11 @@ final class Baseline {
             PlanArchive.write(source, plan, out);
         }
         String path = source.path().toString();
+        if (origin != null) {
+            String shown = SeedOrigin.PROJECT_PATH.equals(origin.kind()) ? origin.ref() : null;
+            return new WorkspaceSeed(source.mode(), shown, WorkspaceRecord.WORKSPACE_PATH, plan.entryCount(),
+                    plan.bytesWritten(), origin.kind(), origin.ref());
+        }
         return new WorkspaceSeed(source.mode(), path, WorkspaceRecord.WORKSPACE_PATH, plan.entryCount(),
                 plan.bytesWritten(), "seed_path", path);
     }

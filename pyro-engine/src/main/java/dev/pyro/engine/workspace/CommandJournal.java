@@ -21,14 +21,19 @@ final class CommandJournal {
 
     void append(CommandEntry entry, String stdout, String stderr) {
         String base = String.format("%06d", entry.sequence());
+        Path tmp = dir.resolve(base + ".json.tmp");
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(base + ".stdout"), stdout, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(base + ".stderr"), stderr, StandardCharsets.UTF_8);
-            Path tmp = dir.resolve(base + ".json.tmp");
             Json.PRETTY.writeValue(tmp.toFile(), entry);
             Files.move(tmp, dir.resolve(base + ".json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the next engine removes it
+            }
             throw PyroException.runtime("cannot record command " + entry.sequence() + ": " + e.getMessage(), e);
         }
     }

@@ -78,6 +78,7 @@ public final class WorkspaceFiles {
         WorkspaceRecord record = manager.requireStarted(id, "workspace_file_list");
         WorkspacePath path = WorkspacePath.normalize(rawPath == null ? WorkspacePath.ROOT_PATH : rawPath, "path");
         GuestFs fs = fs(record);
+        SymlinkCheck.refuseSymlinkedParents(fs, path, "path"); // a linked parent would list outside /workspace
         GuestNode node = existing(fs, path);
         List<FileEntry> entries = new ArrayList<>();
         if (node.isDirectory()) {
@@ -155,8 +156,13 @@ public final class WorkspaceFiles {
         WorkspaceRecord record = manager.requireStarted(id, "workspace_patch_apply");
         GuestFs fs = fs(record);
         AgentConnection agent = agent(record);
-        PatchPlan plan = PatchPlanner.plan(patch, raw -> WorkspacePath.normalize(raw, "path").value(),
-                path -> current(fs, path));
+        // Linked parents are refused while parsing, before any file is read: a preflight read through
+        // one would reach outside /workspace (and its mismatch error would quote what it found there).
+        PatchPlan plan = PatchPlanner.plan(patch, raw -> {
+            WorkspacePath target = WorkspacePath.normalize(raw, "path");
+            SymlinkCheck.refuseSymlinkedParents(fs, target, "path");
+            return target.value();
+        }, path -> current(fs, path));
         // Every target is checked before the first change, so a refused path changes no file.
         plan.writes().forEach(w -> SymlinkCheck.refuseSymlinkedParents(fs, WorkspacePath.of(w.path()), "path"));
         plan.deletes().forEach(d -> SymlinkCheck.refuseSymlinkedParents(fs, WorkspacePath.of(d), "path"));

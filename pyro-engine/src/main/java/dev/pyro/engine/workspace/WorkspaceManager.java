@@ -86,6 +86,11 @@ public final class WorkspaceManager implements AutoCloseable {
     // ------------------------------------------------------------------ create, list, status, update
 
     public WorkspaceInfo create(WorkspaceRequest request, Progress progress) {
+        return create(request, null, progress);
+    }
+
+    /** {@code origin}: null, or where the (staged) seed path really came from. */
+    public WorkspaceInfo create(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
         VmLimits.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds());
         EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
         String policy = networkPolicy(request.networkPolicy());
@@ -101,7 +106,7 @@ public final class WorkspaceManager implements AutoCloseable {
         SandboxBackend backend = null;
         try {
             Files.createDirectories(dir);
-            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir);
+            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir, origin);
             List<SecretMeta> secrets = WorkspaceSecrets.prepare(request.secrets(), dir);
             BackendChoice choice = selector.select(BackendSelector.requested(request.backend()),
                     networked(policy), request.allowHostCompat(), progress);
@@ -165,14 +170,16 @@ public final class WorkspaceManager implements AutoCloseable {
 
     public WorkspaceList list() {
         reapExpired();
-        List<WorkspaceList.Item> items = store.ids().stream()
+        List<WorkspaceList.Item> items = new java.util.ArrayList<>(store.ids().stream()
                 .map(this::readIfPresent).flatMap(Optional::stream)
                 .map(this::refreshLiveness)
                 .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
                         .thenComparing(Comparator.comparingDouble(WorkspaceRecord::createdAt).reversed())
                         .thenComparing(WorkspaceRecord::workspaceId))
                 .map(r -> WorkspaceList.Item.of(r, serviceCounts(r.workspaceId())))
-                .toList();
+                .toList());
+        // A record damaged outside Pyro is listed, not hidden: its status names the file and the fix.
+        store.ids().stream().filter(this::unreadable).map(WorkspaceList.Item::unreadable).forEach(items::add);
         return new WorkspaceList(items.size(), items);
     }
 
@@ -421,7 +428,24 @@ public final class WorkspaceManager implements AutoCloseable {
 
     private WorkspaceDeleteResult delete(String id, String reason) {
         try (CacheLock lock = store.lock(id)) {
-            WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
+            WorkspaceRecord record;
+            try {
+                record = store.read(id).orElseThrow(() -> notFound(id));
+            } catch (PyroException unreadable) {
+                if (!unreadable(id)) {
+                    throw unreadable;
+                }
+                // A damaged record names no sandbox: everything that mentions the dir goes with it.
+                sandboxEnding(id);
+                closeAgent(id);
+                Path dir = store.dir(id);
+                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(dir.toString());
+                if (!dev.pyro.engine.backend.HostMounts.unmountAllUnder(dir)) {
+                    throw PyroException.runtime("cannot unmount the sandbox of workspace " + id, null);
+                }
+                store.deleteDir(id);
+                return new WorkspaceDeleteResult(id, true, reason);
+            }
             sandboxEnding(id);
             closeAgent(id);
             if (record.sandbox() != null) {
@@ -446,6 +470,7 @@ public final class WorkspaceManager implements AutoCloseable {
         for (String id : store.ids()) {
             Path dir = store.dir(id);
             if (Files.exists(dir.resolve("workspace.json"))) {
+                removeLeftovers(dir);
                 continue;
             }
             try {
@@ -462,6 +487,37 @@ public final class WorkspaceManager implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /**
+     * Files a killed engine left half-made in a workspace that lives on: record and journal temp
+     * files, a snapshot's scratch dir, a snapshot archive whose metadata was never written. None is
+     * part of a completed operation, and no other engine can be writing them.
+     */
+    private static void removeLeftovers(Path dir) {
+        List<Path> leftovers = new java.util.ArrayList<>();
+        try {
+            collect(dir, n -> n.startsWith("workspace.json.tmp-"), leftovers);
+            collect(dir.resolve("commands"), n -> n.endsWith(".json.tmp"), leftovers);
+            Path snapshots = dir.resolve("snapshots");
+            collect(snapshots, n -> n.startsWith(".taking-"), leftovers);
+            collect(snapshots, n -> n.endsWith(".tar")
+                    && !Files.exists(snapshots.resolve(n.substring(0, n.length() - 4) + ".json")), leftovers);
+            for (Path leftover : leftovers) {
+                dev.pyro.engine.cache.FileTrees.deleteRecursively(leftover);
+            }
+        } catch (IOException e) {
+            System.err.println("pyro: cannot remove unfinished files in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void collect(Path dir, java.util.function.Predicate<String> name, List<Path> out) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> name.test(f.getFileName().toString())).forEach(out::add);
+        }
     }
 
     /** Deletes every workspace whose TTL ran out (and any dir without a readable record). */
@@ -604,6 +660,18 @@ public final class WorkspaceManager implements AutoCloseable {
                 System.err.println("pyro: cleaning up workspace " + id + ": " + e.getMessage());
             }
         });
+    }
+
+    private boolean unreadable(String id) {
+        if (!Files.exists(store.dir(id).resolve("workspace.json"))) {
+            return false;
+        }
+        try {
+            store.read(id);
+            return false;
+        } catch (PyroException e) {
+            return true;
+        }
     }
 
     private Optional<WorkspaceRecord> readIfPresent(String id) {

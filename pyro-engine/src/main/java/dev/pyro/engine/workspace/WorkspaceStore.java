@@ -54,13 +54,18 @@ public final class WorkspaceStore {
 
     public void write(WorkspaceRecord record) {
         Path file = recordFile(record.workspaceId());
+        Path tmp = file.resolveSibling("workspace.json.tmp-" + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().threadId());
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("workspace.json.tmp-" + ProcessHandle.current().pid() + "-"
-                    + Thread.currentThread().threadId());
             Json.PRETTY.writeValue(tmp.toFile(), record);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp); // a full disk leaves the old record whole and no half-written copy
+            } catch (IOException ignored) {
+                // reported below; the next engine removes it
+            }
             throw PyroException.runtime("cannot write workspace record " + file + ": " + e.getMessage(), e);
         }
     }

@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The {@code gvisor} backend: runsc (ptrace platform) running the environment's root through a
- * per-sandbox overlay (upper dir in the work dir, so writes persist and the environment stays
- * untouched). The agent listens on a socket it creates in a bind-mounted host directory
+ * per-sandbox overlay whose upper dir sits on the sandbox's own size-limited layer file
+ * ({@link GvisorLayer}): writes persist, a full disk stays the guest's own, and the environment stays
+ * untouched. The agent listens on a socket it creates in a bind-mounted host directory
  * ({@code --host-uds=create}), so the engine can reconnect after a restart.
  */
 public final class GvisorBackend implements SandboxBackend {
@@ -58,9 +59,10 @@ public final class GvisorBackend implements SandboxBackend {
                     + "run as root or use --backend vm", null);
         }
         Path work = request.workDir();
-        for (String dir : List.of("upper", "overlay-work", "rootfs", "bundle", "host", "runsc")) {
+        for (String dir : List.of("rootfs", "bundle", "host", "runsc")) {
             Files.createDirectories(work.resolve(dir));
         }
+        GvisorLayer.create(work, GvisorLayer.sizeBytes(request.install().manifest().artifacts().rootfsImageSizeBytes()));
         Path agentBin = AgentBinaries.extract(paths.cacheDir().resolve("agent")
                 .resolve(AgentBinaries.sha256(AgentBinaries.AGENT).substring(0, 16))).agent().path().getParent();
         OciBundle.write(work.resolve("bundle/config.json"), work.resolve("rootfs"), agentBin, work.resolve("host"),
@@ -128,9 +130,10 @@ public final class GvisorBackend implements SandboxBackend {
         if (HostMounts.isMountPoint(merged)) {
             return;
         }
+        Path upper = GvisorLayer.upperDir(sandbox);
         HostCommand.of("mount", "-t", "overlay", "overlay", "-o",
-                "lowerdir=" + sandbox.metadata().get("rootfs_lower") + ",upperdir=" + work.resolve("upper")
-                        + ",workdir=" + work.resolve("overlay-work"), merged.toString()).run();
+                "lowerdir=" + sandbox.metadata().get("rootfs_lower") + ",upperdir=" + upper
+                        + ",workdir=" + GvisorLayer.workDir(sandbox), merged.toString()).run();
     }
 
     @Override
@@ -168,16 +171,21 @@ public final class GvisorBackend implements SandboxBackend {
         if (HostMounts.isMountPoint(merged)) {
             HostCommand.of("umount", merged.toString()).runAllowingFailure();
         }
+        if (!HostMounts.isMountPoint(merged)) {
+            GvisorLayer.unmount(sandbox);
+        }
         return sandbox.withPid(0);
     }
 
     @Override
     public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
         kill(sandbox); // its files go next: no need to stop it gently
-        if (HostMounts.isMountPoint(sandbox.workDir().resolve("rootfs"))) {
-            // Deleting through a live mount would walk into it; leave the files for a later delete.
-            throw PyroException.runtime("cannot unmount " + sandbox.workDir().resolve("rootfs")
-                    + "; the sandbox files stay until it is unmounted", null);
+        for (String mount : List.of("rootfs", GvisorLayer.MOUNT)) {
+            if (HostMounts.isMountPoint(sandbox.workDir().resolve(mount))) {
+                // Deleting through a live mount would walk into it; leave the files for a later delete.
+                throw PyroException.runtime("cannot unmount " + sandbox.workDir().resolve(mount)
+                        + "; the sandbox files stay until it is unmounted", null);
+            }
         }
         FileTrees.deleteRecursively(sandbox.workDir());
     }

@@ -3,6 +3,7 @@ package dev.pyro.engine.workspace.disk;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.gvisor.GvisorLayer;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
@@ -109,8 +110,17 @@ final class DiskImage {
     private static void fromOverlay(WorkspaceRecord record, Path staging) throws IOException, InterruptedException {
         SandboxRecord sandbox = record.sandbox();
         Path lower = Path.of(sandbox.metadata().getOrDefault("rootfs_lower", ""));
-        Path upper = sandbox.workDir().resolve("upper");
         requireExists(record, lower);
+        Path upper = GvisorLayer.upperDir(sandbox);
+        try {
+            fromLayers(record, upper, lower, staging);
+        } finally {
+            GvisorLayer.unmount(sandbox);
+        }
+    }
+
+    private static void fromLayers(WorkspaceRecord record, Path upper, Path lower, Path staging)
+            throws IOException, InterruptedException {
         requireExists(record, upper);
         Path mke2fs = HostTools.which("mke2fs").orElseThrow(() -> PyroException.runtime(
                 "mke2fs is required for workspace disk operations (Debian package e2fsprogs); run: pyro doctor --fix",

@@ -77,7 +77,9 @@ final class TarReader implements Closeable {
     }
 
     private PyroException invalid(Exception e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // A truncated stream often fails with a bare EOFException: say what it means, not its class.
+        String why = e instanceof java.io.EOFException && e.getMessage() == null ? "it ends before its last entry"
+                : e.getMessage() == null ? "unreadable data (" + e.getClass().getSimpleName() + ")" : e.getMessage();
         return PyroException.invalid(field + " is not a valid tar archive: " + why);
     }
 

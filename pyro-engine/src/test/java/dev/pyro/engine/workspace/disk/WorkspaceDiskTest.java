@@ -80,10 +80,12 @@ class WorkspaceDiskTest {
         manager.stop(id);
         // Something runtime-only that reached the disk anyway (the guest keeps /run on a tmpfs, so
         // Pyro never puts it there): the disk tools must not show it, nor its bytes.
-        Path upperRun = state.resolve("workspaces").resolve(id).resolve("runtime/upper/run/pyro-secrets");
+        dev.pyro.engine.backend.SandboxRecord sandbox = manager.store().read(id).orElseThrow().sandbox();
+        Path upperRun = dev.pyro.engine.backend.gvisor.GvisorLayer.upperDir(sandbox).resolve("run/pyro-secrets");
         Files.createDirectories(upperRun.resolve("sub"));
         Files.writeString(upperRun.resolve("LEAKED"), TOKEN + "\n");
         Files.writeString(upperRun.resolve("sub/ALSO"), TOKEN + TOKEN + "\n");
+        dev.pyro.engine.backend.gvisor.GvisorLayer.unmount(sandbox);
 
         DiskList list = disk.list(id, null, true);
         assertThat(list.workspaceId()).isEqualTo(id);

@@ -46,6 +46,16 @@ class WorkspaceShellsTest {
         return shells.read(id, shellId, 0, 65536, true, 400).output();
     }
 
+    /** Reads until {@code text} shows up (a loaded machine can be slower than one idle wait), at most 15 s. */
+    String readUntil(String shellId, String text) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String output = readAll(shellId);
+        while (!output.contains(text) && System.nanoTime() < deadline) {
+            output = readAll(shellId);
+        }
+        return output;
+    }
+
     @Test
     void aShellDrivesAnInteractiveProgram() {
         ShellInfo shell = shells.open(id, null, 100, 20, Map.of());
@@ -55,13 +65,14 @@ class WorkspaceShellsTest {
         shells.write(id, sid, "stty size; read -p 'name? ' who; echo \"hello $who\"", true);
         shells.read(id, sid, 0, 65536, true, 400);
         shells.write(id, sid, "pyro", true);
-        String output = readAll(sid);
+        String output = readUntil(sid, "hello pyro");
         assertThat(output).contains("20 100").contains("name? pyro").contains("hello pyro");
 
         int cursor = shells.read(id, sid, 0, 65536, false, null).nextCursor();
         shells.write(id, sid, "sleep 300", true);
         shells.signal(id, sid, "INT");
         shells.write(id, sid, "echo after-interrupt", true);
+        readUntil(sid, "after-interrupt");
         ShellInfo after = shells.read(id, sid, cursor, 65536, true, 400);
         assertThat(after.cursor()).isEqualTo(cursor);
         assertThat(after.output()).contains("after-interrupt");

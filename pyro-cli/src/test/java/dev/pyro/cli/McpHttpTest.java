@@ -1,0 +1,169 @@
+package dev.pyro.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pyro.engine.cache.FileTrees;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code pyro mcp serve --http}: the official TypeScript SDK client over Streamable HTTP with the
+ * bearer token, and every request without it refused; foreign Host and Origin headers refused.
+ */
+class McpHttpTest {
+
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+
+    @TempDir(cleanup = CleanupMode.NEVER)
+    Path tmp;
+
+    Process server;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (server != null) {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+        EngineProcesses.stopEngine(tmp.resolve("state"));
+        FileTrees.deleteRecursively(tmp);
+    }
+
+    @Test
+    void tokenIsRequiredAndTheTypescriptClientWorksWithIt() throws Exception {
+        String token = "test-token-0123456789";
+        URI uri = start("--http", "127.0.0.1:0", "--http-token", token);
+        assertThat(uri.getHost()).isEqualTo("127.0.0.1");
+
+        JsonNode withToken = McpPeers.client(tmp, Map.of("transport", "http", "url", uri.toString(),
+                "headers", Map.of("Authorization", "Bearer " + token), "listTools", true,
+                "calls", List.of(Map.of("tool", "workspace_list", "args", Map.of()),
+                        Map.of("tool", "workspace_status", "args", Map.of("workspace_id", "nope")))));
+        assertThat(withToken.has("error")).as(withToken.toString()).isFalse();
+        assertThat(withToken.get("tools")).hasSize(17);
+        assertThat(withToken.get("calls").get(0).get("structuredContent").get("count").asInt()).isZero();
+        assertThat(withToken.get("calls").get(1).get("isError").asBoolean()).isTrue();
+        assertThat(withToken.get("calls").get(1).get("text").asString()).contains("workspace 'nope' does not exist");
+
+        JsonNode without = McpPeers.client(tmp, Map.of("transport", "http", "url", uri.toString(), "listTools", true));
+        assertThat(without.get("error").asString()).contains("missing or wrong bearer token");
+        assertThat(without.has("tools")).isFalse();
+        JsonNode wrong = McpPeers.client(tmp, Map.of("transport", "http", "url", uri.toString(),
+                "headers", Map.of("Authorization", "Bearer not-" + token), "listTools", true));
+        assertThat(wrong.get("error").asString()).contains("missing or wrong bearer token");
+
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(post(http, uri, token, null).statusCode()).isEqualTo(200);
+        assertThat(post(http, uri, null, null).statusCode()).isEqualTo(401);
+        assertThat(post(http, uri, token, "http://attacker.invalid").statusCode()).isEqualTo(403);
+        assertThat(post(http, uri, token, "http://127.0.0.1:" + uri.getPort()).statusCode()).isEqualTo(200);
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("-32700");
+        assertThat(rawStatus(uri, token, "attacker.invalid:" + uri.getPort())).isEqualTo(403);
+        assertThat(rawStatus(uri, token, "localhost:" + uri.getPort())).isEqualTo(200);
+    }
+
+    @Test
+    void generatedTokenIsPrintedAndWorks() throws Exception {
+        URI uri = start("--http", "0");
+        String token = tokenLine.get(20, TimeUnit.SECONDS);
+        assertThat(token).hasSizeGreaterThan(30);
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(post(http, uri, token, null).statusCode()).isEqualTo(200);
+        assertThat(post(http, uri, "guess", null).statusCode()).isEqualTo(401);
+    }
+
+    private final CompletableFuture<String> tokenLine = new CompletableFuture<>();
+
+    private URI start(String... flags) throws Exception {
+        String[] args = new String[flags.length + 3];
+        args[0] = "mcp";
+        args[1] = "serve";
+        args[2] = "--no-project-source";
+        System.arraycopy(flags, 0, args, 3, flags.length);
+        server = new CliProcess().env("PYRO_STATE_DIR", tmp.resolve("state").toString()).start(args);
+        server.getOutputStream().close();
+        CompletableFuture<URI> listening = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            Pattern url = Pattern.compile("\\[mcp\\] listening on (\\S+)");
+            Pattern token = Pattern.compile("\\[mcp\\] token (\\S+)");
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    Matcher m = url.matcher(line);
+                    if (m.find()) {
+                        listening.complete(URI.create(m.group(1)));
+                    }
+                    Matcher t = token.matcher(line);
+                    if (t.find()) {
+                        tokenLine.complete(t.group(1));
+                    }
+                }
+            } catch (Exception e) {
+                listening.completeExceptionally(e);
+            }
+            listening.completeExceptionally(new AssertionError("the server ended without listening"));
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return listening.get(60, TimeUnit.SECONDS);
+    }
+
+    private static HttpResponse<String> post(HttpClient http, URI uri, String token, String origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** HttpClient will not send a foreign Host header, so this request is written by hand. */
+    private static int rawStatus(URI uri, String token, String host) throws Exception {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            byte[] body = INITIALIZE.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pyro.engine.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pyro.engine.backend.RealSandboxes;
+import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.engine.process.HostCommand;
+import dev.pyro.engine.progress.Progress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state directory's filesystem runs full (a small tmpfs as the state dir): operations that must
+ * write records fail with a clear error, nothing half-written stays behind, and once space is back
+ * a new engine reports the workspace truthfully and loses no completed operation.
+ */
+class StateDiskFullTest {
+
+    @Test
+    void aFullStateDiskFailsOperationsCleanlyAndANewEngineRecovers() throws Exception {
+        RealSandboxes.assumeBackendWorks("gvisor");
+        Path root = Files.createTempDirectory("pyro-full-");
+        Path state = Files.createDirectories(root.resolve("state"));
+        HostCommand.of("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", state.toString()).run();
+        PyroPaths shared = RealSandboxes.paths(state);
+        PyroPaths paths = new PyroPaths(shared.cacheDir(), state, shared.environmentCacheDir());
+        WorkspaceManager manager = new WorkspaceManager(paths, 4, () -> 0);
+        Path filler = state.resolve("filler");
+        String id = null;
+        try {
+            id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
+                    Progress.NONE).workspaceId();
+            String ws = id;
+            assertThat(manager.exec(ws, "echo one > one.txt", 30, GuestExec.Listener.NONE).exitCode()).isZero();
+            WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager);
+            snapshots.create(ws, "before");
+
+            fill(filler);
+            int failed = 0;
+            for (Runnable op : List.<Runnable>of(
+                    () -> manager.exec(ws, "echo two > two.txt", 30, GuestExec.Listener.NONE),
+                    () -> snapshots.create(ws, "during"),
+                    () -> manager.update(ws, "renamed", false, java.util.Map.of(), List.of()))) {
+                try {
+                    op.run();
+                } catch (RuntimeException e) {
+                    failed++;
+                    System.out.println("  full state disk: " + e.getMessage());
+                    assertThat(e.getMessage()).doesNotContain("Exception");
+                }
+            }
+            assertThat(failed).as("operations that had to write a record").isGreaterThanOrEqualTo(2);
+            assertThat(leftovers(state)).as("temp files left by failed writes").isEmpty();
+
+            Files.delete(filler);
+            manager.close();
+            WorkspaceManager fresh = new WorkspaceManager(paths, 4, () -> 0);
+            try {
+                WorkspaceInfo status = fresh.status(ws);
+                assertThat(status.state()).isEqualTo("started");
+                assertThat(fresh.exec(ws, "cat one.txt", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("one\n");
+                assertThat(new WorkspaceSnapshots(fresh).list(ws).snapshots())
+                        .extracting(WorkspaceSnapshots.Snapshot::snapshotName).contains("baseline", "before")
+                        .doesNotContain("during");
+                assertThat(fresh.logs(ws).entries()).isNotEmpty(); // the completed exec is still journalled
+                fresh.delete(ws);
+                id = null;
+                System.out.printf("full state disk: %d of 3 writes refused cleanly, 0 leftovers, workspace recovered%n",
+                        failed);
+            } finally {
+                fresh.close();
+            }
+        } finally {
+            Files.deleteIfExists(filler);
+            if (id != null) {
+                WorkspaceManager cleanup = new WorkspaceManager(paths, 4, () -> 0);
+                cleanup.delete(id);
+                cleanup.close();
+            }
+            HostCommand.of("umount", "-l", state.toString()).runAllowingFailure();
+            FileTrees.deleteRecursively(root);
+        }
+    }
+
+    /** Writes until the filesystem is full. */
+    private static void fill(Path file) throws IOException {
+        byte[] block = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            // ENOSPC: that is the point
+        }
+    }
+
+    private static List<Path> leftovers(Path state) throws IOException {
+        try (Stream<Path> all = Files.walk(state.resolve("workspaces"))) {
+            return all.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.endsWith(".tmp") || name.startsWith(".taking-");
+            }).filter(p -> !p.toString().contains("/runtime/")).toList();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.pyro.sdk.mcp.tools;
+
+import dev.pyro.sdk.Pyro;
+import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.sdk.mcp.project.ProjectSource;
+
+/**
+ * What the tools of one server share: the SDK they call, the surface they belong to, the default
+ * environment ({@code --environment}, or null: callers must name one) and the project source (or null).
+ */
+public record ToolContext(Pyro pyro, McpSurface surface, String defaultEnvironment, ProjectSource projectSource) {
+}
