@@ -123,8 +123,9 @@ final class VmTemplates {
         } finally {
             dev.pyro.engine.cache.FileTrees.deleteRecursively(scratch);
         }
-        Files.setPosixFilePermissions(dir.resolve(DISK), PosixFilePermissions.fromString("r--r--r--"));
-        Files.setPosixFilePermissions(dir.resolve(STATE), PosixFilePermissions.fromString("r--r--r--"));
+        // owner-only: the saved memory holds the template guest's kernel state, its RNG pool included
+        Files.setPosixFilePermissions(dir.resolve(DISK), PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(dir.resolve(STATE), PosixFilePermissions.fromString("r--------"));
         return Map.of(DISK, Files.size(dir.resolve(DISK)), STATE, Files.size(dir.resolve(STATE)));
     }
 
