@@ -53,9 +53,16 @@ public final class TemplateStore {
     /** For doctor and prepare: warm, or cold with the reason. */
     public TemplateStatus status(TemplateKey key) {
         Check check = check(key);
-        return check.template().isPresent()
-                ? new TemplateStatus(TemplateStatus.WARM, null, dir(key).toString())
-                : new TemplateStatus(TemplateStatus.COLD, check.problem(), dir(key).toString());
+        if (check.template().isPresent()) {
+            return new TemplateStatus(TemplateStatus.WARM, null, dir(key).toString());
+        }
+        String problem = check.problem();
+        try {
+            problem = recentFailure(failureMarker(key)).orElse(problem);
+        } catch (IOException e) {
+            // the marker is advisory
+        }
+        return new TemplateStatus(TemplateStatus.COLD, problem, dir(key).toString());
     }
 
     /**
@@ -78,11 +85,24 @@ public final class TemplateStore {
                 System.err.println("pyro: template " + dir + " is unusable (" + check.problem() + "); rebuilding it");
                 FileTrees.deleteRecursively(dir);
             }
+            Path failed = failureMarker(key);
+            Optional<String> recent = recentFailure(failed);
+            if (recent.isPresent()) {
+                throw new IOException(recent.get());
+            }
             Path tmp = dir.resolveSibling("." + key.dirName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
             Files.createDirectories(tmp);
             try {
                 long started = System.nanoTime();
-                Map<String, Long> files = new TreeMap<>(builder.build(tmp));
+                Map<String, Long> files;
+                try {
+                    files = new TreeMap<>(builder.build(tmp));
+                } catch (IOException | RuntimeException e) {
+                    // remembered, so every create does not pay for a build that fails again
+                    Files.writeString(failed, String.valueOf(e.getMessage()));
+                    throw e;
+                }
+                Files.deleteIfExists(failed);
                 long buildMillis = (System.nanoTime() - started) / 1_000_000;
                 Record record = new Record(LAYOUT_VERSION, key, System.currentTimeMillis() / 1000.0, buildMillis, files);
                 Files.writeString(tmp.resolve(RECORD), Json.PRETTY.writeValueAsString(record) + "\n");
@@ -93,6 +113,27 @@ public final class TemplateStore {
             retireFamily(key);
             return warm(key).orElseThrow(() -> new IOException("template " + dir + " does not check out after its build"));
         }
+    }
+
+    /** How long a failed build is not retried (a new key, e.g. a fixed environment, retries at once). */
+    static final java.time.Duration FAILED_BUILD_RETRY = java.time.Duration.ofMinutes(10);
+
+    private Path failureMarker(TemplateKey key) {
+        return dir(key).resolveSibling("." + key.dirName() + ".failed");
+    }
+
+    private static Optional<String> recentFailure(Path marker) throws IOException {
+        if (!Files.isRegularFile(marker)) {
+            return Optional.empty();
+        }
+        java.time.Duration age = java.time.Duration.between(Files.getLastModifiedTime(marker).toInstant(),
+                java.time.Instant.now());
+        if (age.compareTo(FAILED_BUILD_RETRY) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the last build of this template failed " + age.toSeconds() + " s ago ("
+                + Files.readString(marker).strip() + "); it is retried " + FAILED_BUILD_RETRY.toMinutes()
+                + " min after the failure");
     }
 
     /** Removes a template found broken while using it (its directory), so the next create rebuilds it. */
@@ -109,15 +150,23 @@ public final class TemplateStore {
         }
     }
 
-    /** Older templates of the family (other keys) and builds cut short; called under the family lock. */
+    /**
+     * Older templates of the family (other keys), builds cut short and old failure markers; called
+     * under the family lock, whose file stays.
+     */
     private void retireFamily(TemplateKey key) throws IOException {
         String keep = key.dirName();
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir(key).getParent())) {
             for (Path sibling : siblings) {
                 String name = sibling.getFileName().toString();
                 boolean ours = name.startsWith(key.family()) || name.startsWith("." + key.family());
-                if (ours && Files.isDirectory(sibling) && !name.equals(keep)) {
+                if (!ours || name.equals(keep) || name.equals(key.family() + "lock")) {
+                    continue;
+                }
+                if (Files.isDirectory(sibling)) {
                     FileTrees.deleteRecursively(sibling); // workspaces keep their own link to the disk they use
+                } else {
+                    Files.deleteIfExists(sibling);
                 }
             }
         }

@@ -49,6 +49,7 @@ class VmTemplateTest {
     Path state;
     PyroPaths paths;
     WorkspaceManager manager;
+    final List<Process> started = new java.util.ArrayList<>();
     final WorkspaceRequest request = WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
             .withBackend("vm", false).withSize(1, 512, 600);
 
@@ -68,6 +69,7 @@ class VmTemplateTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        started.forEach(Process::destroyForcibly);
         if (manager != null) {
             for (WorkspaceList.Item item : manager.list().workspaces()) {
                 manager.delete(item.workspaceId());
@@ -122,7 +124,18 @@ class VmTemplateTest {
 
     @Test
     void aTemplateOfAnotherBundleIsRetiredAndAStaleRecordIsRebuilt() throws Exception {
+        // what a build killed midway leaves: a scratch dir in the temp dir and a process running in it
+        Path storeDir = paths.cacheDir().resolve("templates").resolve(PyroPaths.PLATFORM).resolve("debian_12");
+        Path leftover = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                "pyro-tpl-" + Integer.toHexString(storeDir.toString().hashCode()) + "-vm-1x512-crashed"));
+        Path log = Files.writeString(leftover.resolve("serial.log"), "");
+        Process orphan = new ProcessBuilder("tail", "-f", log.toString()).start(); // runs until killed
+        started.add(orphan);
+        assertThat(orphan.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+
         String a = manager.create(request, Progress.NONE).workspaceId();
+        assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(leftover).doesNotExist();
         Path dir = Path.of(sandbox(a).metadata().get("template_dir"));
         // what a template left by an older agent bundle looks like: same family, another key
         Path older = dir.resolveSibling("vm-1x512-000000000000");

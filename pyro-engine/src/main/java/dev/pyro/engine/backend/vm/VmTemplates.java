@@ -85,15 +85,17 @@ final class VmTemplates {
 
     /** The warm template for {@code request}, booting and saving one first if needed. */
     Template ensure(TemplateKey key, SandboxRequest request) throws IOException, InterruptedException {
-        return store.ensure(key, dir -> build(dir, request));
+        return store.ensure(key, dir -> build(dir, request, scratchPrefix(key)));
     }
 
     /**
      * Boots the template in a scratch dir under the system temp dir (its sockets need a short path),
      * saves its state straight into {@code dir}, then moves its disk there.
      */
-    private Map<String, Long> build(Path dir, SandboxRequest request) throws IOException, InterruptedException {
-        Path scratch = Files.createTempDirectory("pyro-tpl-");
+    private Map<String, Long> build(Path dir, SandboxRequest request, String scratchPrefix)
+            throws IOException, InterruptedException {
+        removeStaleScratch(scratchPrefix);
+        Path scratch = Files.createTempDirectory(scratchPrefix);
         try {
             SandboxRequest cold = new SandboxRequest("template-" + scratch.getFileName(), request.environment(),
                     request.install(), request.vcpuCount(), request.memMib(), false, scratch);
@@ -127,6 +129,26 @@ final class VmTemplates {
         Files.setPosixFilePermissions(dir.resolve(DISK), PosixFilePermissions.fromString("r--------"));
         Files.setPosixFilePermissions(dir.resolve(STATE), PosixFilePermissions.fromString("r--------"));
         return Map.of(DISK, Files.size(dir.resolve(DISK)), STATE, Files.size(dir.resolve(STATE)));
+    }
+
+    /** Names a build's scratch dir after its store and family, so a later build can find what a crashed one left. */
+    private String scratchPrefix(TemplateKey key) {
+        String store = store().dir(key).getParent().toString();
+        return "pyro-tpl-" + Integer.toHexString(store.hashCode()) + "-" + key.family();
+    }
+
+    /**
+     * A build killed midway (the engine died) leaves its daemonized QEMU running in a scratch dir.
+     * Called under the family's build lock, so no live build of this family owns such a dir.
+     */
+    private static void removeStaleScratch(String prefix) throws IOException, InterruptedException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, prefix + "*")) {
+            for (Path stale : dirs) {
+                SandboxProcesses.killAllMentioning(stale.toString());
+                dev.pyro.engine.cache.FileTrees.deleteRecursively(stale);
+            }
+        }
     }
 
     /**
