@@ -95,6 +95,8 @@ public final class DoctorCommand implements Runnable {
         if (report.dailyLoop().fix() != null) {
             fields.add("Run", report.dailyLoop().fix());
         }
+        fields.add("Template", report.dailyLoop().template().toUpperCase(java.util.Locale.ROOT)
+                + (report.dailyLoop().templateDetail() == null ? "" : " (" + report.dailyLoop().templateDetail() + ")"));
         fields.print(out);
         if (!report.issues().isEmpty()) {
             out.println("Issues:");

@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "prepare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Warm the daily loop of an environment: install it (and the guest kernel when the vm "
                 + "backend is used), prove create, exec, reset and delete on a throwaway workspace, and record "
-                + "it so `pyro doctor` reports the loop WARM.",
-                "A warm record that covers the request is reused (reused=true) unless --force."},
+                + "it so `pyro doctor` reports the loop WARM. On the vm backend this also builds the warm "
+                + "template that later creates and resets start from.",
+                "A warm record that covers the request is reused (reused=true) unless --force or its vm "
+                        + "template went cold."},
         footer = {"", "Examples:", "  pyro prepare", "  pyro prepare debian:12-build --network", "  pyro prepare --force --json"})
 public final class PrepareCommand implements Runnable {
 

@@ -38,6 +38,10 @@ public final class Sandboxes {
      * still running removes that file and waits for the new agent's socket.
      */
     public AgentConnection connect(SandboxRecord sandbox) {
+        java.util.Optional<AgentConnection> waiting = AgentHandoff.take(sandbox.agentSocket());
+        if (waiting.isPresent()) {
+            return waiting.get(); // opened by the backend while it restored the guest
+        }
         try {
             return connectOnce(sandbox);
         } catch (RuntimeException first) {

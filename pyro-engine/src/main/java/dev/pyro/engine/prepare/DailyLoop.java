@@ -1,7 +1,11 @@
 package dev.pyro.engine.prepare;
 
 import dev.pyro.agent.AgentBinaries;
+import dev.pyro.engine.backend.vm.QemuBackend;
 import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.environment.EnvironmentSpec;
+import dev.pyro.engine.template.TemplateStatus;
+import dev.pyro.engine.vms.VmLimits;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.EnvironmentStore;
@@ -61,10 +65,10 @@ public final class DailyLoop {
         try {
             manifest = read(path);
         } catch (IllegalStateException e) {
-            return report(environment, DailyLoopReport.STALE, installed, null, path, e.getMessage(), cache);
+            return report(paths, environment, DailyLoopReport.STALE, installed, null, path, e.getMessage(), cache);
         }
         if (manifest == null) {
-            return report(environment, DailyLoopReport.COLD, installed, null, path,
+            return report(paths, environment, DailyLoopReport.COLD, installed, null, path,
                     installed ? "daily loop has not been prepared yet" : "environment is not installed", cache);
         }
         String reason = !installed ? "environment install is missing"
@@ -80,7 +84,7 @@ public final class DailyLoop {
                 : !java.util.Objects.equals(info.builtAt(), manifest.environmentBuiltAt())
                         ? "environment was rebuilt since the last prepare run"
                 : null;
-        return report(environment, reason == null ? DailyLoopReport.WARM : DailyLoopReport.STALE, installed, manifest,
+        return report(paths, environment, reason == null ? DailyLoopReport.WARM : DailyLoopReport.STALE, installed, manifest,
                 path, reason, cache);
     }
 
@@ -119,10 +123,26 @@ public final class DailyLoop {
         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static DailyLoopReport report(String environment, String status, boolean installed,
+    private static DailyLoopReport report(PyroPaths paths, String environment, String status, boolean installed,
                                           PrepareManifest manifest, Path path, String reason, String cache) {
+        TemplateStatus template = template(paths, environment, manifest == null ? null : manifest.backend());
         return new DailyLoopReport(environment, status, installed, manifest != null && manifest.networkPrepared(),
                 manifest == null ? null : manifest.preparedAt(), path.toString(), reason, cache,
-                DailyLoopReport.WARM.equals(status) ? null : "pyro prepare " + environment);
+                DailyLoopReport.WARM.equals(status) ? null : "pyro prepare " + environment, template.status(),
+                template.reason() != null ? template.reason() : template.path());
+    }
+
+    /** The warm template of the prepared backend at the default size (what {@code pyro prepare} builds). */
+    public static TemplateStatus template(PyroPaths paths, String environment, String backend) {
+        if (backend == null) {
+            return new TemplateStatus(TemplateStatus.COLD, "not prepared yet", null);
+        }
+        if (!"vm".equals(backend)) {
+            return new TemplateStatus(TemplateStatus.UNSUPPORTED, backend + " boots cold; see docs/performance.md",
+                    null);
+        }
+        EnvironmentSpec spec = EnvironmentCatalog.get(environment);
+        return QemuBackend.templateStatus(paths, spec, new EnvironmentStore(paths).check(spec),
+                VmLimits.DEFAULT_VCPU_COUNT, VmLimits.DEFAULT_MEM_MIB);
     }
 }

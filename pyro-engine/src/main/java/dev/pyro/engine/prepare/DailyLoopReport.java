@@ -3,7 +3,9 @@ package dev.pyro.engine.prepare;
 /**
  * Whether the create-work-reset loop of one environment is ready to be fast: {@code warm} (prepared
  * and nothing changed since), {@code cold} (never prepared) or {@code stale} (something changed),
- * with the reason and the command that fixes it ({@code fix} is null when warm).
+ * with the reason and the command that fixes it ({@code fix} is null when warm). {@code template}
+ * says whether creates start from a warm template ({@code warm}, {@code cold} or {@code unsupported}
+ * for the prepared backend at the default size), {@code templateDetail} why not, or where it is.
  */
 public record DailyLoopReport(
         String environment,
@@ -14,7 +16,9 @@ public record DailyLoopReport(
         String manifestPath,
         String reason,
         String cacheDir,
-        String fix) {
+        String fix,
+        String template,
+        String templateDetail) {
 
     public static final String WARM = "warm";
     public static final String COLD = "cold";

@@ -6,6 +6,7 @@ import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.TemplateStatus;
 import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceManager;
@@ -37,7 +38,9 @@ public final class Preparer {
         EnvironmentSpec spec = EnvironmentCatalog.get(environment);
         Path path = DailyLoop.manifestPath(paths, environment);
         DailyLoopReport before = DailyLoop.evaluate(paths, environment);
-        if (!force && DailyLoopReport.WARM.equals(before.status()) && (!network || before.networkPrepared())) {
+        // a prepared vm loop whose template went cold (a new kernel, agent or QEMU) is prepared again: that builds it
+        if (!force && DailyLoopReport.WARM.equals(before.status()) && (!network || before.networkPrepared())
+                && !TemplateStatus.COLD.equals(before.template())) {
             PrepareManifest manifest = DailyLoop.read(path);
             progress.phase("reused", "environment=" + environment);
             return new PrepareResult(environment, true, true, manifest.networkPrepared(), before.status(),

@@ -20,6 +20,7 @@ import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import java.io.IOException;
@@ -105,7 +106,7 @@ public final class VmManager implements AutoCloseable {
         double now = now();
         try {
             SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
-                    request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox")));
+                    request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox"), true));
             VmInstance vm = new VmInstance(id, spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
                     request.ttlSeconds(), now, now + request.ttlSeconds(), VmInstance.CREATED, request.network(),
                     request.allowHostCompat(), null, sandbox);
@@ -135,7 +136,18 @@ public final class VmManager implements AutoCloseable {
             try {
                 started = backend.start(vm.sandbox(), READY_TIMEOUT);
                 VmInstance running = vm.withState(VmInstance.STARTED, started);
-                agents.put(vmId, connect(started));
+                AgentConnection agent = connect(started);
+                agents.put(vmId, agent);
+                if (CloneRefresh.needed(started)) {
+                    try {
+                        CloneRefresh.apply(agent);
+                    } catch (PyroException e) {
+                        agents.remove(vmId);
+                        agent.close();
+                        stopQuietly(backend, started);
+                        throw e;
+                    }
+                }
                 persist(running);
                 vms.put(vmId, running);
                 return running.status();

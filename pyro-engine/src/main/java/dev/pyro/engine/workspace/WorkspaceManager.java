@@ -18,6 +18,7 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.vms.VmLimits;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
@@ -118,13 +119,17 @@ public final class WorkspaceManager implements AutoCloseable {
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             progress.phase("create", "workspace_id=" + id);
             sandbox = backend.create(new SandboxRequest(id, spec, install, request.vcpuCount(), request.memMib(),
-                    networked(policy), dir.resolve("runtime")));
+                    networked(policy), dir.resolve("runtime"), true));
             progress.phase("start", "workspace_id=" + id);
             sandbox = backend.start(sandbox, READY_TIMEOUT);
             AgentConnection agent = connect(id, sandbox);
+            CloneRefresh.Pending refresh = CloneRefresh.needed(sandbox) ? CloneRefresh.begin(agent) : null;
             WorkspaceSecrets.install(agent, dir, secrets);
             progress.phase("seed", "workspace_id=" + id);
             ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
+            if (refresh != null) {
+                refresh.await();
+            }
             double now = clock.getAsDouble();
             WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id, spec.name(),
                     spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
@@ -372,12 +377,16 @@ public final class WorkspaceManager implements AutoCloseable {
             InstallState install = new EnvironmentInstaller(environments,
                     new GuestKernels(paths)::expectedVersionIfKnown).ensureInstalled(spec.name(), progress);
             SandboxRecord fresh = backend.create(new SandboxRequest(id, spec, install, record.vcpuCount(),
-                    record.memMib(), networked(record.networkPolicy()), dir.resolve("runtime")));
+                    record.memMib(), networked(record.networkPolicy()), dir.resolve("runtime"), true));
             try {
                 fresh = backend.start(fresh, READY_TIMEOUT);
                 AgentConnection agent = connect(id, fresh);
+                CloneRefresh.Pending refresh = CloneRefresh.needed(fresh) ? CloneRefresh.begin(agent) : null;
                 WorkspaceSecrets.install(agent, dir, record.secretList());
                 ImportResult imported = Baseline.importInto(agent, archive);
+                if (refresh != null) {
+                    refresh.await();
+                }
                 double now = clock.getAsDouble();
                 SandboxRecord started = fresh;
                 WorkspaceRecord updated = record.with(b -> {

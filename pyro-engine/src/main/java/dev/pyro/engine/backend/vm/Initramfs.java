@@ -16,10 +16,15 @@ final class Initramfs {
     private Initramfs() {
     }
 
-    static Path ensure(Path cacheDir) throws IOException {
+    /** Where this agent build's initramfs is (or will be) cached. */
+    static Path file(Path cacheDir) {
         String key = AgentBinaries.sha256(AgentBinaries.AGENT).substring(0, 12) + "-"
                 + AgentBinaries.sha256(AgentBinaries.INIT).substring(0, 12);
-        Path file = cacheDir.resolve("initramfs").resolve("pyro-" + key + ".cpio");
+        return cacheDir.resolve("initramfs").resolve("pyro-" + key + ".cpio");
+    }
+
+    static Path ensure(Path cacheDir) throws IOException {
+        Path file = file(cacheDir);
         if (Files.isRegularFile(file)) {
             return file;
         }

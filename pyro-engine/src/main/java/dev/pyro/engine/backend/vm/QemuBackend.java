@@ -12,6 +12,13 @@ import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.GuestNetworks;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.CloneRefresh;
+import dev.pyro.engine.template.Template;
+import dev.pyro.engine.template.TemplateKey;
+import dev.pyro.engine.template.TemplateStatus;
+import dev.pyro.engine.template.TemplateStore;
+import dev.pyro.engine.environment.EnvironmentSpec;
+import dev.pyro.engine.environment.InstallState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code vm} backend: a QEMU microvm per sandbox. Its disk is a qcow2 overlay on the
@@ -27,6 +35,8 @@ import java.util.Map;
  * initramfs and reached over virtio-serial on a host Unix socket. QEMU is daemonized with a pid file
  * so a sandbox outlives the engine that started it. With network, the guest gets a TAP device and a
  * /30 of its own behind the host's NAT and firewall ({@link GuestNetworks}): out, yes; to the host, no.
+ * A request that allows it (no network) starts from a warm template instead of booting
+ * ({@link VmTemplates}); the first start of such a clone restores the saved guest.
  */
 public final class QemuBackend extends ProcessBackedBackend {
 
@@ -35,6 +45,10 @@ public final class QemuBackend extends ProcessBackedBackend {
     private final boolean kvm;
     private final Progress progress;
     private final GuestNetworks networks = new GuestNetworks();
+    private final VmTemplates templates;
+
+    /** QEMU's JSON monitor, next to the agent socket: pausing, saving and loading guest state. */
+    static final String QMP_SOCKET = "qmp.sock";
 
     /** @param kvm use KVM (only when doctor's boot probe passed), else TCG */
     public QemuBackend(PyroPaths paths, boolean kvm, Progress progress) {
@@ -42,6 +56,27 @@ public final class QemuBackend extends ProcessBackedBackend {
         this.kernels = new GuestKernels(paths);
         this.kvm = kvm;
         this.progress = progress;
+        this.templates = new VmTemplates(paths, this);
+    }
+
+    /**
+     * Whether a create of this environment and size would start from a warm template now (for
+     * doctor and prepare; builds nothing). Cold when the kernel or the environment is not there yet.
+     */
+    public static TemplateStatus templateStatus(PyroPaths paths, EnvironmentSpec environment, InstallState install,
+                                                int vcpuCount, int memMib) {
+        if (!VmTemplates.enabled()) {
+            return new TemplateStatus(TemplateStatus.UNSUPPORTED, "PYRO_TEMPLATES=off: every create boots cold", null);
+        }
+        GuestKernels kernels = new GuestKernels(paths);
+        Optional<GuestKernel> kernel = kernels.installed();
+        if (kernel.isEmpty() || !install.installed() || install.manifest() == null) {
+            return new TemplateStatus(TemplateStatus.COLD, "the guest kernel or the environment is not installed yet",
+                    null);
+        }
+        TemplateKey key = VmTemplates.key(environment, install, vcpuCount, memMib, kernel.get().version(),
+                Initramfs.file(paths.cacheDir()), kernels.kvmBootPassed() ? "kvm" : "tcg");
+        return new TemplateStore(paths).status(key);
     }
 
     @Override
@@ -62,10 +97,23 @@ public final class QemuBackend extends ProcessBackedBackend {
         Path work = request.workDir();
         Files.createDirectories(work);
         Path base = request.install().installDir().resolve(request.install().manifest().artifacts().rootfsImage());
-        Path disk = work.resolve("disk.qcow2");
-        HostCommand.of(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base.toString(),
-                disk.toString()).run();
         Path initramfs = Initramfs.ensure(paths.cacheDir());
+        Template template = request.fromTemplate() && !request.network() && VmTemplates.enabled()
+                ? warmTemplate(request, kernel, initramfs) : null;
+        Path disk = work.resolve(VmTemplates.DISK);
+        if (template != null) {
+            try {
+                VmTemplates.cloneDisk(template, work, qemuImg);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("pyro: cloning the disk of template " + template.dir() + " failed (" + e.getMessage()
+                        + "); booting " + request.id() + " cold");
+                template = null;
+                Files.deleteIfExists(work.resolve("base.qcow2"));
+            }
+        }
+        if (template == null) {
+            coldDisk(qemuImg, base, disk);
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("kernel_image", kernel.image().toString());
         metadata.put("kernel_version", kernel.version());
@@ -80,33 +128,102 @@ public final class QemuBackend extends ProcessBackedBackend {
             networks.allocate(work).writeTo(metadata);
         }
         metadata.put("serial_log_path", work.resolve("serial.log").toString());
+        if (template != null) {
+            metadata.put(VmTemplates.TEMPLATE_DIR, template.dir().toString());
+            metadata.put(VmTemplates.TEMPLATE_STATE, template.file(VmTemplates.STATE).toString());
+        }
         return new SandboxRecord(request.id(), name(), executionMode(), work, work.resolve("agent.sock"), 0, metadata);
+    }
+
+    /**
+     * The warm template for this request, built on first use; null (cold boot) when none can be
+     * made, so a template problem never fails a create.
+     */
+    private Template warmTemplate(SandboxRequest request, GuestKernel kernel, Path initramfs) {
+        TemplateKey key = VmTemplates.key(request, kernel, initramfs, kvm ? "kvm" : "tcg");
+        try {
+            Optional<Template> warm = templates.store().warm(key);
+            if (warm.isPresent()) {
+                return warm.get();
+            }
+            progress.phase("template", "environment=" + request.environment().name());
+            return templates.ensure(key, request);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("pyro: no warm template for " + request.environment().name() + " (" + e.getMessage()
+                    + "); booting " + request.id() + " cold");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void coldDisk(Path qemuImg, Path base, Path disk) throws IOException, InterruptedException {
+        Files.deleteIfExists(disk);
+        HostCommand.of(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base.toString(),
+                disk.toString()).run();
     }
 
     @Override
     public SandboxRecord start(SandboxRecord sandbox, Duration readyTimeout) throws IOException, InterruptedException {
+        if (sandbox.metadata().containsKey(VmTemplates.TEMPLATE_STATE)) {
+            try {
+                return templates.restore(sandbox, readyTimeout);
+            } catch (IOException | RuntimeException e) {
+                Path dir = Path.of(sandbox.metadata().get(VmTemplates.TEMPLATE_DIR));
+                System.err.println("pyro: restoring " + sandbox.id() + " from template " + dir + " failed ("
+                        + e.getMessage() + "); booting it cold");
+                templates.store().discard(dir, "a restore from it failed: " + e.getMessage());
+                sandbox = coldInstead(sandbox);
+            }
+        }
+        SandboxRecord started = launch(sandbox, List.of());
+        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> isRunning(started))) {
+            SandboxProcesses.terminate(started.pid(), sandbox.workDir());
+            networkDown(sandbox);
+            throw PyroException.runtime("the VM did not open its agent channel within " + readyTimeout.toSeconds()
+                    + " s; serial log: " + sandbox.workDir().resolve("serial.log"), null);
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(started.metadata());
+        metadata.remove(CloneRefresh.RESTORED); // a cold boot has its own clock and randomness
+        return new SandboxRecord(started.id(), started.backend(), started.executionMode(), started.workDir(),
+                started.agentSocket(), started.pid(), metadata);
+    }
+
+    /** A clone whose restore failed: the same sandbox on a plain overlay of the environment's image. */
+    private SandboxRecord coldInstead(SandboxRecord sandbox) throws IOException, InterruptedException {
+        Path qemuImg = HostTools.which("qemu-img").orElseThrow(() -> missing("qemu-img", "qemu-utils"));
+        coldDisk(qemuImg, Path.of(sandbox.metadata().get("rootfs_base_image")),
+                Path.of(sandbox.metadata().get("rootfs_image")));
+        Files.deleteIfExists(sandbox.workDir().resolve("base.qcow2"));
+        Map<String, String> metadata = new LinkedHashMap<>(sandbox.metadata());
+        metadata.remove(VmTemplates.TEMPLATE_STATE);
+        metadata.remove(VmTemplates.TEMPLATE_DIR);
+        return new SandboxRecord(sandbox.id(), sandbox.backend(), sandbox.executionMode(), sandbox.workDir(),
+                sandbox.agentSocket(), 0, metadata);
+    }
+
+    /** Starts QEMU daemonized (with {@code extra} arguments) and returns the record with its pid. */
+    SandboxRecord launch(SandboxRecord sandbox, List<String> extra) throws IOException, InterruptedException {
         Path work = sandbox.workDir();
         Files.deleteIfExists(sandbox.agentSocket());
+        Files.deleteIfExists(work.resolve(QMP_SOCKET));
         Path pidFile = work.resolve("qemu.pid");
         Files.deleteIfExists(pidFile);
         GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
         if (network != null) {
             networks.up(network);
         }
-        HostCommand.Result launched = HostCommand.of(commandLine(sandbox)).runAllowingFailure();
+        List<String> argv = new ArrayList<>(commandLine(sandbox));
+        argv.addAll(extra);
+        HostCommand.Result launched = HostCommand.of(argv).runAllowingFailure();
         long pid = SandboxProcesses.readPidFile(pidFile);
         if (launched.exitCode() != 0 || pid == 0) {
             networkDown(sandbox);
-            throw PyroException.runtime("QEMU failed to start the VM: " + String.join("\n", launched.tail()), null);
+            throw PyroException.runtime("QEMU failed to start the VM (exit " + launched.exitCode() + "): "
+                    + String.join("\n", launched.tail()), null);
         }
-        SandboxRecord started = sandbox.withPid(pid);
-        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> isRunning(started))) {
-            SandboxProcesses.terminate(pid, work);
-            networkDown(sandbox);
-            throw PyroException.runtime("the VM did not open its agent channel within " + readyTimeout.toSeconds()
-                    + " s; serial log: " + work.resolve("serial.log"), null);
-        }
-        return started;
+        return sandbox.withPid(pid);
     }
 
     @Override
@@ -163,6 +280,7 @@ public final class QemuBackend extends ProcessBackedBackend {
                 "-chardev", "socket,id=agent,path=" + sandbox.agentSocket() + ",server=on,wait=off",
                 "-device", "virtio-serial-device",
                 "-device", "virtserialport,chardev=agent,name=pyro.agent",
+                "-qmp", "unix:" + work.resolve(QMP_SOCKET) + ",server=on,wait=off",
                 "-pidfile", work.resolve("qemu.pid").toString(),
                 "-daemonize"));
         if (network != null) {
