@@ -173,6 +173,9 @@ public final class BenchSuite {
             add(name, new Stats("delete", delete));
             idle(pyro, name, base);
         }
+        if (name.equals("vm")) {
+            coldAndWarmCreates(name);
+        }
         derived.put(name + ".create_over_floor", round(median(create) / floor.median()));
     }
 
@@ -247,6 +250,50 @@ public final class BenchSuite {
         } finally {
             pyro.deleteWorkspace(id);
         }
+    }
+
+    /**
+     * {@code pyro workspace create} end to end from the CLI, from the warm template and with
+     * templates off ({@code PYRO_TEMPLATES=off}, its own state dir and engine), so the two sit side by side.
+     */
+    private void coldAndWarmCreates(String name) throws Exception {
+        for (boolean warm : List.of(true, false)) {
+            Path state = warm ? paths.stateDir() : scratch.resolve("state-cold");
+            Map<String, String> env = warm ? Map.of("PYRO_STATE_DIR", state.toString())
+                    : Map.of("PYRO_STATE_DIR", state.toString(), "PYRO_TEMPLATES", "off");
+            List<Double> samples = new ArrayList<>();
+            for (int i = 0; i <= runs; i++) {
+                long t0 = System.nanoTime();
+                String id = cliOutput(env, "workspace", "create", environment, "--backend", name, "--id-only").trim();
+                double took = ms(t0);
+                if (i > 0) { // the first one may build the template
+                    samples.add(took);
+                }
+                cliOutput(env, "workspace", "delete", id);
+            }
+            add(name, new Stats("pyro workspace create, CLI, " + (warm ? "warm template" : "cold boot"), samples));
+            if (!warm) {
+                try (EngineClient cold = new EngineClient(new PyroPaths(paths.cacheDir(), state,
+                        paths.environmentCacheDir()))) {
+                    cold.shutdown();
+                } catch (RuntimeException e) {
+                    // already gone
+                }
+            }
+        }
+    }
+
+    private String cliOutput(Map<String, String> env, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(launcher.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", argv) + " failed: " + out);
+        }
+        return out;
     }
 
     /** Host RSS of idle workspaces' sandbox processes, and how many fit while 4 GiB stay free. */
