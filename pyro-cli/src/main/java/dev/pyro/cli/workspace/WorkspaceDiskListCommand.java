@@ -1,6 +1,5 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.WorkspaceFilePayloads;
 import dev.pyro.engine.workspace.disk.DiskPayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
@@ -29,17 +28,6 @@ final class WorkspaceDiskListCommand extends WorkspaceIdCommand<DiskPayloads.Dis
 
     @Override
     void printHuman(PrintWriter out, DiskPayloads.DiskList list) {
-        for (WorkspaceFilePayloads.FileEntry e : list.entries()) {
-            String type = switch (e.artifactType()) {
-                case "directory" -> "d";
-                case "symlink" -> "l";
-                default -> "-";
-            };
-            out.println(String.format("%s %10d  %s%s", type, e.sizeBytes(), e.path(),
-                    e.linkTarget() == null ? "" : " -> " + e.linkTarget()));
-        }
-        if (list.entries().isEmpty()) {
-            out.println("(empty)");
-        }
+        FileEntryView.print(out, list.entries());
     }
 }

@@ -23,17 +23,6 @@ final class WorkspaceFileListCommand extends WorkspaceIdCommand<WorkspaceFilePay
 
     @Override
     void printHuman(PrintWriter out, WorkspaceFilePayloads.FileList list) {
-        for (WorkspaceFilePayloads.FileEntry e : list.entries()) {
-            String type = switch (e.artifactType()) {
-                case "directory" -> "d";
-                case "symlink" -> "l";
-                default -> "-";
-            };
-            out.println(String.format("%s %10d  %s%s", type, e.sizeBytes(), e.path(),
-                    e.linkTarget() == null ? "" : " -> " + e.linkTarget()));
-        }
-        if (list.entries().isEmpty()) {
-            out.println("(empty)");
-        }
+        FileEntryView.print(out, list.entries());
     }
 }
