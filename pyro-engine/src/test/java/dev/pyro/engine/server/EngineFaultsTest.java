@@ -37,9 +37,14 @@ class EngineFaultsTest {
     EngineClient client;
     final List<String> ids = new ArrayList<>();
 
+    /** The backend every case runs on; {@link EngineFaultsOnVmTest} runs them all on {@code vm}. */
+    String backend() {
+        return "gvisor";
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
+        RealSandboxes.assumeBackendWorks(backend());
         fixture = new EngineFixture();
         RealSandboxes.environment(fixture.paths);
         client = fixture.client();
@@ -54,7 +59,7 @@ class EngineFaultsTest {
     }
 
     String create() {
-        String id = EngineWorkspaces.create(client, "gvisor", 512);
+        String id = EngineWorkspaces.create(client, backend(), 512);
         ids.add(id);
         return id;
     }
@@ -120,7 +125,7 @@ class EngineFaultsTest {
         int dirs = fixture.state.resolve("workspaces").toFile().list().length;
         // killed once the new workspace's dir exists and its sandbox is starting
         EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.CREATE_WORKSPACE,
-                new WorkspaceCreateParams(EngineWorkspaces.request("gvisor", 512)), WorkspaceInfo.class),
+                new WorkspaceCreateParams(EngineWorkspaces.request(backend(), 512)), WorkspaceInfo.class),
                 () -> fixture.state.resolve("workspaces").toFile().list().length > dirs, 150);
         WorkspaceList list = next.call(EngineProtocol.LIST_WORKSPACES, java.util.Map.of(), WorkspaceList.class);
         list.workspaces().forEach(w -> {
