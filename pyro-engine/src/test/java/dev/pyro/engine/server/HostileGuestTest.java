@@ -157,7 +157,8 @@ class HostileGuestTest {
                 outcome.trim().replace('\n', ' '), peak);
         assertThat(outcome).doesNotContain("allocated");
         if (peak != null) {
-            assertThat(Long.parseLong(peak)).isLessThanOrEqualTo(256L << 20);
+            // the kernel may charge a page or two past the limit before it reclaims or kills: seen 4 KiB over
+            assertThat(Long.parseLong(peak)).isLessThanOrEqualTo((256L << 20) + (1L << 20));
         }
         assertThat(max[0]).isLessThan(3000);
         assertThat(max[1]).isLessThan(10_000);
