@@ -25,17 +25,11 @@ final class GenericConfig {
     }
 
     static ObjectNode config(ServerCommand command) {
-        ObjectNode root = JSON.createObjectNode();
-        root.putObject("mcpServers").set("pyro", entry(command));
-        return root;
+        return JsonConfigFile.withPyro(JSON.createObjectNode(), "mcpServers", entry(command));
     }
 
     /** {@code root} with {@code mcpServers.pyro} set, every other key and server kept. */
     static ObjectNode merged(ObjectNode root, ServerCommand command) {
-        if (!root.path("mcpServers").isObject()) {
-            root.putObject("mcpServers");
-        }
-        ((ObjectNode) root.get("mcpServers")).set("pyro", entry(command));
-        return root;
+        return JsonConfigFile.withPyro(root, "mcpServers", entry(command));
     }
 }

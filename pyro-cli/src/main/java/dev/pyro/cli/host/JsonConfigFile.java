@@ -81,6 +81,18 @@ final class JsonConfigFile {
     }
 
     /** JSON as people write it: two-space indent, {@code "key": value}, a trailing newline. */
+    /**
+     * {@code root} with {@code root[section].pyro} set to {@code entry}, every other key and server
+     * kept (a missing or non-object section is replaced by one holding just pyro).
+     */
+    static ObjectNode withPyro(ObjectNode root, String section, ObjectNode entry) {
+        if (!root.path(section).isObject()) {
+            root.putObject(section);
+        }
+        ((ObjectNode) root.get(section)).set("pyro", entry);
+        return root;
+    }
+
     static String render(JsonNode node) {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectNameValueSpacing(Separators.Spacing.AFTER)

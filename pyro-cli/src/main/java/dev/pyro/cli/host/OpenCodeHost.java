@@ -47,18 +47,12 @@ final class OpenCodeHost implements ChatHost {
 
     /** The whole config {@code print-config opencode} shows. */
     static ObjectNode config(ServerCommand command) {
-        ObjectNode root = JSON.createObjectNode();
-        root.putObject("mcp").set("pyro", entry(command));
-        return root;
+        return JsonConfigFile.withPyro(JSON.createObjectNode(), "mcp", entry(command));
     }
 
     /** {@code root} with {@code mcp.pyro} set, every other key and server kept. */
     static ObjectNode merged(ObjectNode root, ServerCommand command) {
-        if (!root.path("mcp").isObject()) {
-            root.putObject("mcp");
-        }
-        ((ObjectNode) root.get("mcp")).set("pyro", entry(command));
-        return root;
+        return JsonConfigFile.withPyro(root, "mcp", entry(command));
     }
 
     @Override
