@@ -142,7 +142,7 @@ public final class Doctor {
         if (qemu.path() == null) {
             lacking.add("qemu-system-x86");
         }
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!HostTools.isRoot()) {
             lacking.add("root (TAP devices and nftables rules)");
         }
         if (!tun) {

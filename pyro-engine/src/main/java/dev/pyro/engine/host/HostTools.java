@@ -15,6 +15,15 @@ public final class HostTools {
     }
 
     /** The program on PATH (or in /usr/sbin, /sbin, which non-root PATHs often lack). */
+    /** Whether this process runs as uid 0 (what overlay mounts, TAP devices and nftables need). */
+    public static boolean isRoot() {
+        try {
+            return "0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     public static Optional<Path> which(String program) {
         String pathVar = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : (pathVar + File.pathSeparator + "/usr/sbin:/sbin").split(File.pathSeparator)) {

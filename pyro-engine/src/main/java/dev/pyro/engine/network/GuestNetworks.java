@@ -147,7 +147,7 @@ public final class GuestNetworks {
     }
 
     static void requireRoot() {
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (!HostTools.isRoot()) {
             throw PyroException.runtime("guest networking needs root (it creates a TAP device and nftables rules); "
                     + "run Pyro as root or use network_policy off", null);
         }

@@ -54,7 +54,7 @@ public final class GvisorBackend implements SandboxBackend {
             throw PyroException.invalid("the gvisor backend has no guest networking yet; "
                     + "use --backend vm (or auto, which picks vm when --network is given)");
         }
-        if (!"0".equals(userId())) {
+        if (!HostTools.isRoot()) {
             throw PyroException.runtime("the gvisor backend needs root on this release (overlay mounts); "
                     + "run as root or use --backend vm", null);
         }
@@ -193,14 +193,6 @@ public final class GvisorBackend implements SandboxBackend {
     private static Path runsc() {
         return HostTools.which("runsc").orElseThrow(() -> PyroException.runtime(
                 "runsc is not installed (Debian package runsc); run: pyro doctor --fix", null));
-    }
-
-    private static String userId() {
-        try {
-            return Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
     }
 
     private static String tail(Path log) {
