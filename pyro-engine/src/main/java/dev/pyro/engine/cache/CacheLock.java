@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An exclusive lock on one cache entry, held across processes (an OS file lock) and across threads
  * of this JVM (the OS lock alone does not exclude threads of the same process). Two pulls of the
- * same environment serialize on it: the second waits, then finds the first one's install.
+ * same environment serialize on it: the second waits, then finds the first one's install. A thread
+ * that already holds it may take it again (nested holds share the outer file lock).
  */
 public final class CacheLock implements AutoCloseable {
 
@@ -33,6 +34,9 @@ public final class CacheLock implements AutoCloseable {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         threadLock.lock();
+        if (threadLock.getHoldCount() > 1) {
+            return new CacheLock(threadLock, null, null); // this thread already holds the file lock
+        }
         try {
             Files.createDirectories(key.getParent());
             FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -55,6 +59,9 @@ public final class CacheLock implements AutoCloseable {
         if (!threadLock.tryLock()) {
             return java.util.Optional.empty();
         }
+        if (threadLock.getHoldCount() > 1) {
+            return java.util.Optional.of(new CacheLock(threadLock, null, null));
+        }
         try {
             Files.createDirectories(key.getParent());
             FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -74,8 +81,10 @@ public final class CacheLock implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            fileLock.release();
-            channel.close();
+            if (fileLock != null) { // null when nested in this thread's outer hold
+                fileLock.release();
+                channel.close();
+            }
         } finally {
             threadLock.unlock();
         }

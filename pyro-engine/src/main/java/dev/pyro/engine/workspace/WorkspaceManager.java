@@ -471,6 +471,7 @@ public final class WorkspaceManager implements AutoCloseable {
             Path dir = store.dir(id);
             if (Files.exists(dir.resolve("workspace.json"))) {
                 removeLeftovers(dir);
+                stopStraySandbox(id);
                 continue;
             }
             try {
@@ -487,6 +488,28 @@ public final class WorkspaceManager implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    /**
+     * A sandbox a killed engine was starting for a workspace whose record says stopped (or whose
+     * recorded guest is dead) runs unnamed; at engine start nothing else can be starting it.
+     */
+    private void stopStraySandbox(String id) {
+        try {
+            WorkspaceRecord record = store.read(id).orElse(null);
+            if (record == null || record.sandbox() == null) {
+                return;
+            }
+            if (WorkspaceRecord.STARTED.equals(record.state())) {
+                refreshLiveness(record);
+            } else {
+                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(record.sandbox().workDir().toString());
+            }
+        } catch (PyroException e) {
+            // an unreadable record is reported by list and removed by delete
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -578,20 +601,48 @@ public final class WorkspaceManager implements AutoCloseable {
                 + "; run: pyro workspace stop " + id);
     }
 
-    /** A workspace whose guest died behind our back is stopped, with the reason recorded. */
+    /**
+     * A workspace whose guest died behind our back is stopped, with the reason recorded. Whatever
+     * else still runs on its runtime dir goes too: a sandbox that a killed engine was starting
+     * (mid-reset or mid-start) outlives the record that would have named it. Skipped while another
+     * operation holds the workspace: it records its own outcome.
+     */
     private WorkspaceRecord refreshLiveness(WorkspaceRecord record) {
-        if (!WorkspaceRecord.STARTED.equals(record.state()) || record.sandbox() == null
-                || sandboxes.backendOf(record.sandbox()).isRunning(record.sandbox())) {
+        if (!guestDied(record)) {
             return record;
         }
-        closeAgent(record.workspaceId());
-        return mutate(record.workspaceId(), b -> {
-            if (WorkspaceRecord.STARTED.equals(b.state)) {
-                b.state = WorkspaceRecord.STOPPED;
-                b.lastError = "backing guest process is no longer running";
-                b.sandbox = b.sandbox.withPid(0);
+        String id = record.workspaceId();
+        try {
+            java.util.Optional<CacheLock> held = store.tryLock(id);
+            if (held.isEmpty()) {
+                return record;
             }
-        });
+            try (CacheLock lock = held.get()) {
+                WorkspaceRecord current = store.read(id).orElseThrow(() -> notFound(id));
+                if (!guestDied(current)) {
+                    return current;
+                }
+                closeAgent(id);
+                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(current.sandbox().workDir().toString());
+                WorkspaceRecord stopped = current.with(b -> {
+                    b.state = WorkspaceRecord.STOPPED;
+                    b.lastError = "backing guest process is no longer running";
+                    b.sandbox = b.sandbox.withPid(0);
+                });
+                store.write(stopped);
+                return stopped;
+            }
+        } catch (IOException e) {
+            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PyroException.runtime("interrupted while checking workspace " + id, e);
+        }
+    }
+
+    private boolean guestDied(WorkspaceRecord record) {
+        return WorkspaceRecord.STARTED.equals(record.state()) && record.sandbox() != null
+                && !sandboxes.backendOf(record.sandbox()).isRunning(record.sandbox());
     }
 
     /** Read-modify-write of one record under its lock. */

@@ -40,6 +40,11 @@ public final class WorkspaceStore {
         return CacheLock.acquire(root.resolve(".locks").resolve(workspaceId + ".lock"));
     }
 
+    /** The workspace's lock if no other thread or process holds it now. */
+    public Optional<CacheLock> tryLock(String workspaceId) throws IOException {
+        return CacheLock.tryAcquire(root.resolve(".locks").resolve(workspaceId + ".lock"));
+    }
+
     public Optional<WorkspaceRecord> read(String workspaceId) {
         Path file = recordFile(workspaceId);
         if (!Files.isRegularFile(file)) {

@@ -211,17 +211,42 @@ class EngineFaultsTest {
         long pid = Json.MAPPER.readTree(fixture.state.resolve(Path.of("workspaces", victim, "workspace.json")).toFile())
                 .path("sandbox").path("pid").asLong();
         assertThat(pid).isPositive();
+        Process strayOfVictim = strayProcessIn(victim); // as a reset cut short by a killed engine leaves
         EngineFixture.kill9(pid);
         WorkspaceInfo status = EngineWorkspaces.status(client, victim);
         assertThat(status.state()).isEqualTo("stopped");
         assertThat(status.lastError()).isEqualTo("backing guest process is no longer running");
         assertThat(EngineWorkspaces.status(client, other).state()).isEqualTo("started");
+        assertThat(strayOfVictim.waitFor(10, TimeUnit.SECONDS)).as("stray sandbox process stopped").isTrue();
         // the dead sandbox's helpers and mount go when it is stopped or started again
         client.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(victim), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(client, victim, "cat kept.txt", 30).stdout()).isEqualTo("one\n");
         assertThat(EngineWorkspaces.exec(client, other, "echo fine", 30).stdout()).isEqualTo("fine\n");
         System.out.println("kill -9 of a sandbox: reported stopped with the reason, started again with its files");
         assertNoLeftovers();
+    }
+
+    @Test
+    void aSandboxLeftRunningForAStoppedWorkspaceIsStoppedWhenTheEngineStarts() throws Exception {
+        String id = create();
+        client.call(EngineProtocol.STOP_WORKSPACE, new WorkspaceParams(id), WorkspaceInfo.class);
+        Process stray = strayProcessIn(id); // as a start cut short by a killed engine leaves
+        long engine = fixture.pidFile();
+        EngineFixture.kill9(engine);
+        client = fixture.client();
+        client.ping();
+        assertThat(stray.waitFor(10, TimeUnit.SECONDS)).as("stray sandbox process stopped at engine start").isTrue();
+        assertThat(EngineWorkspaces.status(client, id).state()).isEqualTo("stopped");
+        System.out.println("stray sandbox of a stopped workspace: stopped when the next engine starts");
+        assertNoLeftovers();
+    }
+
+    /** A host process naming the workspace's sandbox dir on its command line, as QEMU and runsc do. */
+    Process strayProcessIn(String id) throws Exception {
+        String workDir = Json.MAPPER.readTree(fixture.state.resolve(Path.of("workspaces", id, "workspace.json"))
+                .toFile()).path("sandbox").path("work_dir").asText();
+        assertThat(workDir).contains(id);
+        return new ProcessBuilder("sh", "-c", "while :; do sleep 0.2; done", workDir).start();
     }
 
     @Test
