@@ -58,5 +58,11 @@ void ensure_std_fds(void);
 int mkdirs(const char *path, mode_t mode);
 /* write all bytes to a blocking fd; 0 or -1/errno */
 int write_all(int fd, const void *p, size_t n);
+/* Writes a short string to a control file (cgroup, /proc); async-signal-safe. -1 with errno on failure. */
+int write_control(const char *path, const char *value);
+
+/* Inside a VM, every command the agent starts runs in this cgroup (pids.max from pyro.pids_max),
+ * while init and the agent stay in the root one: a fork bomb spends its own budget. */
+#define WORKLOAD_CGROUP "/sys/fs/cgroup/pyro-workload"
 
 #endif

@@ -391,6 +391,22 @@ static void base_env(bool clear) {
     if (clear || !getenv("PATH")) setenv("PATH", DEFAULT_PATH, 1);
 }
 
+/* The pids limit for commands (see WORKLOAD_CGROUP); without it a fork bomb fills the guest's
+ * process table and memory until the kernel's OOM killer picks at random. */
+static void workload_cgroup(void) {
+    const char *max = param("pyro.pids_max");
+    if (!max || !*max) max = "1024";
+    if (write_control("/sys/fs/cgroup/cgroup.subtree_control", "+pids") < 0) {
+        LOG("enable the pids controller: %s", strerror(errno));
+        return;
+    }
+    if (mkdir(WORKLOAD_CGROUP, 0755) < 0 && errno != EEXIST) {
+        LOG("mkdir %s: %s", WORKLOAD_CGROUP, strerror(errno));
+        return;
+    }
+    if (write_control(WORKLOAD_CGROUP "/pids.max", max) < 0) LOG("pids.max=%s: %s", max, strerror(errno));
+}
+
 static void stage2_setup(void) {
     base_env(true);
     umask(022);
@@ -407,6 +423,7 @@ static void stage2_setup(void) {
     const char *tmp = param("pyro.tmp");
     if (!tmp || strcmp(tmp, "disk") != 0) mount_if_missing("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
     mount_if_missing("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    workload_cgroup();
     mkdirs("/run/pyro", 0755);
     mkdirs("/run/lock", 01777);
     const char *h = param("pyro.hostname");
@@ -479,6 +496,8 @@ static void start_agent(void) {
             close(null);
         }
         if (chdir("/") < 0) _exit(127);
+        /* the guest's OOM killer takes a command, never the agent (its commands reset this) */
+        write_control("/proc/self/oom_score_adj", "-1000");
         execv(I.agent_path, (char *const *)argv);
         LOG("exec %s: %s", I.agent_path, strerror(errno));
         _exit(127);

@@ -55,12 +55,20 @@ static struct orphan *orphans;
 static uint32_t next_id = 1;
 static regex_t env_re;
 static uint8_t iobuf[MAX_PAYLOAD];
+static bool oom_protected; /* init made this agent unkillable by the OOM killer: its commands must not inherit that */
 
 void proc_init(void) {
     if (regcomp(&env_re, "^[A-Za-z_][A-Za-z0-9_]{0,63}$", REG_EXTENDED | REG_NOSUB) != 0) {
         LOG("internal: regcomp failed");
         exit(1);
     }
+    FILE *f = fopen("/proc/self/oom_score_adj", "re");
+    int adj = 0;
+    if (f) {
+        if (fscanf(f, "%d", &adj) != 1) adj = 0;
+        fclose(f);
+    }
+    oom_protected = adj == -1000;
 }
 
 static struct proc *find_id(uint32_t id) {
@@ -529,6 +537,8 @@ void op_spawn(uint32_t chan, json_t *req) {
         for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL);
         sigprocmask(SIG_SETMASK, &none, NULL);
         setsid();
+        write_control(WORKLOAD_CGROUP "/cgroup.procs", "0"); /* absent outside a VM: no limit of ours here */
+        if (oom_protected) write_control("/proc/self/oom_score_adj", "0");
         if (pty) {
             int s = open(slave_name, O_RDWR);
             if (s < 0) child_fail(rep[1], 3, errno);

@@ -181,3 +181,15 @@ int write_all(int fd, const void *p, size_t n) {
     }
     return 0;
 }
+
+int write_control(const char *path, const char *value) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t n = 0;
+    while (value[n]) n++;
+    int rc = write_all(fd, value, n);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}

@@ -24,9 +24,14 @@ class EngineWorkspaceRecoveryTest {
     EngineFixture fixture;
     String workspaceId;
 
+    /** The backend the cases run on; {@link EngineWorkspaceRecoveryOnVmTest} runs them on {@code vm}. */
+    String backend() {
+        return "gvisor";
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
+        RealSandboxes.assumeBackendWorks(backend());
         fixture = new EngineFixture();
         RealSandboxes.environment(fixture.paths);
     }
@@ -50,7 +55,7 @@ class EngineWorkspaceRecoveryTest {
     void aWorkspaceSurvivesTheEngineDyingMidCommand() throws Exception {
         EngineClient client = fixture.client();
         WorkspaceInfo created = client.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(
-                WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false)
+                WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend(backend(), false)
                         .withSize(1, 256, 600)), WorkspaceInfo.class);
         workspaceId = created.workspaceId();
         long firstEngine = fixture.pidFile();

@@ -31,9 +31,14 @@ class HostileGuestTest {
     EngineClient client;
     final List<String> ids = new ArrayList<>();
 
+    /** The backend every case runs on; {@link HostileGuestOnVmTest} runs them on {@code vm}. */
+    String backend() {
+        return "gvisor";
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
+        RealSandboxes.assumeBackendWorks(backend());
         fixture = new EngineFixture();
         RealSandboxes.environment(fixture.paths);
         client = fixture.client();
@@ -48,7 +53,7 @@ class HostileGuestTest {
     }
 
     String create(int memMib) {
-        String id = EngineWorkspaces.create(client, "gvisor", memMib);
+        String id = EngineWorkspaces.create(client, backend(), memMib);
         ids.add(id);
         return id;
     }
@@ -105,7 +110,9 @@ class HostileGuestTest {
     void aForkBombHitsThePidsLimitAndTheNeighbourNeverNotices() throws Exception {
         String bomb = create(512);
         String neighbour = create(512);
-        String pidsMax = cgroup("pids", bomb, "pids.max");
+        String pidsMax = "vm".equals(backend())
+                ? EngineWorkspaces.exec(client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.max", 30).stdout().trim()
+                : cgroup("pids", bomb, "pids.max");
         if (pidsMax != null) {
             assertThat(pidsMax).isEqualTo("1024");
         }
@@ -126,6 +133,14 @@ class HostileGuestTest {
         assertThat(max[0]).isLessThan(3000);
         assertThat(max[1]).isLessThan(10_000);
         assertTruthful(bomb);
+        if ("vm".equals(backend())) {
+            // the limit is inside the guest: forks fail there, and the workspace keeps answering
+            assertThat(EngineWorkspaces.status(client, bomb).state()).isEqualTo("started");
+            String events = EngineWorkspaces.exec(client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.events", 30)
+                    .stdout().trim();
+            System.out.printf("fork bomb on vm: guest pids.events '%s'%n", events);
+            assertThat(Long.parseLong(events.replaceAll("[^0-9]", ""))).as("forks refused at the limit").isPositive();
+        }
         if ("stopped".equals(EngineWorkspaces.status(client, bomb).state())) {
             // the workspace recovers with a start
             client.call(EngineProtocol.START_WORKSPACE, new EngineProtocol.WorkspaceParams(bomb), WorkspaceInfo.class);
@@ -168,8 +183,10 @@ class HostileGuestTest {
     @Test
     void aServiceThatIgnoresSigtermIsKilled() {
         String id = create(512);
+        // ready only once the trap is set: a TERM that came earlier would end it the ordinary way
         ServiceParams start = new ServiceParams(id, "stubborn",
-                "trap '' TERM; echo started; while :; do sleep 1; done", null, null, 30, 100, null, null, null, false);
+                "trap '' TERM; touch .stubborn-ready; while :; do sleep 1; done", null,
+                dev.pyro.engine.workspace.service.Readiness.file(".stubborn-ready"), 60, 100, null, null, null, false);
         ServiceInfo started = client.call(EngineProtocol.START_SERVICE, start, ServiceInfo.class);
         assertThat(started.state()).isEqualTo("running");
         long t0 = System.nanoTime();
@@ -211,7 +228,7 @@ class HostileGuestTest {
             String error;
             try {
                 EngineWorkspaces.exec(client, id, "for p in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in "
-                        + "'pyro-agent --listen'*) kill -9 ${p#/proc/};; esac; done; sleep 5", 30);
+                        + "'pyro-agent --'*) kill -9 ${p#/proc/};; esac; done; sleep 5", 30);
                 error = "(none)";
             } catch (RuntimeException e) {
                 error = e.getMessage();

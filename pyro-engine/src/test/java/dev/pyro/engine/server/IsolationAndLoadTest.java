@@ -45,9 +45,14 @@ class IsolationAndLoadTest {
     EngineClient client;
     final List<String> ids = new ArrayList<>();
 
+    /** The backend the cases run on; {@link IsolationAndLoadOnVmTest} runs them on {@code vm}. */
+    String backend() {
+        return "gvisor";
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
+        RealSandboxes.assumeBackendWorks(backend());
         fixture = new EngineFixture();
         RealSandboxes.environment(fixture.paths);
         client = fixture.client();
@@ -68,7 +73,7 @@ class IsolationAndLoadTest {
         try (ServerSocket loopback = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              ServerSocket any = new ServerSocket(0, 5, InetAddress.getByName("0.0.0.0"))) {
             WorkspaceInfo ws = client.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(
-                    EngineWorkspaces.request("gvisor", 512).withSecrets(List.of(SecretSpec.literal("TOKEN", SECRET)))),
+                    EngineWorkspaces.request(backend(), 512).withSecrets(List.of(SecretSpec.literal("TOKEN", SECRET)))),
                     WorkspaceInfo.class);
             String id = ws.workspaceId();
             ids.add(id);
@@ -143,7 +148,7 @@ class IsolationAndLoadTest {
     void eightClientsOnFourWorkspacesLoseNoUpdate() throws Exception {
         int seconds = Integer.getInteger("pyro.load.seconds", 20);
         for (int i = 0; i < 4; i++) {
-            ids.add(EngineWorkspaces.create(client, "gvisor", 512));
+            ids.add(EngineWorkspaces.create(client, backend(), 512));
         }
         Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
         AtomicInteger errors = new AtomicInteger();

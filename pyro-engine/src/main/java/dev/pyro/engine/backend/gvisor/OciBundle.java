@@ -16,12 +16,6 @@ final class OciBundle {
 
     static final String GUEST_BIN = "/run/pyro/bin";
     static final String GUEST_HOST_DIR = "/run/pyro-host";
-    /**
-     * Host tasks (threads and processes) of one sandbox, sentry and ptrace stubs included: an idle
-     * sandbox uses ~90, a build a few hundred. Without a cap a fork bomb in the guest exhausts the
-     * host's pid space; at the cap the sandbox ends and its workspace reports it stopped.
-     */
-    static final int PIDS_LIMIT = 1024;
 
     private OciBundle() {
     }
@@ -57,7 +51,7 @@ final class OciBundle {
         Map<String, Object> resources = new LinkedHashMap<>();
         resources.put("memory", Map.of("limit", (long) memMib * 1024 * 1024));
         resources.put("cpu", Map.of("quota", 100_000L * vcpus, "period", 100_000L));
-        resources.put("pids", Map.of("limit", PIDS_LIMIT));
+        resources.put("pids", Map.of("limit", dev.pyro.engine.backend.SandboxLimits.PIDS_MAX));
 
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", List.of(Map.of("type", "pid"), Map.of("type", "network"), Map.of("type", "ipc"),

@@ -259,7 +259,8 @@ public final class QemuBackend extends ProcessBackedBackend {
         Path work = sandbox.workDir();
         GuestNetwork network = GuestNetwork.readFrom(m);
         List<String> cmdline = new ArrayList<>(List.of("console=ttyS0", "loglevel=4", "reboot=t", "panic=-1",
-                "pyro.root=/dev/vda", "pyro.agent=/dev/virtio-ports/pyro.agent"));
+                "pyro.root=/dev/vda", "pyro.agent=/dev/virtio-ports/pyro.agent",
+                "pyro.pids_max=" + dev.pyro.engine.backend.SandboxLimits.PIDS_MAX));
         if (!kvm) {
             cmdline.add("tsc_early_khz=" + HostCpu.tscKhz());
         }
