@@ -28,6 +28,11 @@ public interface SandboxBackend {
     /** Whether the sandbox's process is still running (used to re-adopt after an engine restart). */
     boolean isRunning(SandboxRecord sandbox);
 
+    /** A running sandbox paused on its host side (a full disk) is resumed if it can go on. */
+    default SandboxStall resumeIfStalled(SandboxRecord sandbox) {
+        return SandboxStall.NONE;
+    }
+
     /** Stops it (gracefully, then by force); its files stay. */
     SandboxRecord stop(SandboxRecord sandbox) throws IOException, InterruptedException;
 

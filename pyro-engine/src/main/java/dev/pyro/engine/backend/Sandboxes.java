@@ -35,12 +35,24 @@ public final class Sandboxes {
     /**
      * Connects and says hello. On gVisor, an agent that init restarted (the guest killed it) cannot
      * bind over the socket file its predecessor left on the host, so a failed hello with the sandbox
-     * still running removes that file and waits for the new agent's socket.
+     * still running removes that file and waits for the new agent's socket. A VM paused on a full
+     * disk is resumed if there is room again (see {@link SandboxStall}), else named as the cause.
      */
     public AgentConnection connect(SandboxRecord sandbox) {
         java.util.Optional<AgentConnection> waiting = AgentHandoff.take(sandbox.agentSocket());
         if (waiting.isPresent()) {
             return waiting.get(); // opened by the backend while it restored the guest
+        }
+        if ("vm".equals(sandbox.backend())) {
+            switch (backendOf(sandbox).resumeIfStalled(sandbox)) {
+                case DISK_FULL -> throw pausedOnFullDisk(sandbox); // a paused guest would not answer hello
+                case RESUMED -> {
+                    return connectAfterResume(sandbox);
+                }
+                case NONE -> {
+                    // running: the usual hello below
+                }
+            }
         }
         try {
             return connectOnce(sandbox);
@@ -65,6 +77,38 @@ public final class Sandboxes {
             }
             return connectOnce(sandbox);
         }
+    }
+
+    /** The error for a sandbox that {@link SandboxBackend#resumeIfStalled} found still paused. */
+    public static dev.pyro.engine.PyroException pausedOnFullDisk(SandboxRecord sandbox) {
+        long freeMib;
+        try {
+            freeMib = Files.getFileStore(sandbox.workDir()).getUsableSpace() >> 20;
+        } catch (IOException e) {
+            freeMib = 0;
+        }
+        return dev.pyro.engine.PyroException.runtime("the sandbox is paused: its disk overlay in " + sandbox.workDir()
+                + " could not grow (" + freeMib + " MiB free on that filesystem); free space there and retry, "
+                + "the guest then goes on where it stopped", null);
+    }
+
+    /**
+     * A host that hung up while the guest was paused can leave the guest's view of the port
+     * stale: the agent sees the old hang-up late and may miss the new connection. A fresh dial
+     * brings a fresh "host connected" event, so this dials a few times with short hellos.
+     */
+    private static AgentConnection connectAfterResume(SandboxRecord sandbox) {
+        RuntimeException last = null;
+        for (int dial = 0; dial < 6; dial++) {
+            try {
+                return AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10),
+                        AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 3, true)
+                                .withClientName("pyro-engine"));
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private static AgentConnection connectOnce(SandboxRecord sandbox) {

@@ -67,7 +67,7 @@ public final class EnvironmentInstaller {
             EnvironmentManifest manifest = builder.build(spec, staging, progress, kernelVersion.get());
             // The manifest is written last: without it, the staging dir is not an install.
             Path tmp = staging.resolve(EnvironmentManifest.FILE_NAME + ".tmp");
-            Json.PRETTY.writeValue(tmp.toFile(), manifest);
+            Json.writeFile(tmp, manifest);
             Files.move(tmp, staging.resolve(EnvironmentManifest.FILE_NAME));
             FileTrees.publish(staging, store.installDir(spec));
             published = true;

@@ -27,6 +27,14 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * Writes {@code value} as indented JSON to {@code file}. Serialized first, so a failing disk
+     * surfaces as the plain I/O error ({@code No space left on device}), not a serializer's wrapper.
+     */
+    public static void writeFile(java.nio.file.Path file, Object value) throws java.io.IOException {
+        java.nio.file.Files.write(file, PRETTY.writeValueAsBytes(value));
+    }
+
     /** Epoch seconds as {@code 1795460735.088}, not {@code 1.795460735088E9}: easier to read and to compare. */
     private static final class PlainDouble extends StdSerializer<Double> {
         PlainDouble() {

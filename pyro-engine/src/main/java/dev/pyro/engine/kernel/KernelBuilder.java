@@ -157,7 +157,7 @@ public final class KernelBuilder {
                     System.currentTimeMillis() / 1000.0, IMAGE, Files.size(image),
                     Math.round((System.nanoTime() - started) / 1e7) / 100.0);
             Path tmp = staging.resolve(MANIFEST + ".tmp");
-            Json.PRETTY.writeValue(tmp.toFile(), manifest);
+            Json.writeFile(tmp, manifest);
             Files.move(tmp, staging.resolve(MANIFEST));
             FileTrees.publish(staging, target);
             published = true;

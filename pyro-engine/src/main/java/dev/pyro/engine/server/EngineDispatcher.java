@@ -265,6 +265,12 @@ final class EngineDispatcher {
             } catch (dev.pyro.protocol.AgentException e) {
                 // The guest refused or failed an operation (a missing file, a full disk, a vanished
                 // sandbox): the user's to fix or retry, not a bug in Pyro.
+                if (e instanceof dev.pyro.protocol.AgentTimeoutException && workspaces != null && params != null
+                        && params.hasNonNull("workspace_id")) {
+                    workspaces.explainTimeout(params.path("workspace_id").asString()).ifPresent(cause -> {
+                        throw cause;
+                    });
+                }
                 throw PyroException.runtime("the sandbox could not do it: " + e.getMessage(), e);
             }
         } catch (PyroException e) {

@@ -344,7 +344,7 @@ public final class VmManager implements AutoCloseable {
             Path dir = vmsDir().resolve(vm.vmId());
             Files.createDirectories(dir);
             Path tmp = dir.resolve("vm.json.tmp");
-            Json.PRETTY.writeValue(tmp.toFile(), vm);
+            Json.writeFile(tmp, vm);
             Files.move(tmp, dir.resolve("vm.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             throw PyroException.runtime("cannot write the record of vm " + vm.vmId() + ": " + e.getMessage(), e);

@@ -26,7 +26,7 @@ final class CommandJournal {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(base + ".stdout"), stdout, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(base + ".stderr"), stderr, StandardCharsets.UTF_8);
-            Json.PRETTY.writeValue(tmp.toFile(), entry);
+            Json.writeFile(tmp, entry);
             Files.move(tmp, dir.resolve(base + ".json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {

@@ -8,6 +8,7 @@ import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.backend.vm.GuestKernels;
+import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
@@ -61,6 +62,8 @@ public final class WorkspaceManager implements AutoCloseable {
     private final IntSupplier otherActive;
     private final DoubleSupplier clock;
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
+    /** Workspaces whose sandbox was found paused on a full disk: checked before their next call. */
+    private final java.util.Set<String> stalled = ConcurrentHashMap.newKeySet();
     private final List<java.util.function.Consumer<String>> endingListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -645,6 +648,32 @@ public final class WorkspaceManager implements AutoCloseable {
                 && !sandboxes.backendOf(record.sandbox()).isRunning(record.sandbox());
     }
 
+    /**
+     * Why a call to the workspace's agent timed out, when the host side knows better than "no
+     * answer": its VM paused on a full disk (still paused, or resumed just now).
+     */
+    public Optional<PyroException> explainTimeout(String id) {
+        WorkspaceRecord record;
+        try {
+            record = store.read(id).orElse(null);
+        } catch (PyroException unreadable) {
+            return Optional.empty();
+        }
+        if (record == null || record.sandbox() == null || !WorkspaceRecord.STARTED.equals(record.state())) {
+            return Optional.empty();
+        }
+        return switch (sandboxes.backendOf(record.sandbox()).resumeIfStalled(record.sandbox())) {
+            case DISK_FULL -> {
+                stalled.add(id);
+                yield Optional.of(Sandboxes.pausedOnFullDisk(record.sandbox()));
+            }
+            case RESUMED -> Optional.of(PyroException.runtime("the sandbox had paused on a full disk and "
+                    + "goes on now that there is space; the interrupted call may have completed in the guest: "
+                    + "check, then retry", null));
+            case NONE -> Optional.empty();
+        };
+    }
+
     /** Read-modify-write of one record under its lock. */
     WorkspaceRecord mutate(String id, WorkspaceRecord.Change change) {
         try (CacheLock lock = store.lock(id)) {
@@ -657,6 +686,12 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     public AgentConnection agent(WorkspaceRecord record) {
+        if (stalled.contains(record.workspaceId())) {
+            if (sandboxes.backendOf(record.sandbox()).resumeIfStalled(record.sandbox()) == SandboxStall.DISK_FULL) {
+                throw Sandboxes.pausedOnFullDisk(record.sandbox()); // at once, not after another timeout
+            }
+            stalled.remove(record.workspaceId());
+        }
         AgentConnection agent = agents.get(record.workspaceId());
         if (agent != null && agent.isOpen()) {
             return agent;

@@ -82,7 +82,7 @@ public final class WorkspaceSnapshots {
                 throw duplicate(name, id); // taken meanwhile by another client
             }
             Files.move(tmpTar, archive(dir, name), StandardCopyOption.ATOMIC_MOVE);
-            Json.PRETTY.writeValue(dir.resolve(name + ".json").toFile(), snapshot);
+            Json.writeFile(dir.resolve(name + ".json"), snapshot);
             new ReviewEvents(manager.store().dir(id)).record("snapshot_create", Map.of("snapshot_name", name), now);
             manager.mutate(id, b -> b.lastActivityAt = now);
             return new Created(id, snapshot, record.executionMode());

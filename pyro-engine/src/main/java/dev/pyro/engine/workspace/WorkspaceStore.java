@@ -63,7 +63,7 @@ public final class WorkspaceStore {
                 + Thread.currentThread().threadId());
         try {
             Files.createDirectories(file.getParent());
-            Json.PRETTY.writeValue(tmp.toFile(), record);
+            Json.writeFile(tmp, record);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             try {

@@ -60,7 +60,7 @@ public final class KvmBootProbe {
         try {
             Files.createDirectories(cacheFile.getParent());
             Path tmp = cacheFile.resolveSibling(cacheFile.getFileName() + ".tmp");
-            Json.MAPPER.writeValue(tmp.toFile(), result);
+            Json.writeFile(tmp, result);
             Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
@@ -188,6 +189,44 @@ public final class QemuBackend extends ProcessBackedBackend {
         metadata.remove(CloneRefresh.RESTORED); // a cold boot has its own clock and randomness
         return new SandboxRecord(started.id(), started.backend(), started.executionMode(), started.workDir(),
                 started.agentSocket(), started.pid(), metadata);
+    }
+
+    /**
+     * QEMU pauses a guest whose write to the disk overlay failed for lack of space (its default
+     * {@code werror=enospc}), keeping the write to retry. {@code cont} retries it: with space back
+     * the guest runs on where it stopped; without, it pauses again at once.
+     */
+    /** Less room than this left on the overlay's filesystem: resuming would only pause again. */
+    private static final long RESUME_MIN_FREE_BYTES = 8L << 20;
+
+    @Override
+    public SandboxStall resumeIfStalled(SandboxRecord sandbox) {
+        if (!isRunning(sandbox)) {
+            return SandboxStall.NONE;
+        }
+        try (QmpClient qmp = QmpClient.connect(sandbox.workDir().resolve(QMP_SOCKET), Duration.ofSeconds(2),
+                () -> isRunning(sandbox))) {
+            if (!"io-error".equals(qmp.execute("query-status", null).path("status").asString(""))) {
+                return SandboxStall.NONE;
+            }
+            if (Files.getFileStore(sandbox.workDir()).getUsableSpace() < RESUME_MIN_FREE_BYTES) {
+                return SandboxStall.DISK_FULL;
+            }
+            qmp.execute("cont", null);
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < deadline) { // the retried write may fail again at once
+                Thread.sleep(100);
+                if ("io-error".equals(qmp.execute("query-status", null).path("status").asString(""))) {
+                    return SandboxStall.DISK_FULL;
+                }
+            }
+            return SandboxStall.RESUMED;
+        } catch (IOException e) {
+            return SandboxStall.NONE; // no monitor to ask: the agent's own error stands
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SandboxStall.NONE;
+        }
     }
 
     /** A clone whose restore failed: the same sandbox on a plain overlay of the environment's image. */

@@ -310,7 +310,7 @@ public final class WorkspaceServices {
             Path file = file(info.workspaceId(), info.serviceName());
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Json.PRETTY.writeValue(tmp.toFile(), info);
+            Json.writeFile(tmp, info);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return info;

@@ -221,7 +221,7 @@ public final class WorkspaceShells {
         try {
             Path file = recordFile(session.info.workspaceId(), session.info.shellId());
             Files.createDirectories(file.getParent());
-            Json.PRETTY.writeValue(file.toFile(), session.info);
+            Json.writeFile(file, session.info);
         } catch (IOException | RuntimeException e) {
             // the in-memory shell stays usable; the record is informational
         }
