@@ -71,7 +71,7 @@ public final class CloneRefresh {
             };
             AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/usr/bin/perl", "-e", RESEED,
                     HexFormat.of().formatHex(seed))).withOutputLimit(4096L), sink, Duration.ofSeconds(10));
-            return new Pending(process, stderr);
+            return new Pending(agent, process, stderr);
         } catch (AgentException e) {
             throw PyroException.runtime("refreshing the guest restored from a template failed: " + e.getMessage(), e);
         }
@@ -79,10 +79,12 @@ public final class CloneRefresh {
 
     /** A reseed under way. */
     public static final class Pending {
+        private final AgentConnection agent;
         private final AgentProcess process;
         private final ByteArrayOutputStream stderr;
 
-        private Pending(AgentProcess process, ByteArrayOutputStream stderr) {
+        private Pending(AgentConnection agent, AgentProcess process, ByteArrayOutputStream stderr) {
+            this.agent = agent;
             this.process = process;
             this.stderr = stderr;
         }
@@ -94,6 +96,9 @@ public final class CloneRefresh {
                     throw PyroException.runtime("the guest restored from a template could not reseed its random "
                             + "generator (exit " + status.shellCode() + "): " + stderrText(stderr), null);
                 }
+                // Once more, now that the guest answers: on a loaded host the first setting can sit
+                // in the channel for seconds and leave the clock that far behind.
+                agent.setTime(Instant.now());
             } catch (AgentException e) {
                 throw PyroException.runtime("refreshing the guest restored from a template failed: "
                         + e.getMessage(), e);

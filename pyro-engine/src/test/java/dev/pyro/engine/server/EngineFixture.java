@@ -93,7 +93,7 @@ final class EngineFixture implements AutoCloseable {
     static void kill9(long pid) throws Exception {
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         process.destroyForcibly();
-        process.onExit().get(10, TimeUnit.SECONDS);
+        process.onExit().get(30, TimeUnit.SECONDS); // generous: a loaded 2-core host reaps slowly
     }
 
     /** Cleans up; an interrupt or a stuck engine surfaces as an IOException (try-with-resources friendly). */

@@ -145,7 +145,7 @@ class EngineLifecycleTest {
         assertThat(fixture.client().shutdown()).isTrue();
         // The engine is this JVM's child: until Java reaps it, an exited engine is a zombie that
         // isAlive() still reports, so wait for the reaped exit rather than sample isAlive().
-        assertThat(exitedWithin(pid, 10)).isTrue();
+        assertThat(exitedWithin(pid, 30)).isTrue(); // generous: a loaded 2-core host reaps slowly
         assertThat(fixture.files().socket()).doesNotExist();
         assertThat(fixture.client().shutdown()).as("nothing left to stop, and nothing started").isFalse();
         assertThat(fixture.engineProcesses()).isEmpty();

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * host and a neighbour workspace stay responsive (engine pings and execs are timed meanwhile), the
  * limits hold, and the hostile workspace ends up in a state its status tells truthfully.
  */
+// Alone: its hostile guests and timed neighbours load the 2-core host on purpose, and other
+// classes' sandboxes would both skew its figures and time out under it (vm subclasses included).
+@org.junit.jupiter.api.parallel.Isolated
 class HostileGuestTest {
 
     EngineFixture fixture;

@@ -37,6 +37,9 @@ import org.junit.jupiter.api.Test;
  * state is owner-only; a secret never reaches a host-side file) and load (8 clients on 4
  * workspaces through the real daemon), on gVisor.
  */
+// Alone: its hostile guests and timed neighbours load the 2-core host on purpose, and other
+// classes' sandboxes would both skew its figures and time out under it (vm subclasses included).
+@org.junit.jupiter.api.parallel.Isolated
 class IsolationAndLoadTest {
 
     static final String SECRET = "s3cr3t-value-8f2a91";
