@@ -39,6 +39,7 @@ struct proc {
     bool exited;             /* waitpid saw it */
     int status;
     int64_t start_mono, start_real_ms, exit_mono;
+    long refused_forks_at_start; /* the workload cgroup's pids.events "max" at spawn, -1 without one */
     bool finalized;          /* exit status known and output drained */
     bool dead;               /* record can be freed */
     json_t *argv;
@@ -280,6 +281,28 @@ static void finalize(struct proc *p) {
     }
 }
 
+/* Forks the workload cgroup has refused at its pids limit so far; -1 outside a VM guest. */
+static long refused_forks(void) {
+    FILE *f = fopen(WORKLOAD_CGROUP "/pids.events", "re");
+    if (!f) return -1;
+    long n = -1;
+    if (fscanf(f, "max %ld", &n) != 1) n = -1;
+    fclose(f);
+    return n;
+}
+
+/* A command whose processes ran into the pids limit (a fork bomb, a runaway build) would keep the
+ * guest's process table full after it returns, and no later command could start: when its leader
+ * exits, whatever is left of its process group goes too, and its stderr says why. Background jobs
+ * of commands that stayed under the limit are left alone. */
+static void end_runaway_group(struct proc *p) {
+    if (p->refused_forks_at_start < 0 || refused_forks() <= p->refused_forks_at_start) return;
+    for (int round = 0; round < 100 && kill(-p->pid, SIGKILL) == 0; round++) usleep(2000);
+    static const char note[] = "[pyro: the command reached the workspace's process limit; "
+                               "its remaining processes were killed]\n";
+    deliver(p, p->pty ? FT_STDOUT : FT_STDERR, (const uint8_t *)note, sizeof note - 1); /* a PTY has one stream */
+}
+
 void proc_reap(void) {
     int st;
     pid_t pid;
@@ -289,6 +312,7 @@ void proc_reap(void) {
                 p->exited = true;
                 p->status = st;
                 p->exit_mono = mono_ms();
+                end_runaway_group(p);
                 break;
             }
         }
@@ -618,6 +642,7 @@ void op_spawn(uint32_t chan, json_t *req) {
     p->limit = limit;
     p->start_mono = mono_ms();
     p->start_real_ms = real_ns() / 1000000;
+    p->refused_forks_at_start = refused_forks();
     p->argv = json_deep_copy(jargv);
     p->bound = true;
     p->chan = chan;

@@ -87,12 +87,13 @@ public final class EnvironmentBuilder {
                 new EnvironmentManifest.Artifacts(ROOTFS_IMAGE, Files.size(image), ROOTFS_DIR));
     }
 
-    /** What every guest expects: a /workspace to work in and a stable host name. */
+    /** What every guest expects: a /workspace to work in, a stable host name, a login profile without forks. */
     private static void prepareGuestTree(Path rootfs) throws IOException {
         Files.createDirectories(rootfs.resolve("workspace"));
         Files.writeString(rootfs.resolve("etc/hostname"), "pyro\n");
         Files.writeString(rootfs.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.1.1\tpyro\n"
                 + "::1\tlocalhost ip6-localhost ip6-loopback\n");
+        LoginProfile.trim(rootfs);
     }
 
     /** The host's apt source files, passed to mmdebstrap as they are. */

@@ -23,7 +23,8 @@ public record EnvironmentManifest(
         String source,
         Artifacts artifacts) {
 
-    public static final int LAYOUT_VERSION = 1;
+    /** 2: the login profile runs no programs ({@link LoginProfile}); older installs are rebuilt. */
+    public static final int LAYOUT_VERSION = 2;
     public static final String FILE_NAME = "environment.json";
 
     /** Paths are relative to the install dir. */
