@@ -422,7 +422,11 @@ static void stage2_setup(void) {
     mount_if_missing("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
     const char *tmp = param("pyro.tmp");
     if (!tmp || strcmp(tmp, "disk") != 0) mount_if_missing("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-    mount_if_missing("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    /* favordynmods: moving each new command into the workload cgroup costs ~1 ms instead of an RCU
+     * grace period (~11 ms under TCG); forks pay a little instead. Kernels before 6.0 lack it. */
+    if (!is_mountpoint("/sys/fs/cgroup") &&
+        mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, "favordynmods") < 0)
+        mount_if_missing("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     workload_cgroup();
     mkdirs("/run/pyro", 0755);
     mkdirs("/run/lock", 01777);
