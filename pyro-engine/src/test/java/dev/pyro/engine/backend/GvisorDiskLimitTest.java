@@ -45,14 +45,7 @@ class GvisorDiskLimitTest {
                     .runAllowingFailure().lines().get(0).split("\\s+")[0]) * 1024; // allocated, not apparent
             System.out.printf("disk filler: asked 200 MiB, layer holds %d MiB of 64 MiB%n", usedBytes >> 20);
             assertThat(usedBytes).isLessThanOrEqualTo(64L << 20);
-            assertThat(manager.exec(neighbour, "echo fine > f && cat f", 30, GuestExec.Listener.NONE).stdout())
-                    .isEqualTo("fine\n");
-            assertThat(manager.exec(id, "rm fill && echo ok > after && cat after", 30, GuestExec.Listener.NONE)
-                    .stdout()).isEqualTo("ok\n"); // space comes back
-
-            manager.stop(id);
-            manager.start(id);
-            assertThat(manager.exec(id, "cat after", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("ok\n");
+            assertNeighbourWorksAndSpaceComesBack(manager, id, neighbour, "rm fill");
             manager.delete(id);
             assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(state.resolve("workspaces")
                     .resolve(id).toString());
@@ -61,5 +54,17 @@ class GvisorDiskLimitTest {
             manager.close();
             FileTrees.deleteRecursively(state);
         }
+    }
+
+    /** After a filler: a neighbour keeps working, {@code remove} frees the space, and that survives a restart. */
+    static void assertNeighbourWorksAndSpaceComesBack(WorkspaceManager manager, String id, String neighbour,
+                                                      String remove) {
+        assertThat(manager.exec(neighbour, "echo fine > f && cat f", 30, GuestExec.Listener.NONE).stdout())
+                .isEqualTo("fine\n");
+        assertThat(manager.exec(id, remove + " && echo ok > after && cat after", 30, GuestExec.Listener.NONE)
+                .stdout()).isEqualTo("ok\n");
+        manager.stop(id);
+        manager.start(id);
+        assertThat(manager.exec(id, "cat after", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("ok\n");
     }
 }

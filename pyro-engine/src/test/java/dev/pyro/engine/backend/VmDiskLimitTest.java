@@ -39,14 +39,7 @@ class VmDiskLimitTest {
             System.out.printf("vm disk filler: '%s', host overlay %d MiB%n",
                     fill.stdout().trim().replace('\n', ' '), overlayMib);
             assertThat(fill.stdout()).contains("No space left on device").doesNotContain("rc=0\n");
-            assertThat(manager.exec(neighbour, "echo fine > f && cat f", 30, GuestExec.Listener.NONE).stdout())
-                    .isEqualTo("fine\n");
-            assertThat(manager.exec(id, "rm big more && echo ok > after && cat after", 30, GuestExec.Listener.NONE)
-                    .stdout()).isEqualTo("ok\n"); // space comes back
-
-            manager.stop(id);
-            manager.start(id);
-            assertThat(manager.exec(id, "cat after", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("ok\n");
+            GvisorDiskLimitTest.assertNeighbourWorksAndSpaceComesBack(manager, id, neighbour, "rm big more");
         } finally {
             manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
             manager.close();
