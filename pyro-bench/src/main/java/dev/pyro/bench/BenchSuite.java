@@ -1,5 +1,6 @@
 package dev.pyro.bench;
 
+import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -68,17 +69,45 @@ public final class BenchSuite {
         this.paths = new PyroPaths(shared.cacheDir(), scratch.resolve("state"), shared.environmentCacheDir());
     }
 
+    private static final String USAGE = """
+            usage: bench/run [--runs N] [--environment ENV] [--output FILE] [BACKEND...]
+              --runs N           samples per row (default 10, at least 1)
+              --environment ENV  the environment to measure (default debian:12)
+              --output FILE      where the samples go as JSON (default bench/results/latest.json)
+              BACKEND            gvisor or vm (default: both)
+            Run it on a quiet machine and record the tables in docs/performance.md.""";
+
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (IllegalArgumentException | PyroException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int runs = 10;
         String environment = "debian:12";
         Path output = Path.of("bench/results/latest.json");
         List<String> backends = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--environment" -> environment = args[++i];
-                case "--output" -> output = Path.of(args[++i]);
-                default -> backends.add(args[i]);
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                case "--runs" -> runs = positive(value(args, ++i, "--runs"));
+                case "--environment" -> environment = value(args, ++i, "--environment");
+                case "--output" -> output = Path.of(value(args, ++i, "--output"));
+                default -> {
+                    if (!List.of("gvisor", "vm").contains(args[i])) {
+                        throw new IllegalArgumentException("unknown argument '" + args[i]
+                                + "': give --runs N, --environment ENV, --output FILE or the backends gvisor, vm"
+                                + " (see bench/run --help)");
+                    }
+                    backends.add(args[i]);
+                }
             }
         }
         if (backends.isEmpty()) {
@@ -103,6 +132,25 @@ public final class BenchSuite {
         }
         suite.print();
         suite.write(output);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value (see bench/run --help)");
+        }
+        return args[i];
+    }
+
+    private static int positive(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message
+        }
+        throw new IllegalArgumentException("--runs must be a whole number of at least 1 (got '" + text + "')");
     }
 
     // ------------------------------------------------------------------ sections

@@ -8,6 +8,7 @@ import dev.pyro.cli.host.HostCommand;
 import dev.pyro.cli.mcp.McpCommand;
 import dev.pyro.cli.run.RunCommand;
 import dev.pyro.cli.workspace.WorkspaceCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,8 +19,6 @@ import picocli.CommandLine.Command;
         versionProvider = PyroVersion.class,
         description = "Disposable, isolated Linux workspaces for chat-based coding agents: validate the host, "
                 + "manage environments, and run commands in real sandboxes (QEMU microVMs or gVisor).",
-        subcommands = {DemoCommand.class, DoctorCommand.class, PrepareCommand.class, EnvCommand.class, RunCommand.class,
-                WorkspaceCommand.class, McpCommand.class, HostCommand.class},
         footerHeading = "%n",
         footer = {
             "Suggested zero-to-hero path:",
@@ -33,6 +32,11 @@ import picocli.CommandLine.Command;
             "",
             "Every command takes --json for programs; errors name the field and the fix."})
 public final class PyroCli extends GroupCommand {
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(DemoCommand.class, DoctorCommand.class, PrepareCommand.class, EnvCommand.class,
+                RunCommand.class, WorkspaceCommand.class, McpCommand.class, HostCommand.class);
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -40,7 +44,7 @@ public final class PyroCli extends GroupCommand {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new PyroCli());
+        CommandLine cli = CommandTree.build(new PyroCli(), args);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setParameterExceptionHandler(new ErrorHandler.Usage());
         return cli.execute(args);

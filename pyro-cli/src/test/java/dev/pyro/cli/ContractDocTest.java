@@ -24,7 +24,7 @@ class ContractDocTest {
     void everyCliCommandIsInTheContract() throws Exception {
         String doc = Files.readString(DOC);
         List<String> missing = new ArrayList<>();
-        leaves(new CommandLine(new PyroCli()), "pyro", missing, doc);
+        leaves(CommandTree.build(new PyroCli()), "pyro", missing, doc);
         assertThat(missing).as("CLI commands missing from docs/contract.md").isEmpty();
     }
 

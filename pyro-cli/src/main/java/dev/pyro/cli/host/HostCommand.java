@@ -1,5 +1,6 @@
 package dev.pyro.cli.host;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code pyro host}: connect chat hosts to {@code pyro mcp serve}, check them and repair drift. */
@@ -8,8 +9,6 @@ import picocli.CommandLine.Command;
                 + "MCP clients, check what each host has and repair drift.",
                 "Every helper writes one canonical command: this launcher's absolute path, `mcp serve`, then "
                         + "the flags (--mode, --profile, --environment, project source)."},
-        subcommands = {HostConnectCommand.class, HostPrintConfigCommand.class, HostDoctorCommand.class,
-                HostRepairCommand.class},
         footerHeading = "%n",
         footer = {"Examples:",
             "  pyro host connect claude-code --mode cold-start",
@@ -20,4 +19,9 @@ import picocli.CommandLine.Command;
             "  pyro host repair codex --mode repro-fix",
             "See docs/hosts.md."})
 public final class HostCommand extends dev.pyro.cli.GroupCommand {
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(HostConnectCommand.class, HostPrintConfigCommand.class, HostDoctorCommand.class,
+                HostRepairCommand.class);
+    }
 }
