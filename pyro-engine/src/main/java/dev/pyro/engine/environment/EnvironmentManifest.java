@@ -23,8 +23,8 @@ public record EnvironmentManifest(
         String source,
         Artifacts artifacts) {
 
-    /** 2: the login profile runs no programs ({@link LoginProfile}); older installs are rebuilt. */
-    public static final int LAYOUT_VERSION = 2;
+    /** 3: the login profile runs no programs and reads no /proc file ({@link LoginProfile}); older installs are rebuilt. */
+    public static final int LAYOUT_VERSION = 3;
     public static final String FILE_NAME = "environment.json";
 
     /** Paths are relative to the install dir. */

@@ -40,6 +40,7 @@ class LoginProfileTest {
         assertThat(after).isEqualTo(before).contains("/usr/sbin"); // root's PATH
         assertThat(calls).as("the trimmed profile starts no id").doesNotExist();
         assertThat(after).doesNotContain("pyro_");
+        assertThat(Files.readString(trimmed)).doesNotContain(LoginProfile.UID_CALL).contains("if [ -O / ]; then");
 
         // another user gets the other PATH, as with Debian's
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
