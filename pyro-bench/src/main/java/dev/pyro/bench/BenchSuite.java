@@ -183,6 +183,7 @@ public final class BenchSuite {
         String payload = "x".repeat(64 * 1024);
         WorkspaceRequest base = WorkspaceRequest.defaults(environment).withBackend(name, false);
         List<Double> create = new ArrayList<>();
+        List<Double> firstExec = new ArrayList<>();
         List<Double> exec = new ArrayList<>();
         List<Double> cliExec = new ArrayList<>();
         List<Double> write = new ArrayList<>();
@@ -196,6 +197,8 @@ public final class BenchSuite {
                 long t0 = System.nanoTime();
                 String id = pyro.createWorkspace(base.withSeed(seed.getParent())).workspaceId();
                 create.add(ms(t0));
+                // the first command of a new sandbox loads the shell and its libraries cold
+                firstExec.add(time(() -> pyro.execWorkspace(id, "true", 30)));
                 for (int k = 0; k < 3; k++) {
                     exec.add(time(() -> pyro.execWorkspace(id, "true", 30)));
                     write.add(time(() -> pyro.writeWorkspaceFile(id, "big.txt", payload)));
@@ -211,6 +214,7 @@ public final class BenchSuite {
                 delete.add(time(() -> pyro.deleteWorkspace(id)));
             }
             add(name, new Stats("workspace create (small seed)", create));
+            add(name, new Stats("first exec of true after create (SDK)", firstExec));
             add(name, new Stats("exec round trip of true (SDK)", exec));
             add(name, new Stats("pyro workspace exec -- true, end to end", cliExec));
             add(name, new Stats("file write, 64 KiB", write));
