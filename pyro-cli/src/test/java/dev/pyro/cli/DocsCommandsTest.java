@@ -41,6 +41,7 @@ class DocsCommandsTest {
             new NotRun(Pattern.compile("^scripts/test\\b"), "Maven runs of this test suite, which holds this test"),
             new NotRun(Pattern.compile("^scripts/smoke\\b"),
                     "the smoke pack: JUnit classes of this suite (UseCaseSmokeTest, DailyLoopSmokeTest, ...)"),
+            new NotRun(Pattern.compile("^bench/run\\b"), "the benchmark suite: ~10 minutes of timed runs on an otherwise quiet machine"),
             new NotRun(Pattern.compile("\\bmcp serve --http\\b"), "an HTTP server that runs until stopped; McpHttpTest drives it"),
             new NotRun(Pattern.compile("--network -- \"apt-get update\""), "needs the internet from inside the guest"));
 
