@@ -144,6 +144,9 @@ class EnvCommandTest {
         assertThat(pruned.get("count").asInt()).isEqualTo(2);
         assertThat(pruned.get("deleted_environment_dirs").valueStream().map(JsonNode::asString))
                 .containsExactly(".partial-debian_12-1.0.0-deadbeef", "debian_12-0.1.0");
+        // the shared template cache holds templates of the shared environment cache: not this one's to prune
+        assertThat(pruned.get("deleted_template_dirs").isArray()).isTrue();
+        assertThat(pruned.get("deleted_template_dirs").isEmpty()).isTrue();
         assertThat(cli.run("env", "prune").stdout()).isEqualTo("Nothing to prune.\n");
         assertThat(platformDir.resolve("debian_12-base-1.0.0/rootfs.ext4")).isRegularFile();
     }

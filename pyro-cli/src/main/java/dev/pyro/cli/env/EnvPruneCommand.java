@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = "Delete old, invalid and partial environment installs (valid ones stay).")
+        description = {"Delete old, invalid and partial environment installs (valid ones stay), and the warm "
+                + "templates of environments that are no longer installed."})
 final class EnvPruneCommand implements Runnable {
 
     @Mixin
@@ -26,12 +27,19 @@ final class EnvPruneCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         if (json.json) {
             JsonOutput.print(out, result);
-        } else if (result.count() == 0) {
+        } else if (result.count() == 0 && result.deletedTemplateDirs().isEmpty()) {
             out.println("Nothing to prune.");
         } else {
-            out.println("Deleted " + result.count() + " environment dir" + (result.count() == 1 ? "" : "s") + ":");
-            result.deletedEnvironmentDirs().forEach(name -> out.println("  " + name));
+            list(out, result.deletedEnvironmentDirs(), "environment dir");
+            list(out, result.deletedTemplateDirs(), "template");
         }
         out.flush();
+    }
+
+    private static void list(PrintWriter out, java.util.List<String> names, String what) {
+        if (!names.isEmpty()) {
+            out.println("Deleted " + names.size() + " " + what + (names.size() == 1 ? "" : "s") + ":");
+            names.forEach(name -> out.println("  " + name));
+        }
     }
 }

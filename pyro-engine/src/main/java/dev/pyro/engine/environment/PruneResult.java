@@ -2,6 +2,14 @@ package dev.pyro.engine.environment;
 
 import java.util.List;
 
-/** What {@code env prune} deleted: directory names under the platform dir, sorted. */
-public record PruneResult(List<String> deletedEnvironmentDirs, int count) {
+/**
+ * What {@code env prune} deleted: install dirs under the platform dir, sorted, and their count (the
+ * spec's payload), then the warm templates of environments that are no longer installed, as
+ * {@code <environment dir>/<template dir>}.
+ */
+public record PruneResult(List<String> deletedEnvironmentDirs, int count, List<String> deletedTemplateDirs) {
+
+    public PruneResult withDeletedTemplateDirs(List<String> templateDirs) {
+        return new PruneResult(deletedEnvironmentDirs, count, List.copyOf(templateDirs));
+    }
 }

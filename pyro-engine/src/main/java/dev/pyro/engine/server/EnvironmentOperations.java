@@ -8,9 +8,11 @@ import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.TemplateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * list / inspect / pull / prune of environments. They only touch the cache (guarded by its own file
@@ -20,10 +22,12 @@ public final class EnvironmentOperations {
 
     private final EnvironmentStore store;
     private final GuestKernels kernels;
+    private final TemplateStore templates;
 
     public EnvironmentOperations(PyroPaths paths) {
         this.store = new EnvironmentStore(paths);
         this.kernels = new GuestKernels(paths);
+        this.templates = new TemplateStore(paths);
     }
 
     public List<EnvironmentInfo> list() {
@@ -49,7 +53,11 @@ public final class EnvironmentOperations {
 
     public PruneResult prune() {
         try {
-            return store.prune();
+            PruneResult environments = store.prune();
+            List<EnvironmentInfo> installed = store.list().stream().filter(EnvironmentInfo::installed).toList();
+            return environments.withDeletedTemplateDirs(templates.pruneOrphans(key -> installed.stream().anyMatch(
+                    env -> env.name().equals(key.environment()) && env.version().equals(key.environmentVersion())
+                            && Objects.equals(env.builtAt(), key.environmentBuiltAt()))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,10 +9,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Warm templates on disk: {@code <cache>/templates/linux-x86_64/<env>/<backend>-<size>-<digest>/}
@@ -31,14 +35,20 @@ public final class TemplateStore {
         Map<String, Long> build(Path dir) throws IOException, InterruptedException;
     }
 
-    /** What {@code template.json} holds. */
-    record Record(int layoutVersion, TemplateKey key, double createdAt, long buildMillis, Map<String, Long> files) {
+    /**
+     * What {@code template.json} holds; {@code environmentCache} is the environment cache the
+     * template's environment was installed in (absent in templates made before it was recorded).
+     */
+    record Record(int layoutVersion, TemplateKey key, double createdAt, long buildMillis, Map<String, Long> files,
+                  String environmentCache) {
     }
 
     private final Path root;
+    private final String environmentCache;
 
     public TemplateStore(PyroPaths paths) {
         this.root = paths.cacheDir().resolve("templates").resolve(PyroPaths.PLATFORM);
+        this.environmentCache = paths.environmentCacheDir().toAbsolutePath().normalize().toString();
     }
 
     public Path dir(TemplateKey key) {
@@ -104,7 +114,8 @@ public final class TemplateStore {
                 }
                 Files.deleteIfExists(failed);
                 long buildMillis = (System.nanoTime() - started) / 1_000_000;
-                Record record = new Record(LAYOUT_VERSION, key, System.currentTimeMillis() / 1000.0, buildMillis, files);
+                Record record = new Record(LAYOUT_VERSION, key, System.currentTimeMillis() / 1000.0, buildMillis, files,
+                        environmentCache);
                 Files.writeString(tmp.resolve(RECORD), Json.PRETTY.writeValueAsString(record) + "\n");
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -112,6 +123,49 @@ public final class TemplateStore {
             }
             retireFamily(key);
             return warm(key).orElseThrow(() -> new IOException("template " + dir + " does not check out after its build"));
+        }
+    }
+
+    /**
+     * Deletes the templates made from an environment of this store's environment cache that is no
+     * longer installed there as it was ({@code installed} says, from a key, whether it still is).
+     * Templates made from another environment cache (another {@code PYRO_ENVIRONMENT_CACHE_DIR}),
+     * unreadable ones and one whose family is being built right now are left alone. Returns
+     * {@code <env dir>/<template dir>} of each deleted template, sorted.
+     */
+    public List<String> pruneOrphans(Predicate<TemplateKey> installed) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Path> templates;
+        try (Stream<Path> stream = Files.walk(root, 2)) {
+            templates = stream.filter(dir -> dir.getNameCount() == root.getNameCount() + 2 && Files.isDirectory(dir)
+                    && !dir.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        List<String> deleted = new ArrayList<>();
+        for (Path dir : templates) {
+            Optional<Record> record = readRecord(dir);
+            if (record.isEmpty() || !environmentCache.equals(record.get().environmentCache())
+                    || installed.test(record.get().key())) {
+                continue;
+            }
+            Optional<CacheLock> lock = CacheLock.tryAcquire(dir.resolveSibling(record.get().key().family() + "lock"));
+            if (lock.isEmpty()) {
+                continue; // its family is being built
+            }
+            try (CacheLock held = lock.get()) {
+                FileTrees.deleteRecursively(dir); // workspaces keep their own link to the disk they use
+            }
+            deleted.add(dir.getParent().getFileName() + "/" + dir.getFileName());
+        }
+        return List.copyOf(deleted);
+    }
+
+    private static Optional<Record> readRecord(Path dir) {
+        try {
+            return Optional.of(Json.MAPPER.readValue(Files.readString(dir.resolve(RECORD)), Record.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

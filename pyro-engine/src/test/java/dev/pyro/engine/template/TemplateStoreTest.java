@@ -105,4 +105,44 @@ class TemplateStoreTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".failed"));
         }
     }
+
+    @Test
+    void pruneDeletesOnlyTemplatesOfEnvironmentsGoneFromItsOwnEnvironmentCache() throws Exception {
+        Template kept = store.ensure(key("a"), this::build);
+        TemplateKey otherSize = new TemplateKey("debian:12", "1.0.0", 1.0, "vm", "tcg", 1, 1024, "6.1", "a", "qemu");
+        Template orphan = store.ensure(otherSize, this::build);
+        // the same template cache, another environment cache: not ours to judge
+        TemplateStore elsewhere = new TemplateStore(new PyroPaths(root.resolve("cache"), root.resolve("state"),
+                root.resolve("other-envs")));
+        TemplateKey base = new TemplateKey("debian:12-base", "1.0.0", 2.0, "vm", "tcg", 1, 512, "6.1", "a", "qemu");
+        Template foreign = elsewhere.ensure(base, this::build);
+
+        List<String> deleted = store.pruneOrphans(k -> k.memMib() == 512 && k.environment().equals("debian:12"));
+
+        assertThat(deleted).containsExactly("debian_12/" + orphan.dir().getFileName());
+        assertThat(orphan.dir()).doesNotExist();
+        assertThat(kept.dir()).isDirectory();
+        assertThat(foreign.dir()).isDirectory();
+        assertThat(store.warm(key("a"))).isPresent();
+        assertThat(store.pruneOrphans(k -> k.memMib() == 512 && k.environment().equals("debian:12"))).isEmpty();
+    }
+
+    @Test
+    void pruneLeavesATemplateWhoseFamilyIsBeingBuilt() throws Exception {
+        Template template = store.ensure(key("a"), this::build);
+        try (var lock = dev.pyro.engine.cache.CacheLock.acquire(
+                template.dir().resolveSibling(key("a").family() + "lock"))) {
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    assertThat(store.pruneOrphans(k -> false)).isEmpty();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            other.join();
+        }
+        assertThat(template.dir()).isDirectory();
+        assertThat(store.pruneOrphans(k -> false)).containsExactly("debian_12/" + template.dir().getFileName());
+        assertThat(template.dir()).doesNotExist();
+    }
 }
