@@ -27,6 +27,7 @@ public final class CommandTree {
     }
 
     private static void attach(CommandLine line, GroupCommand group, String[] args, int from) {
+        List<Class<?>> subcommands = group.subcommands();
         boolean versionAsked = false;
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
@@ -37,7 +38,7 @@ public final class CommandTree {
                 versionAsked |= arg.equals("-V") || arg.equals("--version");
                 continue;
             }
-            Class<?> named = named(group.subcommands(), arg);
+            Class<?> named = named(subcommands, arg);
             if (named == null) {
                 break;
             }
@@ -47,7 +48,7 @@ public final class CommandTree {
         if (versionAsked) {
             return; // picocli prints the version and runs nothing
         }
-        for (Class<?> type : group.subcommands()) {
+        for (Class<?> type : subcommands) {
             add(line, type, new String[0], 0);
         }
     }

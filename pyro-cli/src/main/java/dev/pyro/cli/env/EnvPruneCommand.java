@@ -4,6 +4,7 @@ import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.engine.environment.PruneResult;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
+import java.util.List;
 import dev.pyro.cli.output.JsonFlag;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,7 @@ final class EnvPruneCommand implements Runnable {
         out.flush();
     }
 
-    private static void list(PrintWriter out, java.util.List<String> names, String what) {
+    private static void list(PrintWriter out, List<String> names, String what) {
         if (!names.isEmpty()) {
             out.println("Deleted " + names.size() + " " + what + (names.size() == 1 ? "" : "s") + ":");
             names.forEach(name -> out.println("  " + name));

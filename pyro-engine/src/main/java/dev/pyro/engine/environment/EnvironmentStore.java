@@ -143,7 +143,7 @@ public final class EnvironmentStore {
     public PruneResult prune() throws IOException {
         Path platform = platformDir();
         if (!Files.isDirectory(platform)) {
-            return new PruneResult(List.of(), 0, List.of());
+            return PruneResult.ofEnvironmentDirs(List.of());
         }
         Set<String> valid = EnvironmentCatalog.all().stream()
                 .filter(spec -> check(spec).installed())
@@ -173,7 +173,7 @@ public final class EnvironmentStore {
             }
             deleted.add(name);
         }
-        return new PruneResult(List.copyOf(deleted), deleted.size(), List.of());
+        return PruneResult.ofEnvironmentDirs(deleted);
     }
 
     /** The catalog entry whose install or staging dir this is, if any. */

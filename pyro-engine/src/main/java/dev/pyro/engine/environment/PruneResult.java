@@ -9,6 +9,11 @@ import java.util.List;
  */
 public record PruneResult(List<String> deletedEnvironmentDirs, int count, List<String> deletedTemplateDirs) {
 
+    /** Install dirs deleted, no templates (yet). */
+    public static PruneResult ofEnvironmentDirs(List<String> environmentDirs) {
+        return new PruneResult(List.copyOf(environmentDirs), environmentDirs.size(), List.of());
+    }
+
     public PruneResult withDeletedTemplateDirs(List<String> templateDirs) {
         return new PruneResult(deletedEnvironmentDirs, count, List.copyOf(templateDirs));
     }

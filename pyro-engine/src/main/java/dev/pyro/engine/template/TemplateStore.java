@@ -144,12 +144,16 @@ public final class TemplateStore {
         }
         List<String> deleted = new ArrayList<>();
         for (Path dir : templates) {
-            Optional<Record> record = readRecord(dir);
-            if (record.isEmpty() || !environmentCache.equals(record.get().environmentCache())
-                    || installed.test(record.get().key())) {
+            Record record;
+            try {
+                record = readRecord(dir);
+            } catch (IOException | RuntimeException e) {
+                continue; // not a whole template: the next build of its family cleans it up
+            }
+            if (!environmentCache.equals(record.environmentCache()) || installed.test(record.key())) {
                 continue;
             }
-            Optional<CacheLock> lock = CacheLock.tryAcquire(dir.resolveSibling(record.get().key().family() + "lock"));
+            Optional<CacheLock> lock = CacheLock.tryAcquire(dir.resolveSibling(record.key().family() + "lock"));
             if (lock.isEmpty()) {
                 continue; // its family is being built
             }
@@ -161,12 +165,8 @@ public final class TemplateStore {
         return List.copyOf(deleted);
     }
 
-    private static Optional<Record> readRecord(Path dir) {
-        try {
-            return Optional.of(Json.MAPPER.readValue(Files.readString(dir.resolve(RECORD)), Record.class));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+    private static Record readRecord(Path dir) throws IOException {
+        return Json.MAPPER.readValue(Files.readString(dir.resolve(RECORD)), Record.class);
     }
 
     /** How long a failed build is not retried (a new key, e.g. a fixed environment, retries at once). */
@@ -241,7 +241,7 @@ public final class TemplateStore {
         }
         Record record;
         try {
-            record = Json.MAPPER.readValue(Files.readString(file), Record.class);
+            record = readRecord(dir);
         } catch (IOException | RuntimeException e) {
             return Check.bad("template.json is unreadable: " + e.getMessage());
         }
