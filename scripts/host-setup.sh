@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   qemu-system-x86   # vm backend: QEMU microvm
   qemu-utils        # qemu-img: copy-on-write workspace disks; raw copies for the disk tools
-  runsc             # gvisor backend
+  runsc             # gvisor backend (from <codename>-backports on bookworm: see below)
   mmdebstrap        # builds environments from Debian packages
   e2fsprogs         # mke2fs: ext4 images for the vm backend; debugfs, e2fsck: the disk tools
   iproute2          # ip: TAP devices for guest networking
@@ -27,6 +27,62 @@ PACKAGES=(
   libjansson-dev    # guest agent: JSON library, linked statically (libjansson.a)
 )
 
+# runsc: bookworm's 0.0~20221219 fails coreutils' statx with EINVAL (ls -l, stat break in every
+# guest); bookworm-backports carries 0.0~20240729, a static binary. We add that suite from the
+# host's own Debian mirror, pinned so that runsc alone comes from it.
+RUNSC_MIN_VERSION=0.0~20240729
+BACKPORTS_LIST=/etc/apt/sources.list.d/pyro-backports.sources
+BACKPORTS_PIN=/etc/apt/preferences.d/pyro-backports
+
+runsc_version() { dpkg-query -W -f='${Version}' runsc 2>/dev/null || true; }
+
+runsc_too_old() {
+  local have; have=$(runsc_version)
+  [ -n "$have" ] && ! dpkg --compare-versions "$have" ge "$RUNSC_MIN_VERSION"
+}
+
+# The URI that serves the main suite of this release, read from the host's apt sources.
+debian_mirror_uri() {
+  local codename="$1"
+  {
+    # deb822 files: a stanza holding both the URI and the plain codename suite
+    awk -v c="$codename" '
+      /^URIs:/ { uri=$2 }
+      /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) hit=1 }
+      /^$/ { if (hit && uri != "") { print uri; exit } uri=""; hit=0 }
+      END { if (hit && uri != "") print uri }' /etc/apt/sources.list.d/*.sources 2>/dev/null
+    # one-line form
+    awk -v c="$codename" '$1 == "deb" && $3 == c { print $2; exit }' \
+      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+  } | head -n 1
+}
+
+add_backports_for_runsc() {
+  local codename uri
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  [ "$codename" = bookworm ] || return 1
+  uri=$(debian_mirror_uri "$codename")
+  [ -n "$uri" ] || { echo "[setup] no apt source for $codename found; runsc stays at $(runsc_version)" >&2; return 1; }
+  "${SUDO[@]}" tee "$BACKPORTS_LIST" >/dev/null <<SRC
+# Added by Pyro's scripts/host-setup.sh for runsc only (see $BACKPORTS_PIN).
+Types: deb
+URIs: $uri
+Suites: $codename-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  "${SUDO[@]}" tee "$BACKPORTS_PIN" >/dev/null <<PIN
+# Added by Pyro's scripts/host-setup.sh: runsc from backports, nothing else.
+Package: runsc
+Pin: release n=$codename-backports
+Pin-Priority: 990
+
+Package: *
+Pin: release n=$codename-backports
+Pin-Priority: -1
+PIN
+}
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
@@ -34,15 +90,25 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+need_backports=false
+if [ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = bookworm ] && \
+   { [ ! -f "$BACKPORTS_PIN" ] || runsc_too_old; }; then
+  need_backports=true
+fi
+
 if [ "${1:-}" = "--check" ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     echo "missing host packages: ${missing[*]}"
     exit 1
   fi
+  if runsc_too_old; then
+    echo "runsc $(runsc_version) is older than $RUNSC_MIN_VERSION (ls -l and stat fail in gVisor guests)"
+    exit 1
+  fi
   exit 0
 fi
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && ! $need_backports; then
   echo "[setup] host packages: all present" >&2
   exit 0
 fi
@@ -52,14 +118,19 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
     SUDO=(sudo -n)
   else
-    echo "[setup] missing host packages: ${missing[*]}" >&2
-    echo "[setup] run as root: apt-get install -y ${missing[*]}" >&2
+    [ ${#missing[@]} -eq 0 ] || echo "[setup] missing host packages: ${missing[*]}" >&2
+    $need_backports && echo "[setup] runsc must come from $(. /etc/os-release && echo "$VERSION_CODENAME")-backports (have: $(runsc_version))" >&2
+    echo "[setup] run once as root: sudo $0" >&2
     exit 1
   fi
 fi
 
-echo "[setup] installing host packages: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+if $need_backports && add_backports_for_runsc; then
+  # runsc is installed (or upgraded) from backports by the pin above
+  [[ " ${missing[*]} " == *" runsc "* ]] || missing+=(runsc)
+fi
+echo "[setup] installing host packages: ${missing[*]}" >&2
 "${SUDO[@]}" apt-get update -q >&2
 "${SUDO[@]}" apt-get install -y -q "${missing[@]}" >&2
 echo "[setup] host packages: installed" >&2
