@@ -96,7 +96,10 @@ public final class EnvironmentBuilder {
         LoginProfile.trim(rootfs);
     }
 
-    /** The host's apt source files, passed to mmdebstrap as they are. */
+    // Added by scripts/host-setup.sh for the host's runsc only; guests keep the plain release.
+    static final String HOST_ONLY_SOURCE = "pyro-backports.sources";
+
+    /** The host's apt source files, passed to mmdebstrap as they are (less our host-only one). */
     static List<String> hostAptSources() throws IOException {
         List<String> sources = new ArrayList<>();
         Path single = Path.of("/etc/apt/sources.list");
@@ -107,6 +110,7 @@ public final class EnvironmentBuilder {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 files.filter(f -> f.toString().endsWith(".list") || f.toString().endsWith(".sources"))
+                        .filter(f -> !f.getFileName().toString().equals(HOST_ONLY_SOURCE))
                         .sorted().map(Path::toString).forEach(sources::add);
             }
         }
