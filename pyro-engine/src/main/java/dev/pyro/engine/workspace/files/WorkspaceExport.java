@@ -137,7 +137,7 @@ public final class WorkspaceExport {
                     out.write(buf, 0, n);
                 }
             }
-            Files.setPosixFilePermissions(hostPath, permissions(node.mode()));
+            Files.setPosixFilePermissions(hostPath, permissions(safeFileMode(node.mode())));
             Files.setLastModifiedTime(hostPath, time(node));
         }
 
@@ -169,8 +169,7 @@ public final class WorkspaceExport {
 
         void applyDirectoryAttributes(Path hostDir, GuestNode node) {
             try {
-                // owner rwx kept: the user must be able to read and delete what the export made
-                Files.setPosixFilePermissions(hostDir, permissions(node.mode() | 0700));
+                Files.setPosixFilePermissions(hostDir, permissions(safeDirectoryMode(node.mode())));
                 Files.setLastModifiedTime(hostDir, time(node));
             } catch (IOException e) {
                 throw PyroException.invalid("export could not set attributes of " + staging.relativize(hostDir) + ": "
@@ -202,6 +201,20 @@ public final class WorkspaceExport {
             throw new PyroException(PyroException.Kind.RUNTIME,
                     "the guest listed " + guestDir + "/" + name + " twice");
         }
+    }
+
+    /**
+     * The guest chose its modes; on the host they must not open the user's files to others (issue
+     * 17: 0777 files appeared on the host). Group and other lose write, setuid/setgid/sticky never
+     * travel, the owner can always read and write, and an executable stays executable.
+     */
+    static int safeFileMode(int guestMode) {
+        return guestMode & 0755 | 0600;
+    }
+
+    /** As {@link #safeFileMode}, and the owner keeps rwx: the user must be able to enter and delete what the export made. */
+    static int safeDirectoryMode(int guestMode) {
+        return guestMode & 0755 | 0700;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
