@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -97,7 +98,9 @@ public final class WorkspaceExport {
         }
 
         void directory(String guestDir, Path hostDir, String rel) throws IOException {
-            Files.createDirectory(hostDir);
+            // owner-only while the export runs: nobody else can plant a link in a directory being filled
+            // (the final modes are set last, children first)
+            Files.createDirectory(hostDir, PosixFilePermissions.asFileAttribute(permissions(0700)));
             Set<String> seen = new HashSet<>();
             List<GuestNode> children = new ArrayList<>(guest.list(guestDir));
             children.sort((a, b) -> a.name().compareTo(b.name()));
