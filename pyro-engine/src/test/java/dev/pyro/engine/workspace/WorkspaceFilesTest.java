@@ -236,6 +236,14 @@ class WorkspaceFilesTest {
                 .hasMessage("output_path already exists: " + target);
         assertThat(files.export(id, "out/report.txt", target.toString(), true).artifactType()).isEqualTo("file");
         assertThat(target).hasContent("report");
+        // issue 17 A.9: guest modes reached the host as they were (0777 files)
+        sh("chmod 0777 /workspace/out/report.txt && chmod 04755 /workspace/out && chmod 0777 /workspace/out");
+        Path modes = state.resolve("export/modes");
+        files.export(id, "out", modes.toString(), false);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(modes)))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(modes.resolve("report.txt")))).isEqualTo("rwxr-xr-x");
     }
 
     @Test
