@@ -32,10 +32,25 @@ public final class WorkspaceExport {
 
     private final GuestFs guest;
     private final TransferLimits limits;
+    private final boolean guestModes;
 
     public WorkspaceExport(GuestFs guest, TransferLimits limits) {
+        this(guest, limits, false);
+    }
+
+    private WorkspaceExport(GuestFs guest, TransferLimits limits, boolean guestModes) {
         this.guest = guest;
         this.limits = limits;
+        this.guestModes = guestModes;
+    }
+
+    /**
+     * An export that keeps the guest's permission bits (never setuid/setgid/sticky): for the
+     * engine's own copies under its 0700 state dir, such as a snapshot taken on its way to an
+     * archive, which must restore the modes the guest had. A user's export gets safe modes.
+     */
+    public static WorkspaceExport keepingGuestModes(GuestFs guest, TransferLimits limits) {
+        return new WorkspaceExport(guest, limits, true);
     }
 
     /**
@@ -140,7 +155,7 @@ public final class WorkspaceExport {
                     out.write(buf, 0, n);
                 }
             }
-            Files.setPosixFilePermissions(hostPath, permissions(safeFileMode(node.mode())));
+            Files.setPosixFilePermissions(hostPath, permissions(guestModes ? node.mode() : safeFileMode(node.mode())));
             Files.setLastModifiedTime(hostPath, time(node));
         }
 
@@ -172,7 +187,8 @@ public final class WorkspaceExport {
 
         void applyDirectoryAttributes(Path hostDir, GuestNode node) {
             try {
-                Files.setPosixFilePermissions(hostDir, permissions(safeDirectoryMode(node.mode())));
+                Files.setPosixFilePermissions(hostDir,
+                        permissions(guestModes ? node.mode() | 0700 : safeDirectoryMode(node.mode())));
                 Files.setLastModifiedTime(hostDir, time(node));
             } catch (IOException e) {
                 throw PyroException.invalid("export could not set attributes of " + staging.relativize(hostDir) + ": "

@@ -208,6 +208,22 @@ class WorkspaceExportTest {
         assertThat(perms(out.resolve("none"))).isEqualTo("rw-------");
     }
 
+    /** A snapshot goes through an export into the engine's own dir: it must restore the guest's modes as they were. */
+    @Test
+    void theEnginesOwnCopiesKeepGuestModes() throws Exception {
+        FakeGuestFs modes = new FakeGuestFs()
+                .dir("/workspace/shared", 0775)
+                .file("/workspace/shared/group.txt", "g", 0664)
+                .file("/workspace/shared/readonly.txt", "r", 0444)
+                .file("/workspace/shared/suid", "x", 04755);
+        Path out = tmp.resolve("snapshot-tree");
+        WorkspaceExport.keepingGuestModes(modes, TransferLimits.DEFAULT).export("shared", out.toString(), false);
+        assertThat(perms(out)).isEqualTo("rwxrwxr-x");
+        assertThat(perms(out.resolve("group.txt"))).isEqualTo("rw-rw-r--");
+        assertThat(perms(out.resolve("readonly.txt"))).isEqualTo("r--r--r--");
+        assertThat(Files.getAttribute(out.resolve("suid"), "unix:mode")).isEqualTo(0100755);
+    }
+
     static String perms(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
     }
