@@ -84,6 +84,20 @@ class WorkspaceFilesTest {
         assertThat(manager.count()).isEqualTo(before);
     }
 
+    /** Issue 17 A.9: a secret file named as seed or sync source was parsed as tar and its bytes quoted as a pyro bug. */
+    @Test
+    void aFileThatIsNotAnArchiveIsRefusedWithoutQuotingIt() throws Exception {
+        Path shadow = Files.writeString(state.resolve("shadow"),
+                "root:$6$SECRETSALT$SECRETHASH:19000:0:99999:7:::\n".repeat(20));
+        int before = manager.count();
+        assertThatThrownBy(() -> manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
+                .withBackend("gvisor", false).withSeed(shadow), Progress.NONE))
+                .hasMessage("seed_path must be a directory or a .tar/.tar.gz/.tgz archive");
+        assertThat(manager.count()).isEqualTo(before);
+        assertThatThrownBy(() -> files.syncPush(id, shadow.toString(), "/workspace"))
+                .hasMessage("source_path must be a directory or a .tar/.tar.gz/.tgz archive");
+    }
+
     @Test
     void pathsEscapingTheWorkspaceAreRefused() {
         assertThatThrownBy(() -> files.read(id, "../etc/passwd", 100))
