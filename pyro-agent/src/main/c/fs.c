@@ -326,6 +326,37 @@ static int clear_target(const char *path, bool overwrite) {
     return unlink(path);
 }
 
+/* clear_target's checks without removing anything: a rename will replace the file or link */
+static int check_target(const char *path, bool overwrite) {
+    struct stat st;
+    if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    if (!overwrite) {
+        errno = EEXIST;
+        return -1;
+    }
+    return 0;
+}
+
+/* a new 0600 file "<dir>/.pyro-write-XXXXXX"; its malloc'ed name in *tmp (NULL on failure) */
+static int open_temp_beside(const char *dir, char **tmp) {
+    free(*tmp);
+    size_t l = strlen(dir) + 32;
+    *tmp = xmalloc(l);
+    snprintf(*tmp, l, "%s/.pyro-write-XXXXXX", strcmp(dir, "/") == 0 ? "" : dir);
+    int fd = mkostemp(*tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(*tmp);
+        *tmp = NULL;
+        errno = e;
+    }
+    return fd;
+}
+
 void op_symlink(uint32_t chan, json_t *req) {
     const char *target, *path;
     bool overwrite;
@@ -520,8 +551,7 @@ static void send_upload_result(struct upload *u) {
 /* answer a failed upload now and drain the rest of its input */
 static void respond_early(struct upload *u) {
     if (u->responded || !u->error) return;
-    file_abort(u);
-    if (u->tree && u->in_file && u->path) unlink(u->path);
+    file_abort(u); /* a tree file's data is in its temporary file: the target is untouched */
     send_upload_result(u);
     u->responded = true;
 }
@@ -657,7 +687,6 @@ static void tree_end(struct upload *u) {
     if (u->in_file) {
         up_fail(u, "bad_request", 0, "tree ended before the data of '%s' was complete", u->path ? u->path : "");
         file_abort(u);
-        if (u->path) unlink(u->path);
         u->in_file = false;
     }
     /* directory modes and mtimes last: adding entries changes a directory's mtime */
@@ -725,13 +754,15 @@ static void tree_entry(struct upload *u, json_t *e) {
         }
         u->entries++;
     } else if (is_file) {
-        if (clear_target(path, u->overwrite) < 0) {
+        /* The data goes to a temporary file beside the target, renamed over it once complete: a
+         * tree cut off mid-file (the host killed, the connection lost) leaves the old file or
+         * nothing, never a partial one. A file or link in the way is replaced by the rename. */
+        if (check_target(path, u->overwrite) < 0) {
             up_fail_errno(u, errno, "write");
             return;
         }
-        int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-        u->fd = open(path, flags, 0600);
-        if (u->fd < 0 && errno == ENOENT && mkdirs(parent, 0755) == 0) u->fd = open(path, flags, 0600);
+        u->fd = open_temp_beside(parent, &u->tmp);
+        if (u->fd < 0 && errno == ENOENT && mkdirs(parent, 0755) == 0) u->fd = open_temp_beside(parent, &u->tmp);
         if (u->fd < 0) {
             up_fail_errno(u, errno, "write");
             return;

@@ -169,4 +169,77 @@ class TreeConformanceTest {
         }
         assertThat(conn.stat(dst.toString()).isDirectory()).isTrue();
     }
+
+    /**
+     * Issue 17 A.9: a sync cut off mid-file (the engine killed) left a partial file in the guest,
+     * the old one already removed. Now the data goes to a temporary file renamed over the target
+     * only once complete: the old content stays, and nothing partial or temporary remains.
+     */
+    @Test
+    void aTreeCutOffMidFileLeavesTheOldFileAndNoPartialOne() throws Exception {
+        Path dst = Files.createDirectories(tmp.resolve("tree-cut"));
+        Files.writeString(dst.resolve("big.bin"), "old content");
+        try (AgentHarness own = AgentHarness.start(tmp.resolve("agent-cut"))) {
+            AgentConnection engine = own.connect();
+            java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+            java.io.InputStream halfThenStall = new java.io.InputStream() {
+                int given;
+
+                @Override
+                public int read() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    if (given >= 1 << 20) {
+                        sent.countDown();
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new java.io.IOException("the engine is gone");
+                    }
+                    int n = Math.min(len, (1 << 20) - given);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 'p');
+                    given += n;
+                    return n;
+                }
+            };
+            Thread writer = new Thread(() -> {
+                try (TreeWriter w = engine.openTree(true)) {
+                    w.file(dst + "/big.bin", 0644, null, 4L << 20, halfThenStall);
+                } catch (RuntimeException expected) {
+                    // the connection is closed under it
+                }
+            });
+            writer.start();
+            sent.await();
+            // the partial data reached the guest: in the temporary file, not the target
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (temporaries(dst).isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(head(dst.resolve("big.bin"))).isEqualTo("old content");
+            engine.close(); // as when the engine dies: the agent sees its connection end
+            never.countDown();
+            writer.join();
+            deadline = System.nanoTime() + 5_000_000_000L;
+            while (!temporaries(dst).isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        }
+        assertThat(head(dst.resolve("big.bin"))).isEqualTo("old content");
+        assertThat(temporaries(dst)).isEmpty();
+    }
+
+    /** The first 40 characters: a failure must not print megabytes. */
+    private static String head(Path file) throws Exception {
+        String text = Files.readString(file);
+        return text.length() > 40 ? text.substring(0, 40) + "... (" + text.length() + " chars)" : text;
+    }
+
+    private static java.util.List<String> temporaries(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".pyro-write-")).toList();
+        }
+    }
 }

@@ -26,6 +26,7 @@ import dev.pyro.engine.workspace.review.PatchApplyPayload;
 import dev.pyro.engine.workspace.review.PatchPlan;
 import dev.pyro.engine.workspace.review.PatchPlanner;
 import dev.pyro.engine.workspace.review.PatchTarget;
+import dev.pyro.engine.workspace.review.ReviewLimits;
 import dev.pyro.engine.workspace.review.TreeEntry;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.FileType;
@@ -194,8 +195,9 @@ public final class WorkspaceFiles {
         if (!node.isFile()) {
             return CurrentFile.other(artifactType(node));
         }
+        // one byte more than a patch may read is enough to refuse it: never the whole of a huge file
         try (InputStream in = fs.open(path)) {
-            return CurrentFile.regular(in.readAllBytes());
+            return CurrentFile.regular(in.readNBytes(ReviewLimits.WORKSPACE_FILE_MAX_BYTES + 1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -209,13 +211,15 @@ public final class WorkspaceFiles {
         if (!java.nio.file.Files.isRegularFile(archive)) {
             throw PyroException.invalid("workspace diff requires a baseline snapshot. Recreate the workspace to use diff.");
         }
-        Map<String, BaselineTree.Node> baseline = BaselineTree.read(archive);
-        Map<String, TreeEntry> before = new TreeMap<>();
-        baseline.forEach((path, node) -> before.put(path, node.entry()));
-        GuestFs fs = fs(record);
-        Map<String, TreeEntry> now = new TreeMap<>();
-        collect(fs, WorkspacePath.ROOT_PATH, "", baseline, now);
-        return BaselineDiff.compute(id, before, now);
+        try (BaselineTree tree = BaselineTree.open(archive)) {
+            Map<String, BaselineTree.Node> baseline = tree.nodes();
+            Map<String, TreeEntry> before = new TreeMap<>();
+            baseline.forEach((path, node) -> before.put(path, node.entry()));
+            GuestFs fs = fs(record);
+            Map<String, TreeEntry> now = new TreeMap<>();
+            collect(fs, WorkspacePath.ROOT_PATH, "", baseline, now);
+            return BaselineDiff.compute(id, before, now);
+        }
     }
 
     private static void collect(GuestFs fs, String dir, String prefix, Map<String, BaselineTree.Node> baseline,
@@ -233,16 +237,8 @@ public final class WorkspaceFiles {
                 // Same size and mtime as imported: unchanged without reading it back (like git's stat cache).
                 String hash = was != null && was.entry().size() == child.size() && was.mtimeNs() == child.mtimeNs()
                         ? was.entry().contentHash() : null;
-                out.put(rel, TreeEntry.file(child.mode() & 07777, child.size(), hash, () -> readAll(fs, abs)));
+                out.put(rel, TreeEntry.file(child.mode() & 07777, child.size(), hash, () -> fs.open(abs)));
             }
-        }
-    }
-
-    private static byte[] readAll(GuestFs fs, String path) {
-        try (InputStream in = fs.open(path)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -101,7 +101,15 @@ public final class WorkspaceSecrets {
             if (Files.size(path) > MAX_BYTES) {
                 throw PyroException.invalid("secret '" + name + "' must be at most " + MAX_BYTES + " bytes");
             }
-            return Files.readAllBytes(path);
+            // at most one byte over: a FIFO or /dev/zero has size 0 and would never end
+            byte[] value;
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                value = in.readNBytes(MAX_BYTES + 1);
+            }
+            if (value.length > MAX_BYTES) {
+                throw PyroException.invalid("secret '" + name + "' must be at most " + MAX_BYTES + " bytes");
+            }
+            return value;
         } catch (IOException e) {
             throw PyroException.invalid("failed to read secret file for '" + name + "': " + path);
         }

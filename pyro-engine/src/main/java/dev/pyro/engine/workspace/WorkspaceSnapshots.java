@@ -66,8 +66,8 @@ public final class WorkspaceSnapshots {
             Files.createDirectories(dir);
             scratch = Files.createTempDirectory(dir, ".taking-" + name + "-");
             // Out of the guest with the export's checks, then into one validated tar.
-            new WorkspaceExport(new AgentGuestFs(manager.agent(record), Duration.ofSeconds(60)), TransferLimits.DEFAULT)
-                    .export("/workspace", scratch.resolve("tree").toString(), false);
+            WorkspaceExport.keepingGuestModes(new AgentGuestFs(manager.agent(record), Duration.ofSeconds(60)),
+                    TransferLimits.DEFAULT).export("/workspace", scratch.resolve("tree").toString(), false);
             ImportSource source = ImportSources.open("snapshot", scratch.resolve("tree").toString(),
                     TransferLimits.DEFAULT);
             ImportPlan plan = source.inspect();

@@ -84,6 +84,20 @@ class WorkspaceFilesTest {
         assertThat(manager.count()).isEqualTo(before);
     }
 
+    /** Issue 17 A.9: a secret file named as seed or sync source was parsed as tar and its bytes quoted as a pyro bug. */
+    @Test
+    void aFileThatIsNotAnArchiveIsRefusedWithoutQuotingIt() throws Exception {
+        Path shadow = Files.writeString(state.resolve("shadow"),
+                "root:$6$SECRETSALT$SECRETHASH:19000:0:99999:7:::\n".repeat(20));
+        int before = manager.count();
+        assertThatThrownBy(() -> manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
+                .withBackend("gvisor", false).withSeed(shadow), Progress.NONE))
+                .hasMessage("seed_path must be a directory or a .tar/.tar.gz/.tgz archive");
+        assertThat(manager.count()).isEqualTo(before);
+        assertThatThrownBy(() -> files.syncPush(id, shadow.toString(), "/workspace"))
+                .hasMessage("source_path must be a directory or a .tar/.tar.gz/.tgz archive");
+    }
+
     @Test
     void pathsEscapingTheWorkspaceAreRefused() {
         assertThatThrownBy(() -> files.read(id, "../etc/passwd", 100))
@@ -123,6 +137,109 @@ class WorkspaceFilesTest {
         sh("rm blob.bin");
     }
 
+    /** Issue 17 A.6: a 3 GB file took the engine's RSS up by 2 GB and failed with "Required array size too large". */
+    @Test
+    void diffAndSummaryOfMultiGigabyteFilesStayBounded() {
+        sh("truncate -s 3G /workspace/huge.img && head -c 2000000 /dev/zero | tr '\\0' a > /workspace/big.txt"
+                + " && printf 'hello\\n' > /workspace/notes-a6.txt");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean counting = (com.sun.management.ThreadMXBean) threads;
+        long before = counting.getCurrentThreadAllocatedBytes();
+        DiffPayload diff = files.diff(id);
+        WorkspaceSummary summary = files.summary(id);
+        assertThat(counting.getCurrentThreadAllocatedBytes() - before).isLessThan(64L << 20);
+        assertThat(diff.entries()).anySatisfy(e -> {
+            assertThat(e.path()).isEqualTo("huge.img");
+            assertThat(e.tooLarge()).isTrue();
+            assertThat(e.textPatch()).isNull();
+        }).anySatisfy(e -> {
+            assertThat(e.path()).isEqualTo("big.txt");
+            assertThat(e.tooLarge()).isTrue();
+        }).anySatisfy(e -> {
+            assertThat(e.path()).isEqualTo("notes-a6.txt");
+            assertThat(e.textPatch()).contains("+hello");
+        });
+        assertThat(summary.changes().available()).isTrue();
+        assertThat(summary.changes().entries()).extracting(m -> m.get("path")).contains("huge.img", "big.txt");
+        sh("rm /workspace/huge.img /workspace/big.txt /workspace/notes-a6.txt");
+    }
+
+    /**
+     * Issue 17 A.4 on a real sandbox: while seeds and sync pushes of {@code race/} run, a thread keeps
+     * swapping {@code race/sub} for a symlink to a directory of secrets, behind a decoy with the same
+     * names, sizes and mtimes. Whatever each import ends in, no secret reaches the guest or a baseline.
+     */
+    @Test
+    void aParentSwappedForALinkDuringSeedOrSyncNeverCopiesWhatIsOutside() throws Exception {
+        String secret = "TOP-SECRET-0123456789\n";
+        Path outside = Files.createDirectories(state.resolve("race-outside"));
+        Path race = Files.createDirectories(state.resolve("race"));
+        Files.write(race.resolve("a-big.bin"), new byte[8 << 20]);
+        Path sub = Files.createDirectories(race.resolve("sub"));
+        java.nio.file.attribute.FileTime mtime = java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L);
+        for (int i = 0; i < 200; i++) {
+            String name = String.format("f%03d", i);
+            Files.writeString(outside.resolve(name), secret);
+            Files.writeString(sub.resolve(name), "x".repeat(secret.length() - 1) + "\n");
+            Files.setLastModifiedTime(outside.resolve(name), mtime);
+            Files.setLastModifiedTime(sub.resolve(name), mtime);
+        }
+        Path parked = state.resolve("race-parked");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger swaps = new java.util.concurrent.atomic.AtomicInteger();
+        Thread swapper = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    Files.move(sub, parked);
+                    Files.createSymbolicLink(sub, outside);
+                    Thread.onSpinWait();
+                    Files.delete(sub);
+                    Files.move(parked, sub);
+                    swaps.incrementAndGet();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        swapper.start();
+        int imported = 0;
+        try {
+            for (int i = 0; i < 3; i++) {
+                String seeded;
+                try {
+                    seeded = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
+                            .withBackend("gvisor", false).withSeed(race), Progress.NONE).workspaceId();
+                } catch (dev.pyro.engine.PyroException e) {
+                    assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
+                    continue;
+                }
+                try {
+                    imported++;
+                    byte[] baseline = Files.readAllBytes(Baseline.archive(manager.store().dir(seeded)));
+                    assertThat(new String(baseline, StandardCharsets.ISO_8859_1)).doesNotContain("TOP-SECRET");
+                    assertThat(manager.exec(seeded, "grep -rl TOP-SECRET /workspace | wc -l", 30,
+                            GuestExec.Listener.NONE).stdout().trim()).isEqualTo("0");
+                } finally {
+                    manager.delete(seeded);
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                try {
+                    files.syncPush(id, race.toString(), "race-sync");
+                    imported++;
+                } catch (dev.pyro.engine.PyroException e) {
+                    assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
+                }
+                assertThat(sh("grep -rl TOP-SECRET /workspace/race-sync 2>/dev/null | wc -l").trim()).isEqualTo("0");
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+            sh("rm -rf /workspace/race-sync");
+        }
+        assertThat(swaps.get()).isGreaterThan(100);
+    }
+
     @Test
     void exportNeverOverwritesAndKeepsContent() throws Exception {
         files.write(id, "out/report.txt", "report\n");
@@ -133,6 +250,14 @@ class WorkspaceFilesTest {
                 .hasMessage("output_path already exists: " + target);
         assertThat(files.export(id, "out/report.txt", target.toString(), true).artifactType()).isEqualTo("file");
         assertThat(target).hasContent("report");
+        // issue 17 A.9: guest modes reached the host as they were (0777 files)
+        sh("chmod 0777 /workspace/out/report.txt && chmod 04755 /workspace/out && chmod 0777 /workspace/out");
+        Path modes = state.resolve("export/modes");
+        files.export(id, "out", modes.toString(), false);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(modes)))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(modes.resolve("report.txt")))).isEqualTo("rwxr-xr-x");
     }
 
     @Test

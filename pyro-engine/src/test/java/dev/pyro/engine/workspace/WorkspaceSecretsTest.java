@@ -112,6 +112,9 @@ class WorkspaceSecretsTest {
                 SecretSpec.literal("A", "2"))), Progress.NONE)).hasMessage("duplicate secret name: A");
         assertThatThrownBy(() -> manager.create(request(List.of(SecretSpec.file("F", "/nonexistent/x"))),
                 Progress.NONE)).hasMessage("secret file for 'F' does not exist: /nonexistent/x");
+        // size 0 by stat, endless by read: read whole it filled the engine's memory
+        assertThatThrownBy(() -> manager.create(request(List.of(SecretSpec.file("Z", "/dev/zero"))),
+                Progress.NONE)).hasMessage("secret 'Z' must be at most 65536 bytes");
         assertThat(manager.list().count()).isZero();
 
         String id = manager.create(request(List.of(SecretSpec.literal("ONE", "v1"))), Progress.NONE).workspaceId();

@@ -39,6 +39,26 @@ class ProjectSourceTest {
         assertThat(repo.resolve("notes.txt")).exists();
     }
 
+    /**
+     * Git lists {@code src/lib.py} from its index; with the worktree's {@code src} now a symlink to
+     * a directory of secrets, staging copied the secret found through it (issue 17, the A.4 class).
+     */
+    @Test
+    void aTrackedDirectoryNowALinkIsNotFollowed() throws Exception {
+        Path repo = repo();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("lib.py"), "TOP-SECRET\n");
+        Path moved = tmp.resolve("src-moved");
+        Files.move(repo.resolve("src"), moved);
+        Files.createSymbolicLink(repo.resolve("src"), outside);
+        ProjectSource source = ProjectSourceResolver.resolve(null, null, null, false, repo);
+        try (ProjectSeed seed = ProjectSeed.stage(source)) {
+            Path staged = seed.seedPath();
+            assertThat(files(staged)).containsExactlyInAnyOrder(".gitignore", "app.py", "link");
+            assertThat(staged.resolve("src")).doesNotExist();
+        }
+    }
+
     @Test
     void noSourceOutsideACheckoutOrWhenDisabled() throws Exception {
         Path plain = Files.createDirectories(tmp.resolve("plain"));

@@ -144,7 +144,14 @@ final class VmTemplates {
     private static void removeStaleScratch(String prefix) throws IOException, InterruptedException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, prefix + "*")) {
+            java.nio.file.attribute.UserPrincipal me = tmp.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
             for (Path stale : dirs) {
+                // the temp dir is shared: another user's entry with our prefix is not ours to kill for or delete
+                if (!Files.isDirectory(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || !me.equals(Files.getOwner(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                    continue;
+                }
                 SandboxProcesses.killAllMentioning(stale.toString());
                 dev.pyro.engine.cache.FileTrees.deleteRecursively(stale);
             }

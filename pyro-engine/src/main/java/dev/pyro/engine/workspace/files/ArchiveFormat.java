@@ -55,7 +55,13 @@ public enum ArchiveFormat {
                 break;
             }
         }
-        return allZero || TarUtils.verifyCheckSum(block);
+        if (allZero) return true;
+        try {
+            return TarUtils.verifyCheckSum(block);
+        } catch (IllegalArgumentException e) {
+            // a checksum field that is not octal: not a tar (and the exception quotes the file's bytes)
+            return false;
+        }
     }
 
     /** The tar byte stream inside {@code raw}. */

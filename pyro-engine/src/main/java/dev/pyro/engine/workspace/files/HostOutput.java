@@ -3,10 +3,13 @@ package dev.pyro.engine.workspace.files;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.cache.FileTrees;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -39,7 +42,12 @@ final class HostOutput {
         return target;
     }
 
-    /** A fresh staging path (not created) beside the target; its parent directories are created. */
+    /**
+     * A fresh staging path (not created) beside the target; its parent directories are created.
+     * Its name says which engine made it ({@code .pyro-export-<pid>-<start ms>-<random>}), so a
+     * later export into the same directory removes what a killed engine left there (issue 17: an
+     * 89 MB {@code .pyro-export-*} stayed after kill -9).
+     */
     Path stagingPath() {
         Path parent = target.getParent();
         try {
@@ -47,7 +55,47 @@ final class HostOutput {
         } catch (IOException e) {
             throw PyroException.invalid("output_path cannot be created: " + parent + ": " + e.getMessage());
         }
-        return parent.resolve(".pyro-export-" + UUID.randomUUID().toString().substring(0, 8));
+        removeStale(parent);
+        ProcessHandle self = ProcessHandle.current();
+        return parent.resolve(STAGING_PREFIX + self.pid() + "-" + startMillis(self) + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    static final String STAGING_PREFIX = ".pyro-export-";
+
+    /**
+     * Removes staging paths in {@code dir} whose engine is gone (no such pid, or a pid reused by a
+     * later process). Only names this class makes and only entries the current user owns; links
+     * are removed, never followed. Best effort: a leftover is litter, not a fault.
+     */
+    static void removeStale(Path dir) {
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, STAGING_PREFIX + "*")) {
+            UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            for (Path candidate : found) {
+                String[] parts = candidate.getFileName().toString().substring(STAGING_PREFIX.length()).split("-");
+                if (parts.length != 3) continue;
+                long pid;
+                long start;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                    start = Long.parseLong(parts[1]);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                boolean alive = ProcessHandle.of(pid).map(h -> startMillis(h) == start || startMillis(h) == 0)
+                        .orElse(false);
+                if (alive || !me.equals(Files.getOwner(candidate, LinkOption.NOFOLLOW_LINKS))) continue;
+                discard(candidate);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // nothing removed: the export itself goes on
+        }
+    }
+
+    /** When a process started, in ms since the epoch; 0 when the system does not say. */
+    private static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     /** Moves the finished staging path into place (replacing the target only when overwriting). */

@@ -76,10 +76,14 @@ final class TarReader implements Closeable {
         return invalid(e);
     }
 
+    /**
+     * Never the library's message: commons-compress quotes the header bytes it could not parse, and
+     * the file may be one the user can read but should not show (a secret named by mistake).
+     */
     private PyroException invalid(Exception e) {
-        // A truncated stream often fails with a bare EOFException: say what it means, not its class.
-        String why = e instanceof java.io.EOFException && e.getMessage() == null ? "it ends before its last entry"
-                : e.getMessage() == null ? "unreadable data (" + e.getClass().getSimpleName() + ")" : e.getMessage();
+        String why = e instanceof java.io.EOFException ? "it ends before its last entry"
+                : e instanceof java.util.zip.ZipException || e.getClass().getName().contains("zstd")
+                ? "its compressed data is corrupt" : "a header or its data is corrupt";
         return PyroException.invalid(field + " is not a valid tar archive: " + why);
     }
 

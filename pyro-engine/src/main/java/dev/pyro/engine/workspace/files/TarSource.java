@@ -3,7 +3,6 @@ package dev.pyro.engine.workspace.files;
 import dev.pyro.engine.PyroException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +76,7 @@ public final class TarSource implements ImportSource {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw PyroException.invalid(field + " cannot be read: " + e.getMessage());
         }
         if (index != plan.entries().size()) throw changed("(end of archive)");
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -31,10 +32,25 @@ public final class WorkspaceExport {
 
     private final GuestFs guest;
     private final TransferLimits limits;
+    private final boolean guestModes;
 
     public WorkspaceExport(GuestFs guest, TransferLimits limits) {
+        this(guest, limits, false);
+    }
+
+    private WorkspaceExport(GuestFs guest, TransferLimits limits, boolean guestModes) {
         this.guest = guest;
         this.limits = limits;
+        this.guestModes = guestModes;
+    }
+
+    /**
+     * An export that keeps the guest's permission bits (never setuid/setgid/sticky): for the
+     * engine's own copies under its 0700 state dir, such as a snapshot taken on its way to an
+     * archive, which must restore the modes the guest had. A user's export gets safe modes.
+     */
+    public static WorkspaceExport keepingGuestModes(GuestFs guest, TransferLimits limits) {
+        return new WorkspaceExport(guest, limits, true);
     }
 
     /**
@@ -97,7 +113,9 @@ public final class WorkspaceExport {
         }
 
         void directory(String guestDir, Path hostDir, String rel) throws IOException {
-            Files.createDirectory(hostDir);
+            // owner-only while the export runs: nobody else can plant a link in a directory being filled
+            // (the final modes are set last, children first)
+            Files.createDirectory(hostDir, PosixFilePermissions.asFileAttribute(permissions(0700)));
             Set<String> seen = new HashSet<>();
             List<GuestNode> children = new ArrayList<>(guest.list(guestDir));
             children.sort((a, b) -> a.name().compareTo(b.name()));
@@ -137,7 +155,7 @@ public final class WorkspaceExport {
                     out.write(buf, 0, n);
                 }
             }
-            Files.setPosixFilePermissions(hostPath, permissions(node.mode()));
+            Files.setPosixFilePermissions(hostPath, permissions(guestModes ? node.mode() : safeFileMode(node.mode())));
             Files.setLastModifiedTime(hostPath, time(node));
         }
 
@@ -169,8 +187,8 @@ public final class WorkspaceExport {
 
         void applyDirectoryAttributes(Path hostDir, GuestNode node) {
             try {
-                // owner rwx kept: the user must be able to read and delete what the export made
-                Files.setPosixFilePermissions(hostDir, permissions(node.mode() | 0700));
+                Files.setPosixFilePermissions(hostDir,
+                        permissions(guestModes ? node.mode() | 0700 : safeDirectoryMode(node.mode())));
                 Files.setLastModifiedTime(hostDir, time(node));
             } catch (IOException e) {
                 throw PyroException.invalid("export could not set attributes of " + staging.relativize(hostDir) + ": "
@@ -202,6 +220,20 @@ public final class WorkspaceExport {
             throw new PyroException(PyroException.Kind.RUNTIME,
                     "the guest listed " + guestDir + "/" + name + " twice");
         }
+    }
+
+    /**
+     * The guest chose its modes; on the host they must not open the user's files to others (issue
+     * 17: 0777 files appeared on the host). Group and other lose write, setuid/setgid/sticky never
+     * travel, the owner can always read and write, and an executable stays executable.
+     */
+    static int safeFileMode(int guestMode) {
+        return guestMode & 0755 | 0600;
+    }
+
+    /** As {@link #safeFileMode}, and the owner keeps rwx: the user must be able to enter and delete what the export made. */
+    static int safeDirectoryMode(int guestMode) {
+        return guestMode & 0755 | 0700;
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {

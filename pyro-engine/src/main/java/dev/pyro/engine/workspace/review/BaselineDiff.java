@@ -12,6 +12,10 @@ import java.util.Map;
  * <p>Beyond the spec's table, a regular file whose permission bits changed is reported as
  * {@code modified} with {@code old_mode}/{@code new_mode} (the reference's collector ignored modes,
  * so {@code chmod +x} went unseen). Its patch carries no mode lines, since patch apply refuses them.
+ *
+ * <p>Memory is bounded per diff, whatever the workspace holds: only files up to
+ * {@link ReviewLimits#DIFF_TEXT_MAX_BYTES} are read whole, and patches stop once they hold
+ * {@link ReviewLimits#DIFF_PATCH_TOTAL_MAX_BYTES}; entries past either are marked {@code too_large}.
  */
 public final class BaselineDiff {
 
@@ -22,6 +26,7 @@ public final class BaselineDiff {
     public static DiffPayload compute(String workspaceId, Map<String, TreeEntry> baseline, Map<String, TreeEntry> current) {
         List<DiffEntry> entries = new ArrayList<>();
         StringBuilder patch = new StringBuilder();
+        long patchBytes = 0;
         // Walk both sorted trees side by side: the union in order without building it.
         Iterator<Map.Entry<String, TreeEntry>> before = DiffTree.of(baseline).entrySet().iterator();
         Iterator<Map.Entry<String, TreeEntry>> after = DiffTree.of(current).entrySet().iterator();
@@ -38,10 +43,16 @@ public final class BaselineDiff {
                 a = next(after);
             }
             if (entry != null) {
-                entries.add(entry);
                 if (entry.textPatch() != null) {
-                    patch.append(entry.textPatch());
+                    long size = TextLines.utf8Length(entry.textPatch());
+                    if (patchBytes + size > ReviewLimits.DIFF_PATCH_TOTAL_MAX_BYTES) {
+                        entry = tooLarge(entry);
+                    } else {
+                        patchBytes += size;
+                        patch.append(entry.textPatch());
+                    }
                 }
+                entries.add(entry);
             }
         }
         return new DiffPayload(workspaceId, !entries.isEmpty(), DiffSummary.of(entries), List.copyOf(entries),
@@ -75,10 +86,17 @@ public final class BaselineDiff {
         if (entry.type() != ArtifactType.FILE) {
             return DiffEntry.of(path, status, entry.type());
         }
-        byte[] oldBytes = before == null ? null : before.content().read();
-        byte[] newBytes = after == null ? null : after.content().read();
-        String textPatch = TextPatches.between(path, oldBytes, newBytes);
+        byte[] bytes = entry.size() > ReviewLimits.DIFF_TEXT_MAX_BYTES ? null : FileComparison.readSmall(entry.content());
+        if (bytes == null) {
+            return new DiffEntry(path, status, ArtifactType.FILE, null, false, null, null, true);
+        }
+        String textPatch = TextPatches.between(path, before == null ? null : bytes, after == null ? null : bytes);
         return new DiffEntry(path, status, ArtifactType.FILE, textPatch, textPatch == null, null, null);
+    }
+
+    private static DiffEntry tooLarge(DiffEntry entry) {
+        return new DiffEntry(entry.path(), entry.status(), entry.artifactType(), null, false, entry.oldMode(),
+                entry.newMode(), true);
     }
 
     private static DiffEntry modifiedFile(String path, FileComparison files) {
@@ -87,10 +105,13 @@ public final class BaselineDiff {
         if (!contentChanged && !modeChanged) {
             return null;
         }
-        String textPatch = contentChanged ? TextPatches.between(path, files.beforeBytes(), files.afterBytes()) : null;
-        boolean binary = contentChanged && textPatch == null;
         String oldMode = modeChanged ? mode(files, true) : null;
         String newMode = modeChanged ? mode(files, false) : null;
+        if (contentChanged && (files.tooLarge() || files.beforeBytes() == null || files.afterBytes() == null)) {
+            return new DiffEntry(path, ChangeStatus.MODIFIED, ArtifactType.FILE, null, false, oldMode, newMode, true);
+        }
+        String textPatch = contentChanged ? TextPatches.between(path, files.beforeBytes(), files.afterBytes()) : null;
+        boolean binary = contentChanged && textPatch == null;
         return new DiffEntry(path, ChangeStatus.MODIFIED, ArtifactType.FILE, textPatch, binary, oldMode, newMode);
     }
 

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param binary    a file side is not text (a NUL byte or invalid UTF-8), so no patch is given
  * @param oldMode   permission bits before ({@code "0644"}), only when a file's mode changed
  * @param newMode   permission bits after, only when a file's mode changed
+ * @param tooLarge  the file changed, but a side is over {@link ReviewLimits#DIFF_TEXT_MAX_BYTES} or
+ *                  the diff's patches reached {@link ReviewLimits#DIFF_PATCH_TOTAL_MAX_BYTES}: no
+ *                  patch is given (shown only when true)
  */
 public record DiffEntry(
         String path,
@@ -18,7 +21,13 @@ public record DiffEntry(
         String textPatch,
         boolean binary,
         @JsonInclude(JsonInclude.Include.NON_NULL) String oldMode,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String newMode) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String newMode,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean tooLarge) {
+
+    public DiffEntry(String path, ChangeStatus status, ArtifactType artifactType, String textPatch, boolean binary,
+                     String oldMode, String newMode) {
+        this(path, status, artifactType, textPatch, binary, oldMode, newMode, false);
+    }
 
     static DiffEntry of(String path, ChangeStatus status, ArtifactType type) {
         return new DiffEntry(path, status, type, null, false, null, null);

@@ -35,7 +35,7 @@ public record TreeEntry(ArtifactType type, int mode, long size, String linkTarge
 
     /** A file whose bytes are already in memory. */
     public static TreeEntry file(int mode, byte[] content) {
-        return new TreeEntry(ArtifactType.FILE, mode, content.length, null, null, () -> content);
+        return new TreeEntry(ArtifactType.FILE, mode, content.length, null, null, ContentSource.of(content));
     }
 
     /** A file read lazily; {@code contentHash} may be null. */

@@ -154,6 +154,122 @@ class DirectoryImportTest {
         assertThat(sink.events).isEmpty();
     }
 
+    // ------------------------------------------------------------------ issue 17 A.4: parents swapped mid-copy
+
+    static final String SECRET = "TOP-SECRET-0123456789\n";
+
+    /**
+     * {@code outside/} holds secrets; {@code race/sub/} a decoy with the same names, lengths, modes
+     * and mtimes (all an attacker needs is {@code stat}, as for {@code /etc/shadow}), so a walk
+     * that resolves {@code race/sub/...} by path cannot tell which one it reached.
+     */
+    Path raceTree() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path race = Files.createDirectories(tmp.resolve("race"));
+        Files.write(race.resolve("a-big.bin"), new byte[1 << 20]); // read before sub, widening the window
+        Path sub = Files.createDirectories(race.resolve("sub"));
+        FileTime mtime = FileTime.from(Instant.parse("2024-01-02T03:04:05Z"));
+        for (int i = 0; i < 300; i++) {
+            String name = i == 0 ? "secret.txt" : String.format("f%03d", i);
+            Files.writeString(outside.resolve(name), SECRET);
+            Files.writeString(sub.resolve(name), "x".repeat(SECRET.length() - 1) + "\n");
+            Files.setLastModifiedTime(outside.resolve(name), mtime);
+            Files.setLastModifiedTime(sub.resolve(name), mtime);
+        }
+        return race;
+    }
+
+    /** Replaces {@code race/sub} by a symlink to {@code outside} (parking the real one beside it). */
+    void swapSubForLink(Path race) throws IOException {
+        Files.move(race.resolve("sub"), tmp.resolve("sub-parked"));
+        Files.createSymbolicLink(race.resolve("sub"), tmp.resolve("outside"));
+    }
+
+    void restoreSub(Path race) throws IOException {
+        Files.delete(race.resolve("sub"));
+        Files.move(tmp.resolve("sub-parked"), race.resolve("sub"));
+    }
+
+    @Test
+    void aDirectorySwappedForALinkBetweenStatAndOpenIsNotEntered() throws Exception {
+        Path race = raceTree();
+        DirectorySource src = new DirectorySource(race.toRealPath(), "seed_path", TransferLimits.DEFAULT);
+        src.beforeOpen(rel -> {
+            if (rel.equals("sub")) uncheck(() -> swapSubForLink(race));
+        });
+        assertThatThrownBy(src::inspect).isInstanceOf(PyroException.class)
+                .hasMessage("seed_path changed while it was being imported, at sub; import it again");
+    }
+
+    @Test
+    void aDirectorySwappedForALinkBeforeTheCopyIsNotEntered() throws Exception {
+        Path race = raceTree();
+        DirectorySource src = new DirectorySource(race.toRealPath(), "source_path", TransferLimits.DEFAULT);
+        ImportPlan plan = src.inspect();
+        // the swap lands while the big sibling is being copied, after the plan was made
+        src.beforeOpen(rel -> {
+            if (rel.equals("a-big.bin")) uncheck(() -> swapSubForLink(race));
+        });
+        assertThatThrownBy(() -> new TreeImport(guest).writeTo(sink, src, plan, WorkspacePath.ROOT))
+                .isInstanceOf(PyroException.class)
+                .hasMessage("source_path changed while it was being imported, at sub; import it again");
+        assertThat(sink.events).noneMatch(e -> e.contains("TOP-SECRET"));
+    }
+
+    /** The same race for real: a thread swaps sub back and forth while imports run; the secret never comes through. */
+    @Test
+    void aRacingSwapNeverCopiesWhatIsOutside() throws Exception {
+        Path race = raceTree();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    swapSubForLink(race);
+                    Thread.onSpinWait();
+                    restoreSub(race);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        swapper.start();
+        int imported = 0;
+        int refused = 0;
+        try {
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < end) {
+                RecordingSink attempt = new RecordingSink();
+                try {
+                    ImportSource src = ImportSources.open("seed_path", race.toString(), TransferLimits.DEFAULT);
+                    ImportPlan plan = src.inspect();
+                    new TreeImport(new FakeGuestFs()).writeTo(attempt, src, plan, WorkspacePath.ROOT);
+                    imported++;
+                } catch (PyroException e) {
+                    assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
+                    refused++;
+                }
+                assertThat(attempt.events.stream().filter(e -> e.contains("TOP-SECRET"))
+                        .map(e -> e.substring(0, e.indexOf(' ', 5))).toList()).as("files copied from outside").isEmpty();
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        assertThat(imported + refused).isGreaterThan(5);
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    static void uncheck(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void followsTheSeedPathItselfWhenItIsALink() throws Exception {
         Path alias = Files.createSymbolicLink(tmp.resolve("alias"), seed);

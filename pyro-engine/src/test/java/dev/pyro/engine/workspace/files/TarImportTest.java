@@ -314,6 +314,28 @@ class TarImportTest {
                 .hasMessage("source_path is required");
     }
 
+    /** Issue 17 A.9: a shadow-like file named as a seed was parsed as tar and its bytes quoted. */
+    @Test
+    void neverQuotesTheBytesOfWhatIsNotAnArchive() throws Exception {
+        String secret = "root:$6$SECRETSALT$SECRETHASHSECRETHASH:19000:0:99999:7:::\n";
+        Path shadow = Files.writeString(tmp.resolve("shadow"), secret.repeat(20));
+        assertThatThrownBy(() -> ImportSources.open("seed_path", shadow.toString(), TransferLimits.DEFAULT))
+                .isInstanceOf(PyroException.class)
+                .hasMessage("seed_path must be a directory or a .tar/.tar.gz/.tgz archive");
+        // a valid first member followed by a header of secret text: the reader fails on it, quoting nothing
+        byte[] good = Tars.create().file("ok.txt", "fine").build();
+        byte[] tar = Tars.concat(java.util.Arrays.copyOf(good, 1024), secret.repeat(20).getBytes(), new byte[1024]);
+        Path file = Tars.write(tmp, "bad-header.tar", tar);
+        assertThatThrownBy(() -> importInto(file))
+                .isInstanceOf(PyroException.class)
+                .hasMessageStartingWith("seed_path is not a valid tar archive: ")
+                .message().doesNotContain("SECRET").doesNotContain("root:");
+        Path gz = Tars.write(tmp, "bad-header.tgz", Tars.gzip(tar));
+        assertThatThrownBy(() -> importInto(gz))
+                .isInstanceOf(PyroException.class)
+                .message().doesNotContain("SECRET").doesNotContain("root:");
+    }
+
     @Test
     void refusesAnArchiveThatChangedBetweenInspectAndWrite() throws Exception {
         Path file = Tars.write(tmp, "seed.tar", sample());

@@ -188,4 +188,62 @@ class WorkspaceExportTest {
             throw new RuntimeException(e);
         }
     }
+
+    /** Issue 17 A.9: guest modes reached the host as they were (0777 files, setuid bits). */
+    @Test
+    void hostModesNeverOpenFilesToOthers() throws Exception {
+        FakeGuestFs modes = new FakeGuestFs()
+                .dir("/workspace/open", 0777)
+                .file("/workspace/open/all.sh", "#!/bin/sh\n", 0777)
+                .file("/workspace/open/suid", "x", 06777)
+                .file("/workspace/open/readonly.txt", "r", 0444)
+                .file("/workspace/open/none", "n", 0);
+        Path out = tmp.resolve("modes");
+        new WorkspaceExport(modes, TransferLimits.DEFAULT).export("open", out.toString(), false);
+        assertThat(perms(out)).isEqualTo("rwxr-xr-x");
+        assertThat(perms(out.resolve("all.sh"))).isEqualTo("rwxr-xr-x");
+        assertThat(perms(out.resolve("suid"))).isEqualTo("rwxr-xr-x");
+        assertThat(Files.getAttribute(out.resolve("suid"), "unix:mode")).isEqualTo(0100755);
+        assertThat(perms(out.resolve("readonly.txt"))).isEqualTo("rw-r--r--");
+        assertThat(perms(out.resolve("none"))).isEqualTo("rw-------");
+    }
+
+    /** A snapshot goes through an export into the engine's own dir: it must restore the guest's modes as they were. */
+    @Test
+    void theEnginesOwnCopiesKeepGuestModes() throws Exception {
+        FakeGuestFs modes = new FakeGuestFs()
+                .dir("/workspace/shared", 0775)
+                .file("/workspace/shared/group.txt", "g", 0664)
+                .file("/workspace/shared/readonly.txt", "r", 0444)
+                .file("/workspace/shared/suid", "x", 04755);
+        Path out = tmp.resolve("snapshot-tree");
+        WorkspaceExport.keepingGuestModes(modes, TransferLimits.DEFAULT).export("shared", out.toString(), false);
+        assertThat(perms(out)).isEqualTo("rwxrwxr-x");
+        assertThat(perms(out.resolve("group.txt"))).isEqualTo("rw-rw-r--");
+        assertThat(perms(out.resolve("readonly.txt"))).isEqualTo("r--r--r--");
+        assertThat(Files.getAttribute(out.resolve("suid"), "unix:mode")).isEqualTo(0100755);
+    }
+
+    static String perms(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Issue 17 A.9: an engine killed mid-export left its staging directory; the next export there removes it. */
+    @Test
+    void aLaterExportRemovesWhatAKilledEngineLeft() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("exports"));
+        Path dead = Files.createDirectories(dir.resolve(".pyro-export-2147483646-1700000000000-deadbeef/sub"));
+        Files.writeString(dead.resolve("partial.bin"), "partial");
+        ProcessHandle self = ProcessHandle.current();
+        long start = self.info().startInstant().orElseThrow().toEpochMilli();
+        Path running = Files.createDirectories(dir.resolve(".pyro-export-" + self.pid() + "-" + start + "-cafebabe"));
+        Path reused = Files.createDirectories(dir.resolve(".pyro-export-" + self.pid() + "-" + (start - 5000) + "-0badf00d"));
+        Path foreign = Files.createDirectories(dir.resolve(".pyro-export-notours"));
+        export.export("report.txt", dir.resolve("report.txt").toString(), false);
+        assertThat(dir.resolve(".pyro-export-2147483646-1700000000000-deadbeef")).doesNotExist();
+        assertThat(reused).doesNotExist(); // the pid now belongs to a process that started later
+        assertThat(running).exists(); // an export in progress in this engine
+        assertThat(foreign).exists(); // not a name this engine makes
+        assertThat(dir.resolve("report.txt")).hasContent("all good");
+    }
 }

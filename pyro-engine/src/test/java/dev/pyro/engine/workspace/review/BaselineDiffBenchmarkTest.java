@@ -32,8 +32,8 @@ class BaselineDiffBenchmarkTest {
             byte[] after = i % 200 == 7 ? content(i).replace("line 30 ", "line thirty ").getBytes(UTF_8) : before.clone();
             baseline.put(path, TreeEntry.file(0644, before));
             current.put(path, TreeEntry.file(0644, after));
-            baselineHashed.put(path, TreeEntry.file(0644, before.length, "h" + Arrays.hashCode(before), () -> before));
-            currentHashed.put(path, TreeEntry.file(0644, after.length, "h" + Arrays.hashCode(after), () -> after));
+            baselineHashed.put(path, TreeEntry.file(0644, before.length, "h" + Arrays.hashCode(before), ContentSource.of(before)));
+            currentHashed.put(path, TreeEntry.file(0644, after.length, "h" + Arrays.hashCode(after), ContentSource.of(after)));
         }
         current.remove("src/module3/file150.txt");
         current.put("src/new.txt", TreeEntry.file(0644, "new\n".getBytes(UTF_8)));

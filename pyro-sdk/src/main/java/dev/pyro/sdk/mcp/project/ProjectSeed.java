@@ -5,9 +5,9 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.workspace.SeedOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.io.InputStream;
 
 /**
  * The project source made into a seed directory for one {@code workspace_create}: the Git-tracked
@@ -88,23 +88,33 @@ public final class ProjectSeed implements AutoCloseable {
             if (relative.isEmpty()) {
                 continue;
             }
-            Path source = root.resolve(relative);
             Path dest = target.resolve(relative).normalize();
-            if (!dest.startsWith(target)) {
+            if (!dest.startsWith(target) || !dest.getParent().startsWith(target)) {
                 continue;
             }
-            if (Files.isSymbolicLink(source)) {
-                Files.createDirectories(dest.getParent());
-                Files.createSymbolicLink(dest, Files.readSymbolicLink(source));
-                copied++;
-            } else if (Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS) && Files.isReadable(source)) {
-                Files.createDirectories(dest.getParent());
-                try {
-                    Files.copy(source, dest, StandardCopyOption.COPY_ATTRIBUTES);
+            // every level from the root through open descriptors: a parent that is now a link is not followed
+            try (BeneathRoot source = BeneathRoot.open(root, relative)) {
+                PosixFileAttributes attrs = source.attributes();
+                if (attrs.isSymbolicLink()) {
+                    String link = source.readLink(attrs);
+                    Files.createDirectories(dest.getParent());
+                    Files.createSymbolicLink(dest, Path.of(link));
                     copied++;
-                } catch (java.nio.file.AccessDeniedException e) {
-                    // unreadable after all: left out, like any file the agent could not have read
+                } else if (attrs.isRegularFile()) {
+                    Files.createDirectories(dest.getParent());
+                    try (InputStream in = source.openFile()) {
+                        Files.copy(in, dest);
+                    }
+                    Files.setPosixFilePermissions(dest, attrs.permissions());
+                    Files.setLastModifiedTime(dest, attrs.lastModifiedTime());
+                    copied++;
                 }
+            } catch (java.nio.file.AccessDeniedException | java.nio.file.NoSuchFileException
+                     | java.nio.file.NotDirectoryException e) {
+                // unreadable, deleted, or a parent is no longer a directory: left out, as before
+            } catch (java.nio.file.FileSystemException e) {
+                // ELOOP: a parent directory is now a symlink; what it points to is not the project's
+                if (e.getReason() == null || !e.getReason().contains("symbolic link")) throw e;
             }
         }
         return copied;
