@@ -24,14 +24,17 @@ import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import java.io.IOException;
+import dev.pyro.engine.backend.SandboxRecordCheck;
+import dev.pyro.engine.ids.Identifiers;
+import dev.pyro.engine.ids.VmId;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -101,7 +104,7 @@ public final class VmManager implements AutoCloseable {
                 request.allowHostCompat(), progress);
         InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(spec.name(), progress);
-        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String id = VmId.random().value();
         Path dir = vmsDir().resolve(id);
         double now = now();
         try {
@@ -307,6 +310,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     private VmInstance find(String vmId) {
+        VmId.of(vmId); // an id that is not one names no VM: said so, not "does not exist"
         VmInstance vm = vms.get(vmId);
         if (vm == null) {
             throw PyroException.invalid("vm '" + vmId + "' does not exist");
@@ -358,13 +362,22 @@ public final class VmManager implements AutoCloseable {
         }
         try (Stream<Path> dirs = Files.list(vmsDir())) {
             for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (!Identifiers.isHex12(name) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // no VM of ours: left alone, never adopted
+                }
                 Path file = dir.resolve("vm.json");
-                if (!Files.isRegularFile(file)) {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     deleteQuietly(dir); // a create that never finished
                     continue;
                 }
                 try {
                     VmInstance vm = Json.MAPPER.readValue(file.toFile(), VmInstance.class);
+                    String problem = problem(name, vm, dir);
+                    if (problem != null) {
+                        System.err.println("pyro: ignoring vm record " + file + ": " + problem);
+                        continue;
+                    }
                     if (VmInstance.STARTED.equals(vm.state()) && !backendOf(vm.sandbox()).isRunning(vm.sandbox())) {
                         vm = vm.withState(VmInstance.STOPPED, vm.sandbox().withPid(0));
                         persist(vm);
@@ -377,6 +390,28 @@ public final class VmManager implements AutoCloseable {
         } catch (IOException e) {
             throw PyroException.runtime("cannot read " + vmsDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Why a VM record read back from disk is not one this engine made for {@code vms/<name>} (null:
+     * it is): its id is its dir's, its sandbox lies in {@code vms/<id>/sandbox}, and the host backend
+     * appears only where the record's own opt-in (made at the CLI) says so.
+     */
+    private String problem(String name, VmInstance vm, Path dir) {
+        if (!name.equals(vm.vmId())) {
+            return "it names vm " + (vm.vmId() == null ? "null" : Identifiers.quoted(vm.vmId())) + ", not its dir's";
+        }
+        if (vm.sandbox() == null) {
+            return "it has no sandbox";
+        }
+        String backend = vm.sandbox().backend();
+        if (!java.util.Set.of("gvisor", "vm", "host").contains(backend)) {
+            return "unknown backend '" + backend + "'";
+        }
+        if ("host".equals(backend) && !vm.allowHostCompat()) {
+            return "its host backend was not allowed at create (allow_host_compat is false)";
+        }
+        return SandboxRecordCheck.problem(vm.sandbox(), name, backend, dir.resolve("sandbox"), paths);
     }
 
     private void deleteQuietly(String vmId, String reason) {

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
@@ -83,7 +84,7 @@ public final class WorkspaceSnapshots {
             }
             Files.move(tmpTar, archive(dir, name), StandardCopyOption.ATOMIC_MOVE);
             Json.writeFile(dir.resolve(name + ".json"), snapshot);
-            new ReviewEvents(manager.store().dir(id)).record("snapshot_create", Map.of("snapshot_name", name), now);
+            new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_create", Map.of("snapshot_name", name), now);
             manager.mutate(id, b -> b.lastActivityAt = now);
             return new Created(id, snapshot, record.executionMode());
         } catch (IOException e) {
@@ -110,6 +111,7 @@ public final class WorkspaceSnapshots {
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("cannot delete the baseline snapshot");
         }
+        checkName(name);
         Path dir = snapshotsDir(id);
         if (!Files.exists(archive(dir, name))) {
             throw missing(name, id);
@@ -121,7 +123,7 @@ public final class WorkspaceSnapshots {
             throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + e.getMessage(), e);
         }
         double now = manager.clock().getAsDouble();
-        new ReviewEvents(manager.store().dir(id)).record("snapshot_delete", Map.of("snapshot_name", name), now);
+        new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
         manager.mutate(id, b -> b.lastActivityAt = now);
         return new Deleted(id, name, true);
     }
@@ -129,8 +131,9 @@ public final class WorkspaceSnapshots {
     /** The archive a reset restores: the baseline, or a named snapshot that must exist. */
     Path archiveFor(String id, String name) {
         if (name == null || BASELINE.equals(name)) {
-            return Baseline.archive(manager.store().dir(id));
+            return Baseline.archive(manager.store().dir(WorkspaceId.of(id)));
         }
+        checkName(name);
         Path archive = archive(snapshotsDir(id), name);
         if (!Files.exists(archive)) {
             throw missing(name, id);
@@ -155,17 +158,22 @@ public final class WorkspaceSnapshots {
     }
 
     private static void validate(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
-                    + "(at most 64, starting with a letter or digit)");
-        }
+        checkName(name);
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("snapshot_name 'baseline' is reserved");
         }
     }
 
+    /** A snapshot name becomes {@code snapshots/<name>.tar}: delete and reset check it like create does. */
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
+                    + "(at most 64, starting with a letter or digit)");
+        }
+    }
+
     private Path snapshotsDir(String id) {
-        return manager.store().dir(id).resolve("snapshots");
+        return manager.store().dir(WorkspaceId.of(id)).resolve("snapshots");
     }
 
     private static Path archive(Path dir, String name) {
