@@ -104,9 +104,10 @@ class WorkspaceIdAttackTest {
             refusedAsInvalidId(EngineProtocol.EXEC_WORKSPACE, Map.of("workspace_id", attack, "command", "id",
                     "timeout_seconds", 10));
             refusedAsInvalidId(EngineProtocol.LIST_SNAPSHOTS, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.OPEN_SHELL, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.LIST_SERVICES, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.READ_WORKSPACE_FILE, Map.of("workspace_id", attack, "path", "x"));
+            refusedAsInvalidId(EngineProtocol.OPEN_SHELL, Map.of("workspace_id", attack, "plain", false));
+            refusedAsInvalidId(EngineProtocol.LIST_SERVICES, Map.of("workspace_id", attack, "all_lines", false));
+            refusedAsInvalidId(EngineProtocol.READ_WORKSPACE_FILE, Map.of("workspace_id", attack, "path", "x",
+                    "recursive", false, "overwrite", false));
             victimUntouched();
         }
         // The same through the workspace's own dir: runtime/host is the guest's bind of the host.
@@ -210,6 +211,34 @@ class WorkspaceIdAttackTest {
         assertThat(EngineWorkspaces.processesMentioning(dir)).isEmpty();
         assertThat(EngineWorkspaces.mountsUnder(dir)).isEmpty();
         victimUntouched();
+    }
+
+    /** Snapshot and service names become file names too: a {@code ../} name must not reach a host file. */
+    @Test
+    void snapshotAndServiceNamesThatArePathsAreRefused() throws Exception {
+        String id = create();
+        Path snapshots = fixture.state.resolve("workspaces").resolve(id).resolve("snapshots");
+        Files.writeString(victim.resolve("stolen.txt"), "host secret\n");
+        assertThat(new ProcessBuilder("tar", "-cf", "loot.tar", "stolen.txt").directory(victim.toFile())
+                .start().waitFor()).isZero();
+        Files.writeString(victim.resolve("loot.json"), "{}\n");
+        String loot = snapshots.relativize(victim.resolve("loot")).toString();
+        assertThatThrownBy(() -> raw(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", id, "snapshot_name", loot)))
+                .hasMessageStartingWith("snapshot_name is invalid");
+        assertThatThrownBy(() -> raw(EngineProtocol.DELETE_SNAPSHOT, Map.of("workspace_id", id, "snapshot_name", loot)))
+                .hasMessageStartingWith("snapshot_name is invalid");
+        assertThat(victim.resolve("loot.tar")).exists();
+        assertThat(victim.resolve("loot.json")).exists();
+        assertThat(EngineWorkspaces.exec(client, id, "ls /workspace", 10).stdout()).doesNotContain("stolen");
+
+        Path services = fixture.state.resolve("workspaces").resolve(id).resolve("services");
+        String service = services.relativize(victim.resolve("loot")).toString();
+        for (String method : List.of(EngineProtocol.STATUS_SERVICE, EngineProtocol.STOP_SERVICE,
+                EngineProtocol.LOGS_SERVICE)) {
+            assertThatThrownBy(() -> raw(method, Map.of("workspace_id", id, "service_name", service,
+                    "all_lines", false))).as(method).hasMessageStartingWith("service_name must match");
+        }
+        assertThat(victim.resolve("loot.json")).hasContent("{}");
     }
 
     /** Lock files anywhere in the state dir but {@code workspaces/.locks} (the engine's own lock aside). */
