@@ -89,6 +89,11 @@ public final class VmManager implements AutoCloseable {
         return paths.stateDir().resolve("vms");
     }
 
+    /** {@code vms/<id>}: only a checked id becomes a path. */
+    private Path vmDir(String vmId) {
+        return vmsDir().resolve(VmId.of(vmId).value());
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     public VmStatus create(VmRequest request, Progress progress) {
@@ -105,7 +110,7 @@ public final class VmManager implements AutoCloseable {
         InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(spec.name(), progress);
         String id = VmId.random().value();
-        Path dir = vmsDir().resolve(id);
+        Path dir = vmDir(id);
         double now = now();
         try {
             SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
@@ -253,7 +258,7 @@ public final class VmManager implements AutoCloseable {
             closeAgent(vmId);
             try {
                 backendOf(vm.sandbox()).delete(vm.sandbox());
-                FileTrees.deleteRecursively(vmsDir().resolve(vmId));
+                FileTrees.deleteRecursively(vmDir(vmId));
             } catch (IOException e) {
                 throw PyroException.runtime("deleting vm " + vmId + " failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -345,7 +350,7 @@ public final class VmManager implements AutoCloseable {
 
     private void persist(VmInstance vm) {
         try {
-            Path dir = vmsDir().resolve(vm.vmId());
+            Path dir = vmDir(vm.vmId());
             Files.createDirectories(dir);
             Path tmp = dir.resolve("vm.json.tmp");
             Json.writeFile(tmp, vm);
