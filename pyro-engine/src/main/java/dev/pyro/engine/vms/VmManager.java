@@ -56,6 +56,8 @@ public final class VmManager implements AutoCloseable {
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** VMs this engine reaped by TTL: a later call on one says "expired", as the spec words it, not "does not exist". */
+    private final java.util.Set<String> reapedIds = ConcurrentHashMap.newKeySet();
     private final java.util.function.DoubleSupplier clock;
     private final java.util.function.IntSupplier otherActive;
 
@@ -297,6 +299,7 @@ public final class VmManager implements AutoCloseable {
         for (VmInstance vm : List.copyOf(vms.values())) {
             if (vm.expired(now)) {
                 deleteQuietly(vm.vmId(), "expired");
+                reapedIds.add(vm.vmId());
                 reaped.add(vm.vmId());
             }
         }
@@ -317,6 +320,9 @@ public final class VmManager implements AutoCloseable {
     private VmInstance find(String vmId) {
         VmId.of(vmId); // an id that is not one names no VM: said so, not "does not exist"
         VmInstance vm = vms.get(vmId);
+        if (vm == null && reapedIds.contains(vmId)) {
+            throw PyroException.invalid("vm '" + vmId + "' expired and was automatically deleted");
+        }
         if (vm == null) {
             throw PyroException.invalid("vm '" + vmId + "' does not exist");
         }
