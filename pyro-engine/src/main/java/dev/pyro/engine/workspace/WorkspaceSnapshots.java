@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +32,6 @@ import java.util.stream.Stream;
 public final class WorkspaceSnapshots {
 
     public static final String BASELINE = "baseline";
-    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
 
     /** One snapshot as listed; {@code kind} is baseline or named, {@code content} what it holds. */
     public record Snapshot(String workspaceId, String snapshotName, String kind, String content, double createdAt,
@@ -166,7 +164,7 @@ public final class WorkspaceSnapshots {
 
     /** A snapshot name becomes {@code snapshots/<name>.tar}: delete and reset check it like create does. */
     private static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (name == null || !dev.pyro.engine.ids.Identifiers.isName(name)) {
             throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
                     + "(at most 64, starting with a letter or digit)");
         }
