@@ -31,6 +31,7 @@ class McpWorkspaceIdTest {
     @AfterEach
     void tearDown() throws Exception {
         if (bystander != null) {
+            bystander.descendants().forEach(ProcessHandle::destroyForcibly); // sh's sleep, not only sh
             bystander.destroyForcibly();
         }
         EngineProcesses.stopEngine(tmp.resolve("state"));

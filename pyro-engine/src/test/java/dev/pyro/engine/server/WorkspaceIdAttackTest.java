@@ -51,6 +51,7 @@ class WorkspaceIdAttackTest {
     @AfterEach
     void tearDown() throws Exception {
         if (bystander != null) {
+            bystander.descendants().forEach(ProcessHandle::destroyForcibly); // sh's sleep, not only sh
             bystander.destroyForcibly();
         }
         if (fixture != null) {
