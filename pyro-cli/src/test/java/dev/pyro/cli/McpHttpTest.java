@@ -60,12 +60,12 @@ class McpHttpTest {
         JsonNode withToken = McpPeers.client(tmp, Map.of("transport", "http", "url", uri.toString(),
                 "headers", Map.of("Authorization", "Bearer " + token), "listTools", true,
                 "calls", List.of(Map.of("tool", "workspace_list", "args", Map.of()),
-                        Map.of("tool", "workspace_status", "args", Map.of("workspace_id", "nope")))));
+                        Map.of("tool", "workspace_status", "args", Map.of("workspace_id", "0123456789ab")))));
         assertThat(withToken.has("error")).as(withToken.toString()).isFalse();
         assertThat(withToken.get("tools")).hasSize(17);
         assertThat(withToken.get("calls").get(0).get("structuredContent").get("count").asInt()).isZero();
         assertThat(withToken.get("calls").get(1).get("isError").asBoolean()).isTrue();
-        assertThat(withToken.get("calls").get(1).get("text").asString()).contains("workspace 'nope' does not exist");
+        assertThat(withToken.get("calls").get(1).get("text").asString()).contains("workspace '0123456789ab' does not exist");
 
         JsonNode without = McpPeers.client(tmp, Map.of("transport", "http", "url", uri.toString(), "listTools", true));
         assertThat(without.get("error").asString()).contains("missing or wrong bearer token");

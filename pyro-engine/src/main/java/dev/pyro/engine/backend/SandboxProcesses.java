@@ -66,7 +66,7 @@ public final class SandboxProcesses {
     public static void killAllMentioning(String marker) throws InterruptedException {
         List<ProcessHandle> victims = ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> cmdline(p.pid()).contains(marker))
+                .filter(p -> mentions(cmdline(p.pid()), marker))
                 .toList();
         victims.forEach(ProcessHandle::destroyForcibly);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -75,6 +75,32 @@ public final class SandboxProcesses {
                 Thread.sleep(5);
             }
         }
+    }
+
+    /**
+     * Whether {@code cmdline} names the path {@code marker} or something under it: the marker must
+     * end where a path component ends, so {@code /s/workspaces/ab} does not match {@code /s/workspaces/abc}.
+     * A marker whose path (after an option prefix like {@code --root=}) is not a normalized absolute
+     * path of at least two components (such as {@code /} or {@code /tmp/../}) matches nothing: it
+     * would name far more than one sandbox.
+     */
+    static boolean mentions(String cmdline, String marker) {
+        int slash = marker == null ? -1 : marker.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String path = marker.substring(slash); // after an option prefix such as "--root="
+        Path normal = Path.of(path).normalize();
+        if (path.endsWith("/") || normal.getNameCount() < 2 || !normal.toString().equals(path)) {
+            return false;
+        }
+        for (int at = cmdline.indexOf(marker); at >= 0; at = cmdline.indexOf(marker, at + 1)) {
+            int end = at + marker.length();
+            if (end == cmdline.length() || "/ ,:".indexOf(cmdline.charAt(end)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Alive and not a zombie: a killed process whose parent has not reaped it yet is gone for us. */

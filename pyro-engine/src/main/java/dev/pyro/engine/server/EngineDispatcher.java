@@ -1,5 +1,6 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.json.Json;
@@ -286,7 +287,7 @@ final class EngineDispatcher {
         }
         java.util.List<String> values;
         try {
-            values = WorkspaceSecrets.values(workspaces.store().dir(id), workspaces.live(id).secretList());
+            values = WorkspaceSecrets.values(workspaces.store().dir(WorkspaceId.of(id)), workspaces.live(id).secretList());
         } catch (RuntimeException unknown) {
             return e; // no such workspace (any more): no secrets to hide
         }
@@ -311,6 +312,11 @@ final class EngineDispatcher {
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (JacksonException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof PyroException checked) {
+                    throw checked; // a params record refused a field (an id): its own message names it
+                }
+            }
             throw PyroException.invalid("invalid engine params: " + e.getOriginalMessage());
         }
     }

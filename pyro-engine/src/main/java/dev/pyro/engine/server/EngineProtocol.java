@@ -1,5 +1,8 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.engine.ids.Identifiers;
+import dev.pyro.engine.ids.VmId;
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.vms.VmRequest;
 
 /**
@@ -94,7 +97,18 @@ public final class EngineProtocol {
     public record Error(String message, String kind, boolean internal) {
     }
 
-    // params
+    // params: every id is checked where the params are made, in the client (SDK, CLI, MCP) and again
+    // when the engine reads them off its socket; an id that is not 12 lowercase hex characters never
+    // reaches a manager. Null passes here: the dispatcher names a missing field.
+
+    private static String workspace(String raw) {
+        return raw == null ? null : WorkspaceId.of(raw).value();
+    }
+
+    private static String vm(String raw) {
+        return raw == null ? null : VmId.of(raw).value();
+    }
+
     public record RunParams(VmRequest request, String command, int timeoutSeconds) {
     }
 
@@ -102,9 +116,17 @@ public final class EngineProtocol {
     }
 
     public record VmParams(String vmId) {
+
+        public VmParams {
+            vmId = vm(vmId);
+        }
     }
 
     public record ExecParams(String vmId, String command, int timeoutSeconds) {
+
+        public ExecParams {
+            vmId = vm(vmId);
+        }
     }
 
     /** {@code origin}: null, or where a staged seed really came from (the MCP server's project source). */
@@ -117,6 +139,10 @@ public final class EngineProtocol {
     }
 
     public record WorkspaceParams(String workspaceId) {
+
+        public WorkspaceParams {
+            workspaceId = workspace(workspaceId);
+        }
     }
 
     /** Shell operations; each uses the fields it needs (null: the default). */
@@ -124,6 +150,11 @@ public final class EngineProtocol {
                               java.util.Map<String, String> secretEnv, Integer cursor, Integer maxChars,
                               boolean plain, Integer waitForIdleMs, String input, Boolean appendNewline,
                               String signal) {
+
+        public ShellParams {
+            workspaceId = workspace(workspaceId);
+            shellId = shellId == null ? null : Identifiers.hex12("shell_id", shellId);
+        }
 
         public static ShellParams of(String workspaceId, String shellId) {
             return new ShellParams(workspaceId, shellId, null, null, null, null, null, null, false, null, null, null,
@@ -137,6 +168,10 @@ public final class EngineProtocol {
                                 Integer readyIntervalMs, java.util.Map<String, String> secretEnv,
                                 java.util.List<Object> publishedPorts, Integer tailLines, boolean allLines) {
 
+        public ServiceParams {
+            workspaceId = workspace(workspaceId);
+        }
+
         public static ServiceParams of(String workspaceId, String serviceName) {
             return new ServiceParams(workspaceId, serviceName, null, null, null, null, null, null, null, null, false);
         }
@@ -144,16 +179,28 @@ public final class EngineProtocol {
 
     /** Snapshot operations and reset ({@code snapshot_name} null there means the baseline). */
     public record SnapshotParams(String workspaceId, String snapshotName) {
+
+        public SnapshotParams {
+            workspaceId = workspace(workspaceId);
+        }
     }
 
     public record WorkspaceUpdateParams(String workspaceId, String name, boolean clearName,
                                         java.util.Map<String, String> labels, java.util.List<String> clearLabels) {
+
+        public WorkspaceUpdateParams {
+            workspaceId = workspace(workspaceId);
+        }
     }
 
     /** The file operations' params; each uses the fields it needs. Host paths arrive absolute. */
     public record WorkspaceFileParams(String workspaceId, String path, boolean recursive, Integer maxBytes,
                                       String text, String patch, String sourcePath, String dest, String outputPath,
                                       boolean overwrite) {
+
+        public WorkspaceFileParams {
+            workspaceId = workspace(workspaceId);
+        }
 
         public static WorkspaceFileParams of(String workspaceId) {
             return new WorkspaceFileParams(workspaceId, null, false, null, null, null, null, null, null, false);
@@ -193,10 +240,18 @@ public final class EngineProtocol {
     /** The stopped-workspace disk tools' params; each uses the fields it needs. {@code output_path} arrives absolute. */
     public record WorkspaceDiskParams(String workspaceId, String path, boolean recursive, Integer maxBytes,
                                       String outputPath) {
+
+        public WorkspaceDiskParams {
+            workspaceId = workspace(workspaceId);
+        }
     }
 
     public record WorkspaceExecParams(String workspaceId, String command, int timeoutSeconds,
                                       java.util.Map<String, String> secretEnv) {
+
+        public WorkspaceExecParams {
+            workspaceId = workspace(workspaceId);
+        }
     }
 
     public record EnvironmentParams(String environment, boolean withKernel) {

@@ -24,14 +24,17 @@ import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import java.io.IOException;
+import dev.pyro.engine.backend.SandboxRecordCheck;
+import dev.pyro.engine.ids.Identifiers;
+import dev.pyro.engine.ids.VmId;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -53,6 +56,8 @@ public final class VmManager implements AutoCloseable {
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** VMs this engine reaped by TTL: a later call on one says "expired", as the spec words it, not "does not exist". */
+    private final java.util.Set<String> reapedIds = ConcurrentHashMap.newKeySet();
     private final java.util.function.DoubleSupplier clock;
     private final java.util.function.IntSupplier otherActive;
 
@@ -86,6 +91,11 @@ public final class VmManager implements AutoCloseable {
         return paths.stateDir().resolve("vms");
     }
 
+    /** {@code vms/<id>}: only a checked id becomes a path. */
+    private Path vmDir(String vmId) {
+        return vmsDir().resolve(VmId.of(vmId).value());
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     public VmStatus create(VmRequest request, Progress progress) {
@@ -101,8 +111,8 @@ public final class VmManager implements AutoCloseable {
                 request.allowHostCompat(), progress);
         InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(spec.name(), progress);
-        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Path dir = vmsDir().resolve(id);
+        String id = VmId.random().value();
+        Path dir = vmDir(id);
         double now = now();
         try {
             SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
@@ -250,7 +260,7 @@ public final class VmManager implements AutoCloseable {
             closeAgent(vmId);
             try {
                 backendOf(vm.sandbox()).delete(vm.sandbox());
-                FileTrees.deleteRecursively(vmsDir().resolve(vmId));
+                FileTrees.deleteRecursively(vmDir(vmId));
             } catch (IOException e) {
                 throw PyroException.runtime("deleting vm " + vmId + " failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -289,6 +299,7 @@ public final class VmManager implements AutoCloseable {
         for (VmInstance vm : List.copyOf(vms.values())) {
             if (vm.expired(now)) {
                 deleteQuietly(vm.vmId(), "expired");
+                reapedIds.add(vm.vmId());
                 reaped.add(vm.vmId());
             }
         }
@@ -307,7 +318,11 @@ public final class VmManager implements AutoCloseable {
     }
 
     private VmInstance find(String vmId) {
+        VmId.of(vmId); // an id that is not one names no VM: said so, not "does not exist"
         VmInstance vm = vms.get(vmId);
+        if (vm == null && reapedIds.contains(vmId)) {
+            throw PyroException.invalid("vm '" + vmId + "' expired and was automatically deleted");
+        }
         if (vm == null) {
             throw PyroException.invalid("vm '" + vmId + "' does not exist");
         }
@@ -341,7 +356,7 @@ public final class VmManager implements AutoCloseable {
 
     private void persist(VmInstance vm) {
         try {
-            Path dir = vmsDir().resolve(vm.vmId());
+            Path dir = vmDir(vm.vmId());
             Files.createDirectories(dir);
             Path tmp = dir.resolve("vm.json.tmp");
             Json.writeFile(tmp, vm);
@@ -358,13 +373,22 @@ public final class VmManager implements AutoCloseable {
         }
         try (Stream<Path> dirs = Files.list(vmsDir())) {
             for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (!Identifiers.isHex12(name) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // no VM of ours: left alone, never adopted
+                }
                 Path file = dir.resolve("vm.json");
-                if (!Files.isRegularFile(file)) {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     deleteQuietly(dir); // a create that never finished
                     continue;
                 }
                 try {
                     VmInstance vm = Json.MAPPER.readValue(file.toFile(), VmInstance.class);
+                    String problem = problem(name, vm, dir);
+                    if (problem != null) {
+                        System.err.println("pyro: ignoring vm record " + file + ": " + problem);
+                        continue;
+                    }
                     if (VmInstance.STARTED.equals(vm.state()) && !backendOf(vm.sandbox()).isRunning(vm.sandbox())) {
                         vm = vm.withState(VmInstance.STOPPED, vm.sandbox().withPid(0));
                         persist(vm);
@@ -377,6 +401,28 @@ public final class VmManager implements AutoCloseable {
         } catch (IOException e) {
             throw PyroException.runtime("cannot read " + vmsDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Why a VM record read back from disk is not one this engine made for {@code vms/<name>} (null:
+     * it is): its id is its dir's, its sandbox lies in {@code vms/<id>/sandbox}, and the host backend
+     * appears only where the record's own opt-in (made at the CLI) says so.
+     */
+    private String problem(String name, VmInstance vm, Path dir) {
+        if (!name.equals(vm.vmId())) {
+            return "it names vm " + (vm.vmId() == null ? "null" : Identifiers.quoted(vm.vmId())) + ", not its dir's";
+        }
+        if (vm.sandbox() == null) {
+            return "it has no sandbox";
+        }
+        String backend = vm.sandbox().backend();
+        if (!java.util.Set.of("gvisor", "vm", "host").contains(backend)) {
+            return "unknown backend '" + backend + "'";
+        }
+        if ("host".equals(backend) && !vm.allowHostCompat()) {
+            return "its host backend was not allowed at create (allow_host_compat is false)";
+        }
+        return SandboxRecordCheck.problem(vm.sandbox(), name, backend, dir.resolve("sandbox"), paths);
     }
 
     private void deleteQuietly(String vmId, String reason) {

@@ -57,6 +57,9 @@ final class CommandJournal {
     }
 
     private String readSide(String name) throws IOException {
+        if (name == null || !name.matches("[0-9]{6,}\\.(stdout|stderr)")) {
+            return ""; // the engine names these files itself: another name in an entry is not ours to read
+        }
         Path file = dir.resolve(name);
         return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.workspace.WorkspaceFilePayloads.Export;
 import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileEntry;
@@ -207,7 +208,7 @@ public final class WorkspaceFiles {
 
     public DiffPayload diff(String id) {
         WorkspaceRecord record = manager.requireStarted(id, "workspace_diff");
-        java.nio.file.Path archive = Baseline.archive(manager.store().dir(id));
+        java.nio.file.Path archive = Baseline.archive(manager.store().dir(WorkspaceId.of(id)));
         if (!java.nio.file.Files.isRegularFile(archive)) {
             throw PyroException.invalid("workspace diff requires a baseline snapshot. Recreate the workspace to use diff.");
         }
@@ -261,7 +262,7 @@ public final class WorkspaceFiles {
 
     private void touched(String id, String kind, Map<String, ?> detail) {
         double now = manager.clock().getAsDouble();
-        new ReviewEvents(manager.store().dir(id)).record(kind, new LinkedHashMap<>(detail), now);
+        new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record(kind, new LinkedHashMap<>(detail), now);
         manager.mutate(id, b -> b.lastActivityAt = now);
     }
 

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
@@ -103,8 +103,8 @@ public final class WorkspaceManager implements AutoCloseable {
         if (count() + otherActive.getAsInt() >= maxActive) {
             throw PyroException.invalid("max active VMs reached (" + maxActive + "); delete old VMs first");
         }
-        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Path dir = store.dir(id);
+        String id = WorkspaceId.random().value();
+        Path dir = store.dir(WorkspaceId.of(id));
         SandboxRecord sandbox = null;
         SandboxBackend backend = null;
         try {
@@ -165,7 +165,7 @@ public final class WorkspaceManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            store.deleteDir(id);
+            store.deleteDir(WorkspaceId.of(id));
         } catch (IOException e) {
             // nothing more to do; list() ignores dirs without a record
         }
@@ -173,7 +173,8 @@ public final class WorkspaceManager implements AutoCloseable {
 
     public WorkspaceList list() {
         reapExpired();
-        List<WorkspaceList.Item> items = new java.util.ArrayList<>(store.ids().stream()
+        List<String> ids = store.ids().stream().map(WorkspaceId::value).toList();
+        List<WorkspaceList.Item> items = new java.util.ArrayList<>(ids.stream()
                 .map(this::readIfPresent).flatMap(Optional::stream)
                 .map(this::refreshLiveness)
                 .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
@@ -182,7 +183,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 .map(r -> WorkspaceList.Item.of(r, serviceCounts(r.workspaceId())))
                 .toList());
         // A record damaged outside Pyro is listed, not hidden: its status names the file and the fix.
-        store.ids().stream().filter(this::unreadable).map(WorkspaceList.Item::unreadable).forEach(items::add);
+        ids.stream().filter(this::unreadable).map(WorkspaceList.Item::unreadable).forEach(items::add);
         return new WorkspaceList(items.size(), items);
     }
 
@@ -192,7 +193,7 @@ public final class WorkspaceManager implements AutoCloseable {
 
     /** {total, running} from the service records (a stopped workspace has none running). */
     private int[] serviceCounts(String id) {
-        Path dir = store.dir(id).resolve("services");
+        Path dir = store.dir(WorkspaceId.of(id)).resolve("services");
         if (!Files.isDirectory(dir)) {
             return new int[] {0, 0};
         }
@@ -250,7 +251,7 @@ public final class WorkspaceManager implements AutoCloseable {
                                     GuestExec.Listener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         WorkspaceRecord record = requireStarted(id, "workspace_exec");
-        Path dir = store.dir(id);
+        Path dir = store.dir(WorkspaceId.of(id));
         Map<String, String> env = WorkspaceSecrets.environment(dir, record.secretList(), secretEnv);
         List<String> secretValues = WorkspaceSecrets.values(dir, record.secretList());
         String cwd = Sandboxes.workspaceDir(record.sandbox());
@@ -280,7 +281,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     outcome.durationMs(), record.executionMode());
             b.lastActivityAt = clock.getAsDouble();
             String base = String.format("%06d", sequence[0]);
-            new CommandJournal(store.dir(id)).append(new CommandEntry(sequence[0], journalCommand,
+            new CommandJournal(store.dir(WorkspaceId.of(id))).append(new CommandEntry(sequence[0], journalCommand,
                     WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(), outcome.durationMs(), record.executionMode(),
                     base + ".stdout", base + ".stderr", b.lastActivityAt, null, null),
                     outcome.stdout(), outcome.stderr());
@@ -292,14 +293,14 @@ public final class WorkspaceManager implements AutoCloseable {
 
     public WorkspaceLogs logs(String id) {
         live(id);
-        List<CommandEntry> entries = new CommandJournal(store.dir(id)).read();
+        List<CommandEntry> entries = new CommandJournal(store.dir(WorkspaceId.of(id))).read();
         return new WorkspaceLogs(id, entries.size(), entries);
     }
 
     // ------------------------------------------------------------------ stop, start, reset, delete
 
     public WorkspaceInfo stop(String id) {
-        try (CacheLock lock = store.lock(id)) {
+        try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
             sandboxEnding(id);
@@ -330,13 +331,13 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     public WorkspaceInfo start(String id) {
-        try (CacheLock lock = store.lock(id)) {
+        try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
             if (!WorkspaceRecord.STARTED.equals(record.state())) {
-                WorkspaceDisk.invalidate(store.dir(id)); // the disk is about to change
+                WorkspaceDisk.invalidate(store.dir(WorkspaceId.of(id))); // the disk is about to change
                 sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
-                WorkspaceSecrets.install(connect(id, sandbox), store.dir(id), record.secretList()); // /run is gone
+                WorkspaceSecrets.install(connect(id, sandbox), store.dir(WorkspaceId.of(id)), record.secretList()); // /run is gone
             }
             SandboxRecord started = sandbox;
             WorkspaceRecord updated = record.with(b -> {
@@ -367,9 +368,9 @@ public final class WorkspaceManager implements AutoCloseable {
     public WorkspaceInfo reset(String id, String snapshot, Progress progress) {
         String snapshotName = snapshot == null ? WorkspaceSnapshots.BASELINE : snapshot;
         Path archive = new WorkspaceSnapshots(this).archiveFor(id, snapshotName);
-        try (CacheLock lock = store.lock(id)) {
+        try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
             WorkspaceRecord record = live(id);
-            Path dir = store.dir(id);
+            Path dir = store.dir(WorkspaceId.of(id));
             sandboxEnding(id);
             closeAgent(id);
             SandboxBackend backend = sandboxes.backendOf(record.sandbox());
@@ -430,10 +431,10 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     private WorkspaceDeleteResult delete(String id, String reason) {
-        try (CacheLock lock = store.lock(id)) {
+        try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
             WorkspaceRecord record;
             try {
-                record = store.read(id).orElseThrow(() -> notFound(id));
+                record = store.read(WorkspaceId.of(id)).orElseThrow(() -> notFound(id));
             } catch (PyroException unreadable) {
                 if (!unreadable(id)) {
                     throw unreadable;
@@ -441,12 +442,12 @@ public final class WorkspaceManager implements AutoCloseable {
                 // A damaged record names no sandbox: everything that mentions the dir goes with it.
                 sandboxEnding(id);
                 closeAgent(id);
-                Path dir = store.dir(id);
+                Path dir = store.dir(WorkspaceId.of(id));
                 dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(dir.toString());
                 if (!dev.pyro.engine.backend.HostMounts.unmountAllUnder(dir)) {
                     throw PyroException.runtime("cannot unmount the sandbox of workspace " + id, null);
                 }
-                store.deleteDir(id);
+                store.deleteDir(WorkspaceId.of(id));
                 return new WorkspaceDeleteResult(id, true, reason);
             }
             sandboxEnding(id);
@@ -454,7 +455,7 @@ public final class WorkspaceManager implements AutoCloseable {
             if (record.sandbox() != null) {
                 sandboxes.backendOf(record.sandbox()).delete(record.sandbox());
             }
-            store.deleteDir(id);
+            store.deleteDir(WorkspaceId.of(id));
             return new WorkspaceDeleteResult(id, true, reason);
         } catch (IOException e) {
             throw PyroException.runtime("deleting workspace " + id + " failed: " + e.getMessage(), e);
@@ -470,8 +471,9 @@ public final class WorkspaceManager implements AutoCloseable {
      */
     public List<String> removeOrphans() {
         List<String> removed = new java.util.ArrayList<>();
-        for (String id : store.ids()) {
-            Path dir = store.dir(id);
+        for (WorkspaceId wid : store.ids()) {
+            String id = wid.value();
+            Path dir = store.dir(WorkspaceId.of(id));
             if (Files.exists(dir.resolve("workspace.json"))) {
                 removeLeftovers(dir);
                 stopStraySandbox(id);
@@ -480,7 +482,7 @@ public final class WorkspaceManager implements AutoCloseable {
             try {
                 dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(dir.toString());
                 if (dev.pyro.engine.backend.HostMounts.unmountAllUnder(dir)) {
-                    store.deleteDir(id);
+                    store.deleteDir(WorkspaceId.of(id));
                     removed.add(id);
                 }
             } catch (IOException e) {
@@ -499,7 +501,7 @@ public final class WorkspaceManager implements AutoCloseable {
      */
     private void stopStraySandbox(String id) {
         try {
-            WorkspaceRecord record = store.read(id).orElse(null);
+            WorkspaceRecord record = store.read(WorkspaceId.of(id)).orElse(null);
             if (record == null || record.sandbox() == null) {
                 return;
             }
@@ -550,22 +552,25 @@ public final class WorkspaceManager implements AutoCloseable {
     public List<String> reapExpired() {
         double now = clock.getAsDouble();
         List<String> reaped = new java.util.ArrayList<>();
-        for (String id : store.ids()) {
+        for (WorkspaceId wid : store.ids()) {
+            String id = wid.value();
             Optional<WorkspaceRecord> record;
             try {
-                record = store.read(id);
+                record = store.read(WorkspaceId.of(id));
             } catch (PyroException e) {
                 record = Optional.empty();
             }
             if (record.isPresent() && record.get().expiresAt() <= now) {
                 try {
                     delete(id, "expired");
+                    store.markExpired(wid);
                     reaped.add(id);
                 } catch (PyroException e) {
                     System.err.println("pyro: reaping workspace " + id + " failed: " + e.getMessage());
                 }
             }
         }
+        store.pruneExpiredMarks();
         return reaped;
     }
 
@@ -573,10 +578,10 @@ public final class WorkspaceManager implements AutoCloseable {
 
     /** The record, unless the workspace is unknown or expired (then it is reaped and the caller told). */
     public WorkspaceRecord live(String id) {
-        WorkspaceRecord record = store.read(id).orElseThrow(() -> notFound(id));
+        WorkspaceRecord record = store.read(WorkspaceId.of(id)).orElseThrow(() -> notFound(id));
         if (record.expiresAt() <= clock.getAsDouble()) {
             reapExpired();
-            throw PyroException.invalid("workspace '" + id + "' expired and was automatically deleted");
+            throw expired(id);
         }
         return record;
     }
@@ -616,12 +621,12 @@ public final class WorkspaceManager implements AutoCloseable {
         }
         String id = record.workspaceId();
         try {
-            java.util.Optional<CacheLock> held = store.tryLock(id);
+            java.util.Optional<CacheLock> held = store.tryLock(WorkspaceId.of(id));
             if (held.isEmpty()) {
                 return record;
             }
             try (CacheLock lock = held.get()) {
-                WorkspaceRecord current = store.read(id).orElseThrow(() -> notFound(id));
+                WorkspaceRecord current = store.read(WorkspaceId.of(id)).orElseThrow(() -> notFound(id));
                 if (!guestDied(current)) {
                     return current;
                 }
@@ -655,7 +660,7 @@ public final class WorkspaceManager implements AutoCloseable {
     public Optional<PyroException> explainTimeout(String id) {
         WorkspaceRecord record;
         try {
-            record = store.read(id).orElse(null);
+            record = store.read(WorkspaceId.of(id)).orElse(null);
         } catch (PyroException unreadable) {
             return Optional.empty();
         }
@@ -676,8 +681,8 @@ public final class WorkspaceManager implements AutoCloseable {
 
     /** Read-modify-write of one record under its lock. */
     WorkspaceRecord mutate(String id, WorkspaceRecord.Change change) {
-        try (CacheLock lock = store.lock(id)) {
-            WorkspaceRecord updated = store.read(id).orElseThrow(() -> notFound(id)).with(change);
+        try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
+            WorkspaceRecord updated = store.read(WorkspaceId.of(id)).orElseThrow(() -> notFound(id)).with(change);
             store.write(updated);
             return updated;
         } catch (IOException e) {
@@ -749,11 +754,11 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     private boolean unreadable(String id) {
-        if (!Files.exists(store.dir(id).resolve("workspace.json"))) {
+        if (!Files.exists(store.dir(WorkspaceId.of(id)).resolve("workspace.json"))) {
             return false;
         }
         try {
-            store.read(id);
+            store.read(WorkspaceId.of(id));
             return false;
         } catch (PyroException e) {
             return true;
@@ -762,7 +767,7 @@ public final class WorkspaceManager implements AutoCloseable {
 
     private Optional<WorkspaceRecord> readIfPresent(String id) {
         try {
-            return store.read(id);
+            return store.read(WorkspaceId.of(id));
         } catch (PyroException e) {
             return Optional.empty();
         }
@@ -781,8 +786,16 @@ public final class WorkspaceManager implements AutoCloseable {
         return policy != null && !OFF.equals(policy);
     }
 
-    private static PyroException notFound(String id) {
+    /** Unknown, or reaped by its TTL earlier (then the spec's expired message, as for a live expired one). */
+    private PyroException notFound(String id) {
+        if (store.wasExpired(WorkspaceId.of(id))) {
+            return expired(id);
+        }
         return PyroException.invalid("workspace '" + id + "' does not exist");
+    }
+
+    private static PyroException expired(String id) {
+        return PyroException.invalid("workspace '" + id + "' expired and was automatically deleted");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +32,6 @@ import java.util.stream.Stream;
 public final class WorkspaceSnapshots {
 
     public static final String BASELINE = "baseline";
-    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
 
     /** One snapshot as listed; {@code kind} is baseline or named, {@code content} what it holds. */
     public record Snapshot(String workspaceId, String snapshotName, String kind, String content, double createdAt,
@@ -83,7 +82,7 @@ public final class WorkspaceSnapshots {
             }
             Files.move(tmpTar, archive(dir, name), StandardCopyOption.ATOMIC_MOVE);
             Json.writeFile(dir.resolve(name + ".json"), snapshot);
-            new ReviewEvents(manager.store().dir(id)).record("snapshot_create", Map.of("snapshot_name", name), now);
+            new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_create", Map.of("snapshot_name", name), now);
             manager.mutate(id, b -> b.lastActivityAt = now);
             return new Created(id, snapshot, record.executionMode());
         } catch (IOException e) {
@@ -110,6 +109,7 @@ public final class WorkspaceSnapshots {
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("cannot delete the baseline snapshot");
         }
+        checkName(name);
         Path dir = snapshotsDir(id);
         if (!Files.exists(archive(dir, name))) {
             throw missing(name, id);
@@ -121,7 +121,7 @@ public final class WorkspaceSnapshots {
             throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + e.getMessage(), e);
         }
         double now = manager.clock().getAsDouble();
-        new ReviewEvents(manager.store().dir(id)).record("snapshot_delete", Map.of("snapshot_name", name), now);
+        new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
         manager.mutate(id, b -> b.lastActivityAt = now);
         return new Deleted(id, name, true);
     }
@@ -129,8 +129,9 @@ public final class WorkspaceSnapshots {
     /** The archive a reset restores: the baseline, or a named snapshot that must exist. */
     Path archiveFor(String id, String name) {
         if (name == null || BASELINE.equals(name)) {
-            return Baseline.archive(manager.store().dir(id));
+            return Baseline.archive(manager.store().dir(WorkspaceId.of(id)));
         }
+        checkName(name);
         Path archive = archive(snapshotsDir(id), name);
         if (!Files.exists(archive)) {
             throw missing(name, id);
@@ -155,17 +156,22 @@ public final class WorkspaceSnapshots {
     }
 
     private static void validate(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
-                    + "(at most 64, starting with a letter or digit)");
-        }
+        checkName(name);
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("snapshot_name 'baseline' is reserved");
         }
     }
 
+    /** A snapshot name becomes {@code snapshots/<name>.tar}: delete and reset check it like create does. */
+    private static void checkName(String name) {
+        if (name == null || !dev.pyro.engine.ids.Identifiers.isName(name)) {
+            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
+                    + "(at most 64, starting with a letter or digit)");
+        }
+    }
+
     private Path snapshotsDir(String id) {
-        return manager.store().dir(id).resolve("snapshots");
+        return manager.store().dir(WorkspaceId.of(id)).resolve("snapshots");
     }
 
     private static Path archive(Path dir, String name) {

@@ -6,10 +6,13 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.json.Json;
 import java.io.IOException;
+import dev.pyro.engine.backend.SandboxRecordCheck;
+import dev.pyro.engine.ids.Identifiers;
+import dev.pyro.engine.ids.WorkspaceId;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -21,45 +24,96 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceStore {
 
+    static final String RECORD = "workspace.json";
+    static final java.time.Duration EXPIRED_KEPT = java.time.Duration.ofDays(7);
+    /** Backends a workspace may have (create refuses {@code host}); a record naming another is refused. */
+    private static final java.util.Set<String> BACKENDS = java.util.Set.of("gvisor", "vm");
+
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+    private final PyroPaths paths;
     private final Path root;
 
     public WorkspaceStore(PyroPaths paths) {
+        this.paths = paths;
         this.root = paths.workspacesDir();
     }
 
-    public Path dir(String workspaceId) {
-        return root.resolve(workspaceId);
+    /** {@code <state>/workspaces/<id>}: only a checked id becomes a path (no absolute, {@code ..} or {@code a/b}). */
+    public Path dir(WorkspaceId id) {
+        return root.resolve(id.value());
     }
 
-    Path recordFile(String workspaceId) {
-        return dir(workspaceId).resolve("workspace.json");
+    Path recordFile(WorkspaceId id) {
+        return dir(id).resolve(RECORD);
     }
 
-    /** Holds the workspace's lock; the lock file lives beside the workspace dirs, not inside. */
-    public CacheLock lock(String workspaceId) throws IOException {
-        return CacheLock.acquire(root.resolve(".locks").resolve(workspaceId + ".lock"));
+    /** Holds the workspace's lock; the lock file lives in {@code .locks} beside the workspace dirs, not inside. */
+    public CacheLock lock(WorkspaceId id) throws IOException {
+        return CacheLock.acquire(lockFile(id));
     }
 
     /** The workspace's lock if no other thread or process holds it now. */
-    public Optional<CacheLock> tryLock(String workspaceId) throws IOException {
-        return CacheLock.tryAcquire(root.resolve(".locks").resolve(workspaceId + ".lock"));
+    public Optional<CacheLock> tryLock(WorkspaceId id) throws IOException {
+        return CacheLock.tryAcquire(lockFile(id));
     }
 
-    public Optional<WorkspaceRecord> read(String workspaceId) {
-        Path file = recordFile(workspaceId);
-        if (!Files.isRegularFile(file)) {
+    private Path lockFile(WorkspaceId id) {
+        return root.resolve(".locks").resolve(id.value() + ".lock");
+    }
+
+    /**
+     * The record in the workspace's own dir, empty if there is none. A record is believed only where
+     * the engine wrote it: a regular file (not a symlink) in a real dir named by the id, naming that
+     * same id, with a backend a workspace can have and a sandbox inside its own {@code runtime} dir.
+     * Anything else is refused as damaged (list shows it, delete removes the dir, nothing else uses it).
+     */
+    public Optional<WorkspaceRecord> read(WorkspaceId id) {
+        Path dir = dir(id);
+        Path file = dir.resolve(RECORD);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw PyroException.runtime("workspace record " + file + " is not a regular file", null);
+        }
+        WorkspaceRecord record;
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), WorkspaceRecord.class));
+            record = Json.MAPPER.readValue(file.toFile(), WorkspaceRecord.class);
         } catch (RuntimeException e) {
             throw PyroException.runtime("workspace record " + file + " is unreadable: " + e.getMessage(), e);
         }
+        String problem = problem(id, record);
+        if (problem != null) {
+            throw PyroException.runtime("workspace record " + file + " is refused: " + problem
+                    + "; Pyro did not write it so (remove it with: pyro workspace delete " + id + ")", null);
+        }
+        return Optional.of(record);
+    }
+
+    private String problem(WorkspaceId id, WorkspaceRecord record) {
+        if (!id.value().equals(record.workspaceId())) {
+            return "it names workspace " + (record.workspaceId() == null ? "null"
+                    : dev.pyro.engine.ids.Identifiers.quoted(record.workspaceId())) + ", not its own dir's";
+        }
+        if (!BACKENDS.contains(record.backend())) {
+            return "backend '" + record.backend() + "' is not one a workspace can have (gvisor, vm)";
+        }
+        for (SecretMeta secret : record.secretList()) {
+            // the engine names a secret's file after the secret; any other path could read a host file into a guest
+            if (secret == null || secret.name() == null || !SECRET_NAME.matcher(secret.name()).matches()
+                    || !(secret.name() + ".secret").equals(secret.storedPath())) {
+                return "a secret's stored path is not the one Pyro gives it";
+            }
+        }
+        return SandboxRecordCheck.problem(record.sandbox(), id.value(), record.backend(),
+                dir(id).resolve("runtime"), paths);
     }
 
     public void write(WorkspaceRecord record) {
-        Path file = recordFile(record.workspaceId());
-        Path tmp = file.resolveSibling("workspace.json.tmp-" + ProcessHandle.current().pid() + "-"
+        Path file = recordFile(WorkspaceId.of(record.workspaceId()));
+        Path tmp = file.resolveSibling(RECORD + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + Thread.currentThread().threadId());
         try {
             Files.createDirectories(file.getParent());
@@ -75,20 +129,63 @@ public final class WorkspaceStore {
         }
     }
 
-    public List<String> ids() {
+    /**
+     * The workspace dirs: real directories whose names are workspace ids. Anything else in the
+     * workspaces dir (a stray file, a symlink, a dir someone named {@code ../x} or {@code notes})
+     * is no workspace: not listed, not counted against capacity, not reaped or removed.
+     */
+    public List<WorkspaceId> ids() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            List<String> ids = new ArrayList<>();
-            dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().forEach(ids::add);
-            return ids;
+            return dirs.filter(p -> Identifiers.isHex12(p.getFileName().toString()))
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> WorkspaceId.of(p.getFileName().toString()))
+                    .sorted(java.util.Comparator.comparing(WorkspaceId::value))
+                    .toList();
         } catch (IOException e) {
             throw PyroException.runtime("cannot list " + root + ": " + e.getMessage(), e);
         }
     }
 
-    public void deleteDir(String workspaceId) throws IOException {
-        FileTrees.deleteRecursively(dir(workspaceId));
+    /**
+     * Remembers that the TTL reaper deleted {@code id}, so a later call on it says "expired and was
+     * automatically deleted" (spec §7.2) rather than "does not exist". Kept for {@link #EXPIRED_KEPT}.
+     */
+    public void markExpired(WorkspaceId id) {
+        try {
+            Path dir = root.resolve(".expired");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(id.value()), new byte[0]);
+        } catch (IOException e) {
+            // only the wording of a later error depends on it
+        }
+    }
+
+    public boolean wasExpired(WorkspaceId id) {
+        return Files.isRegularFile(root.resolve(".expired").resolve(id.value()), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Forgets reaped ids older than {@link #EXPIRED_KEPT}. */
+    public void pruneExpiredMarks() {
+        Path dir = root.resolve(".expired");
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - EXPIRED_KEPT.toMillis();
+        try (Stream<Path> marks = Files.list(dir)) {
+            for (Path mark : marks.toList()) {
+                if (Files.getLastModifiedTime(mark, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                    Files.deleteIfExists(mark);
+                }
+            }
+        } catch (IOException e) {
+            // tried again at the next reap
+        }
+    }
+
+    public void deleteDir(WorkspaceId id) throws IOException {
+        FileTrees.deleteRecursively(dir(id));
     }
 }

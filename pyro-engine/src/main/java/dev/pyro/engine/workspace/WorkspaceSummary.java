@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.workspace.review.DiffPayload;
 import java.util.List;
@@ -76,8 +77,8 @@ public record WorkspaceSummary(
         } else {
             reason = "the workspace is " + record.state();
         }
-        return build(record, new CommandJournal(manager.store().dir(id)).read(),
-                new ReviewEvents(manager.store().dir(id)).read(), diff, reason,
+        return build(record, new CommandJournal(manager.store().dir(WorkspaceId.of(id))).read(),
+                new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).read(), diff, reason,
                 new WorkspaceSnapshots(manager).list(id).count() - 1);
     }
 }

@@ -305,7 +305,7 @@ class VmTemplateTest {
     }
 
     private SandboxRecord sandbox(String id) {
-        return manager.store().read(id).orElseThrow().sandbox();
+        return manager.store().read(dev.pyro.engine.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
     }
 
     private String exec(String id, String command) {

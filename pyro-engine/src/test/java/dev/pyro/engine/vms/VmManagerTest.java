@@ -99,6 +99,11 @@ class VmManagerTest {
         ReapResult reaped = manager.reapExpired();
         assertThat(reaped.deletedVmIds()).containsExactly(other.vmId());
         assertThat(reaped.count()).isEqualTo(1);
+        // reaped earlier: still "expired", not "does not exist" (issue 17)
+        assertThatThrownBy(() -> manager.status(other.vmId()))
+                .hasMessage("vm '" + other.vmId() + "' expired and was automatically deleted");
+        assertThatThrownBy(() -> manager.status(vm.vmId()))
+                .hasMessage("vm '" + vm.vmId() + "' expired and was automatically deleted");
     }
 
     @Test

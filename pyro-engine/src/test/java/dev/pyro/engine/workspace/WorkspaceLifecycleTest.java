@@ -148,6 +148,23 @@ class WorkspaceLifecycleTest {
         assertThat(state.resolve("workspaces").resolve(id)).doesNotExist();
     }
 
+    /** Issue 17: a workspace the reaper took earlier (list, create, the engine's timer) says expired, not "does not exist". */
+    @Test
+    void aWorkspaceReapedEarlierStillSaysExpired() {
+        String id = manager.create(request.withSize(1, 512, 60), Progress.NONE).workspaceId();
+        now.set(now.get() + 61);
+        assertThat(manager.list().count()).isZero(); // reaps it
+        assertThat(state.resolve("workspaces").resolve(id)).doesNotExist();
+        String expired = "workspace '" + id + "' expired and was automatically deleted";
+        assertThatThrownBy(() -> manager.status(id)).hasMessage(expired);
+        assertThatThrownBy(() -> manager.exec(id, "true", 30, GuestExec.Listener.NONE)).hasMessage(expired);
+        assertThatThrownBy(() -> manager.delete(id)).hasMessage(expired);
+        // a new engine knows it too; an id never seen still does not exist
+        WorkspaceManager next = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0, now::get);
+        assertThatThrownBy(() -> next.status(id)).hasMessage(expired);
+        assertThatThrownBy(() -> next.status("0123456789ab")).hasMessage("workspace '0123456789ab' does not exist");
+    }
+
     @Test
     void aFailedCreateLeavesNothingBehind() {
         assertThatThrownBy(() -> manager.create(request.withLabels(Map.of("bad key", "x")), Progress.NONE))

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.disk;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.process.HostCommand;
@@ -228,8 +229,8 @@ public final class WorkspaceDisk {
      */
     private <T> T withImage(String id, String operation, Function<Path, T> action) {
         manager.requireStopped(id, operation);
-        try (CacheLock lock = manager.store().lock(id)) {
-            WorkspaceRecord record = manager.store().read(id)
+        try (CacheLock lock = manager.store().lock(WorkspaceId.of(id))) {
+            WorkspaceRecord record = manager.store().read(WorkspaceId.of(id))
                     .orElseThrow(() -> PyroException.invalid("workspace '" + id + "' does not exist"));
             if (!WorkspaceRecord.STOPPED.equals(record.state())) {
                 throw WorkspaceManager.notStopped(id, operation);
@@ -238,7 +239,7 @@ public final class WorkspaceDisk {
                 throw PyroException.invalid(operation + " is unavailable for host_compat workspaces");
             }
             Debugfs.program();
-            return action.apply(DiskImage.ensure(record, manager.store().dir(id)));
+            return action.apply(DiskImage.ensure(record, manager.store().dir(WorkspaceId.of(id))));
         } catch (IOException e) {
             throw PyroException.runtime("cannot lock workspace " + id + ": " + e.getMessage(), e);
         }

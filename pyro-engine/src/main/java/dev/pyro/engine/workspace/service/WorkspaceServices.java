@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.service;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.PortProxies;
@@ -58,12 +59,7 @@ public final class WorkspaceServices {
     public ServiceInfo start(String id, String name, String command, String rawCwd, Readiness readiness,
                              int readyTimeoutSeconds, int readyIntervalMs, Map<String, String> secretEnv,
                              List<?> publishedPorts) {
-        if (name == null || name.isEmpty()) {
-            throw PyroException.invalid("service_name must not be empty");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw PyroException.invalid("service_name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-        }
+        checkName(name);
         if (command == null || command.isBlank()) {
             throw PyroException.invalid("command must not be empty");
         }
@@ -79,7 +75,7 @@ public final class WorkspaceServices {
         WorkspaceRecord record = manager.requireStarted(id, "service operations");
         GuestNetwork network = ports.isEmpty() ? null : publishable(record);
         ports.stream().filter(p -> p.hostPort() != null).forEach(p -> PortProxies.requireFree(p.hostPort()));
-        Path dir = manager.store().dir(id);
+        Path dir = manager.store().dir(WorkspaceId.of(id));
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
         AgentConnection agent = manager.agent(record);
         ServiceInfo existing = read(id, name);
@@ -158,7 +154,7 @@ public final class WorkspaceServices {
         if (ports.isEmpty()) {
             return info;
         }
-        Path dir = manager.store().dir(info.workspaceId()).resolve("services");
+        Path dir = manager.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services");
         try {
             return write(info.withPorts(ServicePorts.open(dir, info.workspaceId(), info.serviceName(), network,
                     ports)));
@@ -199,7 +195,7 @@ public final class WorkspaceServices {
         WorkspaceRecord record = manager.requireStarted(id, "service operations");
         AgentConnection agent = manager.agent(record);
         ServiceInfo info = refresh(agent, require(id, name));
-        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(id), record.secretList());
+        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(WorkspaceId.of(id)), record.secretList());
         String[] out = tail(agent, GUEST_DIR + "/" + name + ".stdout", tailLines);
         String[] err = tail(agent, GUEST_DIR + "/" + name + ".stderr", tailLines);
         manager.touch(id);
@@ -288,22 +284,33 @@ public final class WorkspaceServices {
 
     private void forgetAll(String id) {
         handles.keySet().removeIf(key -> key.startsWith(id + "/"));
-        ServicePorts.closeAll(manager.store().dir(id).resolve("services"), id);
+        ServicePorts.closeAll(manager.store().dir(WorkspaceId.of(id)).resolve("services"), id);
         try {
-            FileTrees.deleteRecursively(manager.store().dir(id).resolve("services"));
+            FileTrees.deleteRecursively(manager.store().dir(WorkspaceId.of(id)).resolve("services"));
         } catch (IOException e) {
             // removed with the workspace dir at the latest
         }
     }
 
+    /** Every service operation checks the name: it becomes {@code services/<name>.json} and a guest log path. */
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw PyroException.invalid("service_name must not be empty");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw PyroException.invalid("service_name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+        }
+    }
+
     private Path file(String id, String name) {
-        return manager.store().dir(id).resolve("services").resolve(name + ".json");
+        checkName(name);
+        return manager.store().dir(WorkspaceId.of(id)).resolve("services").resolve(name + ".json");
     }
 
     /** Records a service; one that no longer runs loses its published ports here, whatever ended it. */
     private ServiceInfo write(ServiceInfo info) {
         if (!"running".equals(info.state())) {
-            ServicePorts.close(manager.store().dir(info.workspaceId()).resolve("services"), info.workspaceId(),
+            ServicePorts.close(manager.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services"), info.workspaceId(),
                     info.serviceName());
         }
         try {
@@ -333,7 +340,7 @@ public final class WorkspaceServices {
     }
 
     private List<String> names(String id) {
-        Path dir = manager.store().dir(id).resolve("services");
+        Path dir = manager.store().dir(WorkspaceId.of(id)).resolve("services");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.shell;
 
+import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.workspace.WorkspaceManager;
@@ -54,7 +55,7 @@ public final class WorkspaceShells {
         }
         WorkspaceRecord record = manager.requireStarted(id, "shell operations");
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
-        Path dir = manager.store().dir(id);
+        Path dir = manager.store().dir(WorkspaceId.of(id));
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
         env.put("TERM", "xterm-256color");
         env.put("PS1", "pyro$ ");
@@ -93,7 +94,7 @@ public final class WorkspaceShells {
         if (waitForIdleMs != null && waitForIdleMs > 0) {
             waitForIdle(session, waitForIdleMs);
         }
-        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(id), manager.live(id).secretList());
+        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(WorkspaceId.of(id)), manager.live(id).secretList());
         int length = session.length();
         int from = Math.min(cursor, length);
         String raw = session.slice(from, maxChars);
@@ -163,7 +164,7 @@ public final class WorkspaceShells {
             byId.values().forEach(WorkspaceShells::stop);
         }
         try {
-            dev.pyro.engine.cache.FileTrees.deleteRecursively(manager.store().dir(id).resolve("shells"));
+            dev.pyro.engine.cache.FileTrees.deleteRecursively(manager.store().dir(WorkspaceId.of(id)).resolve("shells"));
         } catch (IOException e) {
             // removed with the workspace dir at the latest
         }
@@ -214,7 +215,7 @@ public final class WorkspaceShells {
     }
 
     private Path recordFile(String id, String shellId) {
-        return manager.store().dir(id).resolve("shells").resolve(shellId + ".json");
+        return manager.store().dir(WorkspaceId.of(id)).resolve("shells").resolve(shellId + ".json");
     }
 
     private void persist(ShellSession session) {

@@ -80,7 +80,7 @@ class WorkspaceDiskTest {
         manager.stop(id);
         // Something runtime-only that reached the disk anyway (the guest keeps /run on a tmpfs, so
         // Pyro never puts it there): the disk tools must not show it, nor its bytes.
-        dev.pyro.engine.backend.SandboxRecord sandbox = manager.store().read(id).orElseThrow().sandbox();
+        dev.pyro.engine.backend.SandboxRecord sandbox = manager.store().read(dev.pyro.engine.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
         Path upperRun = dev.pyro.engine.backend.gvisor.GvisorLayer.upperDir(sandbox).resolve("run/pyro-secrets");
         Files.createDirectories(upperRun.resolve("sub"));
         Files.writeString(upperRun.resolve("LEAKED"), TOKEN + "\n");
