@@ -215,7 +215,7 @@ class WorkspaceFilesTest {
                 }
                 try {
                     imported++;
-                    byte[] baseline = Files.readAllBytes(Baseline.archive(manager.store().dir(seeded)));
+                    byte[] baseline = Files.readAllBytes(Baseline.archive(manager.store().dir(dev.pyro.engine.ids.WorkspaceId.of(seeded))));
                     assertThat(new String(baseline, StandardCharsets.ISO_8859_1)).doesNotContain("TOP-SECRET");
                     assertThat(manager.exec(seeded, "grep -rl TOP-SECRET /workspace | wc -l", 30,
                             GuestExec.Listener.NONE).stdout().trim()).isEqualTo("0");
