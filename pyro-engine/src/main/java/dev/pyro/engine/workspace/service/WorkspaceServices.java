@@ -104,9 +104,11 @@ public final class WorkspaceServices {
                 .withEnv(env), null, CALL);
         handles.put(id + "/" + name, process);
         double started = manager.clock().getAsDouble();
+        // The record and every payload keep the command and probe only redacted; the raw ones live
+        // in this call (the spawn's environment and the probe loop below), never on disk.
         ServiceInfo info = new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
                 record.executionMode(), probe, probe == null ? started : null, null, List.of(), process.processId(),
-                null, null, null, null);
+                null, null, null, null).redacted(WorkspaceSecrets.values(dir, record.secretList()));
         write(info);
         manager.touch(id);
         if (probe == null) {
@@ -319,9 +321,16 @@ public final class WorkspaceServices {
         }
     }
 
+    /** A record as stored, redacted again: records written before redaction existed kept secrets raw. */
     private ServiceInfo read(String id, String name) {
         Path file = file(id, name);
-        return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), ServiceInfo.class) : null;
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        ServiceInfo info = Json.MAPPER.readValue(file.toFile(), ServiceInfo.class);
+        List<String> secrets = manager.store().read(id)
+                .map(r -> WorkspaceSecrets.values(manager.store().dir(id), r.secretList())).orElse(List.of());
+        return secrets.isEmpty() ? info : info.redacted(secrets);
     }
 
     private ServiceInfo require(String id, String name) {
