@@ -265,25 +265,55 @@ public final class WorkspaceServices {
         return write(info.ended("exited", code, null, manager.clock().getAsDouble()));
     }
 
+    /**
+     * The end of a log: at most its last {@code LOG_READ_LIMIT} bytes (from a line start), marked cut
+     * when there was more. Before, a bigger log came back empty and not marked, as if the service had
+     * printed nothing.
+     */
     private static String[] tail(AgentConnection agent, String path, Integer lines) {
         byte[] data;
+        boolean cut;
         try {
-            data = agent.readAll(path, LOG_READ_LIMIT, CALL);
+            long size = agent.stat(path, true, CALL).size();
+            long offset = Math.max(0, size - LOG_READ_LIMIT);
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            while (read.size() < LOG_READ_LIMIT) {
+                var chunk = agent.read(path, offset + read.size(), LOG_READ_LIMIT - read.size(), false, CALL);
+                read.writeBytes(chunk.data());
+                if (chunk.eof() || chunk.data().length == 0) {
+                    break;
+                }
+            }
+            data = read.toByteArray();
+            cut = offset > 0;
+            if (cut) {
+                int newline = indexOf(data, (byte) '\n');
+                data = newline < 0 ? new byte[0] : Arrays.copyOfRange(data, newline + 1, data.length);
+            }
         } catch (AgentException e) {
             return new String[] {"", "false"};
         }
         String text = new String(data, StandardCharsets.UTF_8);
         if (lines == null) {
-            return new String[] {text, "false"};
+            return new String[] {text, Boolean.toString(cut)};
         }
         List<String> all = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
         if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
             all.remove(all.size() - 1);
         }
         if (all.size() <= lines) {
-            return new String[] {text, "false"};
+            return new String[] {text, Boolean.toString(cut)};
         }
         return new String[] {String.join("\n", all.subList(all.size() - lines, all.size())) + "\n", "true"};
+    }
+
+    private static int indexOf(byte[] data, byte b) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------ records
