@@ -92,6 +92,14 @@ class McpHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("-32700");
+        HttpResponse<String> badParams = http.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"workspace_list\",\"arguments\":\"nope\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(badParams.body()).contains("-32602").contains("\\\"arguments\\\" must be an object")
+                .doesNotContain("jackson").doesNotContain("modelcontextprotocol").doesNotContain("Exception");
         assertThat(rawStatus(uri, token, "attacker.invalid:" + uri.getPort())).isEqualTo(403);
         assertThat(rawStatus(uri, token, "localhost:" + uri.getPort())).isEqualTo(200);
     }
