@@ -47,11 +47,6 @@ public record HostPathPolicy(List<Path> roots, Path cwd) {
         return new HostPathPolicy(new ArrayList<>(roots), cwd);
     }
 
-    /** For an embedding that trusts its client with every path (not the default). */
-    public static HostPathPolicy unrestricted(Path cwd) {
-        return new HostPathPolicy(List.of(Path.of("/")), cwd);
-    }
-
     /** A host path the client may read from (a seed, a sync source, a secret file). */
     public Path read(String field, String raw) {
         return check(field, raw, false);
