@@ -1,6 +1,7 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.config.OwnedPaths;
 import dev.pyro.sdk.mcp.transport.HttpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,10 +99,9 @@ record HttpToken(String value, boolean generated) {
      */
     static void writePrivate(Path file, String token) {
         try {
-            if (!Files.isDirectory(file.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(file.getParent(),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
+            // the state dir and its mcp-http dir must be ours before a secret goes there
+            OwnedPaths.requireOwnedDir(file.getParent().getParent(), "the state dir", "PYRO_STATE_DIR", false);
+            OwnedPaths.requireOwnedDir(file.getParent(), "the token dir", "PYRO_STATE_DIR", false);
             Files.deleteIfExists(file); // unlinks a planted symlink itself, never its target
             try (var out = Files.newByteChannel(file, Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
