@@ -91,7 +91,7 @@ class DailyLoopSmokeTest {
         JsonNode passing = exec(d, id);
         assertThat(passing.get("exit_code").asInt()).isZero();
         assertThat(passing.get("stdout").asString()).isEqualTo("fixed\n");
-        Path out = work.resolve("out/message.txt");
+        Path out = repo.resolve("out/message.txt"); // the project checkout is where an MCP client may export
         JsonNode exported = d.call("workspace_export", Map.of("workspace_id", id, "path", "message.txt",
                 "output_path", out.toString()));
         assertThat(exported.get("artifact_type").asString()).isEqualTo("file");

@@ -262,6 +262,12 @@ class HostCommandTest {
         CliProcess.Result claude = user.pyro("host", "print-config", "claude-code", "--project-path", dir.toString());
         assertThat(claude.stdout().strip()).isEqualTo("claude mcp add --scope user pyro -- " + user.launcher()
                 + " mcp serve --project-path " + dir);
+        // what the MCP client may reach on the host is the helper's to pass on, never widened by default
+        Path exports = Files.createDirectories(dir.resolve("exports"));
+        CliProcess.Result allowing = user.pyro("host", "print-config", "claude-code", "--project-path", dir.toString(),
+                "--allow-host-path", exports.toString(), "--allow-host-compat");
+        assertThat(allowing.stdout().strip()).isEqualTo("claude mcp add --scope user pyro -- " + user.launcher()
+                + " mcp serve --project-path " + dir + " --allow-host-path " + exports + " --allow-host-compat");
     }
 
     @Test

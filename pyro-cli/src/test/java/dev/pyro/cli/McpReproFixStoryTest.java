@@ -38,7 +38,8 @@ class McpReproFixStoryTest {
     @Test
     void reproFixStoryFromTheProjectCheckout() throws Exception {
         Path repo = gitRepo();
-        Path out = tmp.resolve("exported/calc.sh");
+        Path exports = Files.createDirectories(tmp.resolve("exported"));
+        Path out = exports.resolve("calc.sh");
         List<Map<String, Object>> calls = List.of(
                 call("workspace_create", Map.of("environment", "debian:12", "name", "repro"), Map.of("ws", "workspace_id")),
                 call("workspace_file_list", Map.of("workspace_id", "${ws}", "recursive", true)),
@@ -50,8 +51,12 @@ class McpReproFixStoryTest {
                 call("workspace_export", Map.of("workspace_id", "${ws}", "path", "calc.sh", "output_path", out.toString())),
                 call("workspace_summary", Map.of("workspace_id", "${ws}")),
                 call("workspace_file_read", Map.of("workspace_id", "${ws}", "path", "../etc/passwd")),
-                call("workspace_delete", Map.of("workspace_id", "${ws}")));
-        List<String> argv = McpPeers.pyroCommand("mcp", "serve", "--mode", "repro-fix");
+                call("workspace_delete", Map.of("workspace_id", "${ws}")),
+                call("workspace_export", Map.of("workspace_id", "${ws}", "path", "calc.sh",
+                        "output_path", tmp.resolve("elsewhere/calc.sh").toString())),
+                call("workspace_create", Map.of("environment", "debian:12", "seed_path", "/etc")));
+        List<String> argv = McpPeers.pyroCommand("mcp", "serve", "--mode", "repro-fix", "--allow-host-path",
+                exports.toString());
         JsonNode report = McpPeers.client(tmp, plan(argv, repo.resolve("src"), calls));
         assertThat(report.has("error")).as(report.toString()).isFalse();
         JsonNode results = report.get("calls");
@@ -87,6 +92,14 @@ class McpReproFixStoryTest {
         assertThat(escape.get("isError").asBoolean()).isTrue();
         assertThat(escape.get("text").asString()).startsWith("error: ").contains("path");
         assertThat(ok(results, 10).get("deleted").asBoolean()).isTrue();
+        // host paths outside the checkout and --allow-host-path are refused before anything runs
+        assertThat(results.get(11).get("isError").asBoolean()).isTrue();
+        assertThat(results.get(11).get("text").asString()).contains("output_path " + tmp.resolve("elsewhere/calc.sh")
+                + " is outside the host directories this MCP server may use").contains("--allow-host-path DIR");
+        assertThat(tmp.resolve("elsewhere")).doesNotExist();
+        assertThat(results.get(12).get("text").asString()).contains("seed_path /etc is outside");
+        assertThat(report.get("stderr").asString()).contains("[mcp] host paths the client may use: "
+                + repo.toRealPath() + ", " + exports.toRealPath());
 
         assertThat(Files.readString(repo.resolve("calc.sh"))).as("the checkout is never changed").isEqualTo(BUGGY);
     }

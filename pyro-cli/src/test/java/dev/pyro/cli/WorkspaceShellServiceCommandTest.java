@@ -83,4 +83,38 @@ class WorkspaceShellServiceCommandTest {
         assertThat(policy.exitCode()).isEqualTo(2);
         assertThat(policy.stderr()).contains("network_policy must be one of: off, egress, egress+published-ports");
     }
+
+    @Test
+    void aServiceCommandAndProbeWithTheSecretAreKeptOnlyRedacted() throws Exception {
+        String secret = "sk-live-12345";
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        seen.add(ok("workspace", "service", "start", id, "leaky", "--ready-command",
+                "test -n " + secret + " && test -e .leaky-ready", "--", "sh", "-lc",
+                "echo " + secret + " > /tmp/leaky-seen; touch .leaky-ready; sleep 300").stdout());
+        seen.add(cli.run("workspace", "service", "start", id, "probe", "--ready-http",
+                "http://127.0.0.1:1/?token=" + secret, "--ready-timeout-seconds", "1", "--json", "--",
+                "sleep", "300").stdout());
+        // the raw command did run: the guest saw the real value
+        assertThat(ok("workspace", "exec", id, "--", "sh", "-c",
+                "test \"$(cat /tmp/leaky-seen)\" = " + secret + " && echo same").stdout()).contains("same");
+        seen.add(ok("workspace", "service", "list", id, "--json").stdout());
+        seen.add(ok("workspace", "service", "list", id).stdout());
+        seen.add(ok("workspace", "service", "status", id, "leaky").stdout());
+        seen.add(ok("workspace", "service", "status", id, "leaky", "--json").stdout());
+        seen.add(ok("workspace", "status", id, "--json").stdout());
+        seen.add(ok("workspace", "service", "stop", id, "leaky", "--json").stdout());
+        JsonNode status = Json.MAPPER.readTree(seen.get(5));
+        assertThat(status.get("command").asString()).contains("[REDACTED]");
+        assertThat(status.get("readiness").get("command").asString()).isEqualTo("test -n [REDACTED] && test -e .leaky-ready");
+        assertThat(Json.MAPPER.readTree(seen.get(1)).get("readiness").get("url").asString()).contains("token=[REDACTED]");
+        for (String payload : seen) {
+            assertThat(payload).doesNotContain(secret);
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(tmp.resolve("state/workspaces"))) {
+            for (Path file : files.filter(f -> f.toString().contains("/services/")).filter(java.nio.file.Files::isRegularFile)
+                    .toList()) {
+                assertThat(java.nio.file.Files.readString(file)).as(file.toString()).doesNotContain(secret);
+            }
+        }
+    }
 }

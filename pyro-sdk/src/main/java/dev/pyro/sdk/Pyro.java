@@ -344,6 +344,7 @@ public final class Pyro implements AutoCloseable {
     }
 
     public WorkspaceFilePayloads.FileWrite writeWorkspaceFile(String workspaceId, String path, String text) {
+        dev.pyro.engine.workspace.WorkspaceFiles.checkWriteText(text); // the spec's size error, before the text travels to the engine
         return engine.call(EngineProtocol.WRITE_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).write(path, text),
                 WorkspaceFilePayloads.FileWrite.class);
     }

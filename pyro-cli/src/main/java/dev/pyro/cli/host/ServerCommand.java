@@ -14,9 +14,12 @@ import java.util.List;
  * @param launcher the argv that starts pyro (an absolute launcher path, or {@code pyro} with
  *     --installed-package)
  * @param installedPackage whether the launcher is the bare {@code pyro} on PATH
+ * @param allowHostPaths directories besides the checkout the MCP client may use (absolute once validated)
+ * @param allowHostCompat whether the MCP client may pass allow_host_compat=true
  */
 public record ServerCommand(List<String> launcher, boolean installedPackage, String mode, String profile,
-        String environment, String projectPath, String repoUrl, String repoRef, boolean noProjectSource) {
+        String environment, String projectPath, String repoUrl, String repoRef, boolean noProjectSource,
+        List<String> allowHostPaths, boolean allowHostCompat) {
 
     public static final String DEFAULT_PROFILE = "workspace-core";
     static final List<String> MODES = List.of("repro-fix", "inspect", "cold-start", "review-eval");
@@ -24,6 +27,7 @@ public record ServerCommand(List<String> launcher, boolean installedPackage, Str
 
     public ServerCommand {
         launcher = List.copyOf(launcher);
+        allowHostPaths = allowHostPaths == null ? List.of() : List.copyOf(allowHostPaths);
         profile = profile == null ? DEFAULT_PROFILE : profile;
     }
 
@@ -63,16 +67,21 @@ public record ServerCommand(List<String> launcher, boolean installedPackage, Str
         }
         return new ServerCommand(launcher, installedPackage, mode, profile, environment,
                 projectPath == null ? null : absoluteDirectory(projectPath), repoUrl == null ? null : repoUrl.strip(),
-                repoRef == null ? null : repoRef.strip(), noProjectSource);
+                repoRef == null ? null : repoRef.strip(), noProjectSource,
+                allowHostPaths.stream().map(d -> absoluteDirectory(d, "--allow-host-path")).toList(), allowHostCompat);
     }
 
     private static String absoluteDirectory(String given) {
+        return absoluteDirectory(given, "--project-path");
+    }
+
+    private static String absoluteDirectory(String given, String flag) {
         Path path = HostPaths.expand(given);
         if (!Files.exists(path)) {
-            throw PyroException.invalid("--project-path " + path + " does not exist");
+            throw PyroException.invalid(flag + " " + path + " does not exist");
         }
         if (!Files.isDirectory(path)) {
-            throw PyroException.invalid("--project-path " + path + " must be a directory");
+            throw PyroException.invalid(flag + " " + path + " must be a directory");
         }
         return path.toString();
     }
@@ -114,6 +123,12 @@ public record ServerCommand(List<String> launcher, boolean installedPackage, Str
             }
         } else if (noProjectSource) {
             flags.add("--no-project-source");
+        }
+        for (String dir : allowHostPaths) {
+            flags.addAll(List.of("--allow-host-path", dir));
+        }
+        if (allowHostCompat) {
+            flags.add("--allow-host-compat");
         }
         return flags;
     }

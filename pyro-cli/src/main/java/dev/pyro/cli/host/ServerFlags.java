@@ -35,12 +35,21 @@ public final class ServerFlags {
     @Option(names = "--no-project-source", order = 17, description = "No default seed for workspace_create.")
     boolean noProjectSource;
 
+    @Option(names = "--allow-host-path", paramLabel = "DIR", order = 18,
+            description = "Let the MCP client read from and export to this directory too (repeatable).")
+    java.util.List<String> allowHostPaths = new java.util.ArrayList<>();
+
+    @Option(names = "--allow-host-compat", order = 19,
+            description = "Let the MCP client pass allow_host_compat=true (no isolation when no sandbox works).")
+    boolean allowHostCompat;
+
     /** The validated canonical command these flags select. */
     public ServerCommand serverCommand() {
         // Validate the flags before locating the launcher, so a typo is reported as such.
         ServerCommand draft = new ServerCommand(java.util.List.of("pyro"), installedPackage, mode, profile,
-                environment, projectPath, repoUrl, repoRef, noProjectSource).validated();
+                environment, projectPath, repoUrl, repoRef, noProjectSource, allowHostPaths, allowHostCompat).validated();
         return new ServerCommand(Launcher.argv(installedPackage), installedPackage, draft.mode(), draft.profile(),
-                draft.environment(), draft.projectPath(), draft.repoUrl(), draft.repoRef(), draft.noProjectSource());
+                draft.environment(), draft.projectPath(), draft.repoUrl(), draft.repoRef(), draft.noProjectSource(),
+                draft.allowHostPaths(), draft.allowHostCompat());
     }
 }

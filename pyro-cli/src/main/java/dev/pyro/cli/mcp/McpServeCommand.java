@@ -1,6 +1,7 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.McpServerOptions;
 import dev.pyro.sdk.mcp.McpSurface;
@@ -37,7 +38,12 @@ import picocli.CommandLine.Option;
                 "  codex mcp add pyro -- pyro mcp serve --mode repro-fix",
                 "  pyro mcp serve --profile workspace-full --environment debian:12-build",
                 "  pyro mcp serve --repo-url /srv/git/app.git --repo-ref v1.2",
-                "  pyro mcp serve --http 127.0.0.1:8765     # prints the bearer token on stderr"})
+                "  pyro mcp serve --http 127.0.0.1:8765     # writes a bearer token to a file only you can read",
+                "  pyro mcp serve --http 8765 --http-token-file ~/.config/pyro/mcp-token",
+                "",
+                "Host paths: seed_path, source_path, secret file_path and output_path given by the MCP client must",
+                "lie in the project checkout or a directory named with --allow-host-path (there is no other",
+                "export directory by default). allow_host_compat=true needs --allow-host-compat."})
 public final class McpServeCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "MODE",
@@ -72,23 +78,47 @@ public final class McpServeCommand implements Callable<Integer> {
                     + "127.0.0.1; PORT 0 picks a free one). Every request needs the bearer token.")
     String http;
 
-    @Option(names = "--http-token", paramLabel = "TOKEN",
-            description = "Bearer token for --http (default: PYRO_MCP_TOKEN, else a random one printed on stderr).")
+    @Option(names = "--http-token-file", paramLabel = "PATH",
+            description = "File holding the bearer token for --http; it must be yours and readable by you alone "
+                    + "(chmod 600). Or set PYRO_MCP_TOKEN. Without either a random token is written to "
+                    + "STATE_DIR/mcp-http/PORT.token (mode 600) and its path printed on stderr.")
+    Path httpTokenFile;
+
+    /** Refused: a token in argv is readable by every local user. Kept as an option only to say so. */
+    @Option(names = "--http-token", paramLabel = "TOKEN", hidden = true)
     String httpToken;
+
+    @Option(names = "--allow-host-path", paramLabel = "DIR",
+            description = "Let the MCP client read from and export to this host directory (repeatable). By default "
+                    + "host paths in tool arguments must lie in the project checkout; nothing else is allowed.")
+    java.util.List<Path> allowHostPaths = new java.util.ArrayList<>();
+
+    @Option(names = "--allow-host-compat",
+            description = "Let the MCP client pass allow_host_compat=true (run on the host without isolation when "
+                    + "no sandbox works). Without it that argument is refused.")
+    boolean allowHostCompat;
 
     @Override
     public Integer call() throws Exception {
         // The protocol owns stdout: anything else that prints goes to stderr.
         PrintStream protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         System.setOut(System.err);
+        if (httpToken != null) {
+            throw HttpToken.refusedOnCommandLine();
+        }
+        if (http == null && httpTokenFile != null) {
+            throw PyroException.invalid("--http-token-file needs --http");
+        }
         McpSurface surface = McpSurface.of(profile, mode);
         McpServerOptions options = new McpServerOptions(surface, environment, projectPath, repoUrl, repoRef,
-                noProjectSource, Path.of("").toAbsolutePath());
+                noProjectSource, Path.of("").toAbsolutePath(), allowHostPaths, allowHostCompat);
         try (Pyro pyro = Pyro.create()) {
             PyroMcpServer server = pyro.createServer(options);
             System.err.println("[mcp] surface=" + surface.id() + " tools=" + server.tools().size()
                     + " project_source=" + (server.projectSource() == null ? "none"
                     : server.projectSource().describe()));
+            System.err.println("[mcp] host paths the client may use: " + server.hostPaths().describe()
+                    + (allowHostCompat ? "; allow_host_compat permitted" : ""));
             if (http != null) {
                 return serveHttp(server);
             }
@@ -114,20 +144,36 @@ public final class McpServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw PyroException.invalid("--http port must be between 0 and 65535");
         }
-        String token = httpToken != null ? httpToken : System.getenv("PYRO_MCP_TOKEN");
-        if (token != null && token.isBlank()) {
-            throw PyroException.invalid("--http-token must not be empty");
+        HttpToken token = HttpToken.resolve(httpTokenFile == null ? null : httpTokenFile.toAbsolutePath(),
+                System.getenv(HttpToken.ENV));
+        HttpEndpoint endpoint = server.serveHttp(host, port, token.value());
+        Path generated = null;
+        if (token.generated()) {
+            // The token never goes to stderr: hosts keep that in logs other users may read.
+            generated = PyroPaths.fromEnvironment().stateDir().resolve("mcp-http")
+                    .resolve(endpoint.uri().getPort() + ".token");
+            try {
+                HttpToken.writePrivate(generated, token.value());
+            } catch (RuntimeException e) {
+                endpoint.close();
+                throw e;
+            }
+            System.err.println("[mcp] token file " + generated + " (mode 600, removed when the server stops)");
         }
-        HttpEndpoint endpoint = server.serveHttp(host, port, token);
         System.err.println("[mcp] listening on " + endpoint.uri());
-        if (token == null) {
-            System.err.println("[mcp] token " + endpoint.token());
-        }
         System.err.println("[mcp] clients must send: Authorization: Bearer <token>");
         System.err.flush();
         CountDownLatch stop = new CountDownLatch(1);
+        Path tokenFile = generated;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             endpoint.close();
+            if (tokenFile != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(tokenFile);
+                } catch (java.io.IOException ignored) {
+                    // a stale token of a stopped server opens nothing
+                }
+            }
             stop.countDown();
         }));
         stop.await();

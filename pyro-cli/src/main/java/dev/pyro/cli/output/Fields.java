@@ -10,7 +10,8 @@ public final class Fields {
     private final List<String[]> rows = new ArrayList<>();
 
     public Fields add(String label, Object value) {
-        rows.add(new String[] {label, value == null ? "-" : value.toString()});
+        // one line per field: a stored value with a newline or ESC must not forge lines or drive the terminal
+        rows.add(new String[] {label, value == null ? "-" : Printable.of(value)});
         return this;
     }
 

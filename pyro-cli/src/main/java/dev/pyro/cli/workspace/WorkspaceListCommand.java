@@ -2,6 +2,7 @@ package dev.pyro.cli.workspace;
 
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
+import dev.pyro.cli.output.Printable;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
@@ -34,7 +35,7 @@ final class WorkspaceListCommand implements Runnable {
                 out.println(String.format("%-12s  %-8s  %-16s  %-8s  %s", "ID", "STATE", "ENVIRONMENT", "COMMANDS", "NAME"));
                 for (WorkspaceList.Item ws : list.workspaces()) {
                     out.println(String.format("%-12s  %-8s  %-16s  %8d  %s", ws.workspaceId(), ws.state(),
-                            ws.environment(), ws.commandCount(), ws.name() == null ? "-" : ws.name()));
+                            ws.environment(), ws.commandCount(), ws.name() == null ? "-" : Printable.of(ws.name())));
                 }
             }
             out.flush();

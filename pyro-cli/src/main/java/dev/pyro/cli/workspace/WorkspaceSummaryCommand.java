@@ -15,7 +15,7 @@ final class WorkspaceSummaryCommand extends WorkspaceIdCommand<WorkspaceSummary>
 
     @Override
     void printHuman(PrintWriter out, WorkspaceSummary s) {
-        out.println("Workspace " + s.workspaceId() + (s.name() == null ? "" : " (" + s.name() + ")") + ": " + s.state()
+        out.println("Workspace " + s.workspaceId() + (s.name() == null ? "" : " (" + dev.pyro.cli.output.Printable.of(s.name()) + ")") + ": " + s.state()
                 + ", " + s.environment() + ", resets: " + s.resetCount());
         out.println("Commands: " + s.commands().count() + " (" + s.commands().failed() + " failed)");
         s.commands().entries().forEach(c -> out.println("  #" + c.sequence() + " exit=" + c.exitCode() + "  " + c.command()));

@@ -26,13 +26,27 @@ final class BoundedOutput {
         return total > limit;
     }
 
+    /** Bytes that arrived here (the agent may have dropped more before sending). */
+    synchronized long received() {
+        return total;
+    }
+
     /** The kept text, with a marker saying how much was dropped when it was cut. */
     synchronized String text() {
+        return text(total);
+    }
+
+    /**
+     * As {@link #text()}, with {@code produced}: what the process wrote in all, as the agent counted
+     * it (it stops sending beyond its own limit, so what arrived here can be less).
+     */
+    synchronized String text(long produced) {
+        long all = Math.max(total, produced);
         String text = kept.toString(StandardCharsets.UTF_8);
-        if (!truncated()) {
+        if (all <= limit) {
             return text;
         }
         return text + (text.endsWith("\n") ? "" : "\n") + "[pyro: output truncated: kept " + limit + " of "
-                + total + " bytes]\n";
+                + all + " bytes]\n";
     }
 }

@@ -80,7 +80,14 @@ public final class GuestExec {
             return new ExecOutcome("", message, EXIT_TIMEOUT, millisSince(started), true, false);
         }
         boolean truncated = stdout.truncated() || stderr.truncated() || status.truncated();
-        return new ExecOutcome(stdout.text(), stderr.text(), status.shellCode(), millisSince(started), false, truncated);
+        if (status.truncated()) {
+            // The agent stopped sending: whoever watched the live output must not take it for all of it.
+            listener.stderr(("[pyro: live output stopped after " + (stdout.received() + stderr.received())
+                    + " bytes; the command wrote " + status.stdoutBytes() + " bytes to stdout and "
+                    + status.stderrBytes() + " to stderr]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new ExecOutcome(stdout.text(status.stdoutBytes()), stderr.text(status.stderrBytes()),
+                status.shellCode(), millisSince(started), false, truncated);
     }
 
     private static long millisSince(long started) {

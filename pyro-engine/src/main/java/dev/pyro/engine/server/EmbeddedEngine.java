@@ -27,6 +27,7 @@ public final class EmbeddedEngine implements EngineCalls {
         if (services == null) {
             EngineFiles files = new EngineFiles(paths.stateDir());
             files.prepareStateDir();
+            EngineFiles.checkCacheDirs(paths);
             try {
                 lock = EngineLock.tryAcquire(files.lock()).orElseThrow(() -> PyroException.runtime(
                         "another pyro engine manages " + paths.stateDir() + "; use Pyro.create() to share it, "

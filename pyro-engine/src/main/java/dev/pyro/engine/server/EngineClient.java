@@ -164,6 +164,10 @@ public final class EngineClient implements EngineCalls {
         String first;
         try {
             byte[] request = Json.MAPPER.writeValueAsBytes(new EngineProtocol.Request(method, params));
+            if (request.length >= EngineProtocol.MAX_REQUEST_BYTES) {
+                throw PyroException.invalid("the " + method + " request is " + request.length + " bytes, over the "
+                        + "engine's limit of " + EngineProtocol.MAX_REQUEST_BYTES + " bytes; send less at once");
+            }
             ByteBuffer buffer = ByteBuffer.allocate(request.length + 1).put(request).put((byte) '\n').flip();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -16,7 +16,10 @@ import tools.jackson.databind.node.NullNode;
  */
 final class EngineConnection {
 
-    private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_REQUEST_BYTES = EngineProtocol.MAX_REQUEST_BYTES;
+    /** An oversized request is read to its end (up to this) so the client, still sending, gets the answer. */
+    private static final long MAX_DRAIN_BYTES = 1L << 30;
+    private static final byte[] TOO_LARGE = new byte[0];
 
     private final SocketChannel channel;
     private final EngineDispatcher dispatcher;
@@ -37,6 +40,15 @@ final class EngineConnection {
                 return; // closed before asking anything
             }
             ResponseWriter out = new ResponseWriter(channel);
+            if (line == TOO_LARGE) {
+                // answered, not dropped: a dropped request looks like a stopping engine and is retried
+                out.accepted(ProcessHandle.current().pid());
+                out.error("the request is larger than the engine's limit of " + MAX_REQUEST_BYTES + " bytes; send "
+                        + "less at once (file writes and patches take at most 1048576 bytes)",
+                        PyroException.Kind.INVALID_INPUT.name(), false);
+                log.info("refused a request over " + MAX_REQUEST_BYTES + " bytes");
+                return;
+            }
             JsonNode request;
             try {
                 request = Json.MAPPER.readTree(line);
@@ -107,7 +119,7 @@ final class EngineConnection {
     private byte[] readRequestLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(8192);
-        while (line.size() <= MAX_REQUEST_BYTES) {
+        while (true) {
             int read = channel.read(buffer.clear());
             if (read < 0) {
                 return null;
@@ -118,10 +130,36 @@ final class EngineConnection {
                 if (b == '\n') {
                     return line.toByteArray(); // one request per connection: nothing follows
                 }
+                if (line.size() >= MAX_REQUEST_BYTES) {
+                    return drain(buffer) ? TOO_LARGE : null;
+                }
                 line.write(b);
             }
         }
-        throw new IOException("request line longer than " + MAX_REQUEST_BYTES + " bytes");
+    }
+
+    /**
+     * Reads and drops the rest of an oversized request line (what is left in {@code buffer}, then
+     * the channel); false when the client left first.
+     */
+    private boolean drain(ByteBuffer buffer) throws IOException {
+        long dropped = 0;
+        while (true) {
+            while (buffer.hasRemaining()) {
+                if (buffer.get() == '\n') {
+                    return true;
+                }
+            }
+            if (dropped > MAX_DRAIN_BYTES) {
+                throw new IOException("request line longer than " + MAX_DRAIN_BYTES + " bytes");
+            }
+            int read = channel.read(buffer.clear());
+            if (read < 0) {
+                return false;
+            }
+            buffer.flip();
+            dropped += read;
+        }
     }
 
     private static long millisSince(long started) {

@@ -1,6 +1,8 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.config.OwnedPaths;
+import dev.pyro.engine.config.PyroPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +41,19 @@ public record EngineFiles(Path stateDir) {
 
     /** Creates the state dir if needed and makes it owner-only (also when an older pyro made it 0755). */
     public void prepareStateDir() {
+        OwnedPaths.requireOwnedDir(stateDir, "the state dir", "PYRO_STATE_DIR", false);
         try {
-            Files.createDirectories(stateDir);
             Files.setPosixFilePermissions(stateDir, OWNER_DIR);
         } catch (IOException e) {
             throw PyroException.runtime("cannot prepare the state dir " + stateDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The cache dirs the engine builds into and reads from must be this user's (or root's). */
+    public static void checkCacheDirs(PyroPaths paths) {
+        OwnedPaths.requireOwnedDir(paths.cacheDir(), "the cache dir", "PYRO_CACHE_DIR", true);
+        OwnedPaths.requireOwnedDir(paths.environmentCacheDir(), "the environment cache dir",
+                "PYRO_ENVIRONMENT_CACHE_DIR", true);
     }
 
     public void checkSocketPath() {
@@ -54,12 +63,16 @@ public record EngineFiles(Path stateDir) {
         }
     }
 
-    /** Creates (or keeps) a file readable by its owner only. */
+    /**
+     * Creates (or keeps) a file readable by its owner only. An existing one must be a regular file
+     * of this user: a symlink there is refused, never followed (the chmod below would follow it).
+     */
     static void ownerOnly(Path file) throws IOException {
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE)); // O_EXCL: no link followed
         } catch (FileAlreadyExistsException e) {
-            // made by an earlier or a racing engine or client: tighten it all the same
+            // made by an earlier or a racing engine or client: check it, then tighten it all the same
+            OwnedPaths.requireOwnedFileIfPresent(file);
         }
         Files.setPosixFilePermissions(file, OWNER_FILE);
     }

@@ -51,6 +51,7 @@ final class EngineLauncher {
         checkSettings();
         files.checkSocketPath();
         files.prepareStateDir();
+        EngineFiles.checkCacheDirs(paths);
         long started = System.nanoTime();
         Process launched = null;
         long launchedAt = 0;

@@ -1,12 +1,13 @@
 package dev.pyro.engine.server;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -23,11 +24,13 @@ public final class EngineLog {
     }
 
     public static EngineLog open(Path file) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) > ROTATE_BYTES) {
+        EngineFiles.ownerOnly(file); // refuses a planted symlink before anything is moved or opened
+        if (Files.size(file) > ROTATE_BYTES) {
             Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            EngineFiles.ownerOnly(file);
         }
-        EngineFiles.ownerOnly(file);
-        return new EngineLog(new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8));
+        return new EngineLog(new PrintStream(Files.newOutputStream(file, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), true, StandardCharsets.UTF_8));
     }
 
     /** A log that drops everything (for in-process uses that do not want a file). */

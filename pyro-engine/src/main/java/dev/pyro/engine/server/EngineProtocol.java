@@ -26,6 +26,13 @@ public final class EngineProtocol {
 
     public static final int VERSION = 1;
 
+    /**
+     * The largest request line the engine reads. Above every input limit once JSON-escaped (a 1 MiB
+     * file write of control characters is 6 MiB as \\u0001...), so the operations' own size errors
+     * are what callers see; clients refuse bigger requests before sending them.
+     */
+    public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
     // methods
     public static final String PING = "ping";
     public static final String SHUTDOWN = "shutdown";

@@ -80,6 +80,7 @@ public final class EngineServer implements AutoCloseable {
         EngineFiles files = new EngineFiles(paths.stateDir());
         files.checkSocketPath();
         files.prepareStateDir();
+        EngineFiles.checkCacheDirs(paths);
         Optional<EngineLock> lock = acquireLock(files, log);
         if (lock.isEmpty()) {
             return Optional.empty();

@@ -125,11 +125,20 @@ public final class WorkspaceFiles {
                 node.size() > maxBytes, record.executionMode());
     }
 
-    public FileWrite write(String id, String rawPath, String text) {
+    /**
+     * The text of a file write as bytes, or the spec's size error. Clients check it before sending,
+     * so a big write gets this error rather than meeting the engine's request limit.
+     */
+    public static byte[] checkWriteText(String text) {
         byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
         if (bytes.length > FILE_MAX_BYTES) {
             throw PyroException.invalid("text must be at most " + FILE_MAX_BYTES + " bytes when encoded as UTF-8");
         }
+        return bytes;
+    }
+
+    public FileWrite write(String id, String rawPath, String text) {
+        byte[] bytes = checkWriteText(text);
         WorkspaceRecord record = manager.requireStarted(id, "workspace_file_write");
         WorkspacePath path = WorkspacePath.normalize(rawPath, "path");
         AgentConnection agent = agent(record);

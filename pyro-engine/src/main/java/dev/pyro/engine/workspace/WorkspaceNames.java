@@ -29,6 +29,10 @@ final class WorkspaceNames {
         if (trimmed.length() > MAX_TEXT) {
             throw PyroException.invalid("name must be at most " + MAX_TEXT + " characters");
         }
+        if (hasControl(trimmed)) {
+            throw PyroException.invalid("name must be a single line of printable text (no newline, tab, ESC or "
+                    + "other control characters)");
+        }
         return trimmed;
     }
 
@@ -57,6 +61,10 @@ final class WorkspaceNames {
         if (trimmed.contains("\n") || trimmed.contains("\r")) {
             throw PyroException.invalid("label '" + key + "' value must be a single line");
         }
+        if (hasControl(trimmed)) {
+            throw PyroException.invalid("label '" + key + "' value must be printable text (no tab, ESC or other "
+                    + "control characters)");
+        }
         try {
             StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(trimmed));
         } catch (CharacterCodingException e) {
@@ -65,4 +73,12 @@ final class WorkspaceNames {
         return trimmed;
     }
 
+    /**
+     * Control characters (C0, DEL, C1), line separators and bidi overrides: printed raw by a list
+     * they would forge lines or drive the terminal, so names and labels refuse them.
+     */
+    static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL || c == 0x2028 || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
+    }
 }

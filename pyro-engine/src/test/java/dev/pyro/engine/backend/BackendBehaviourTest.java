@@ -135,6 +135,35 @@ abstract class BackendBehaviourTest {
         assertThat(outcome.stderr()).isEqualTo("done\n");
     }
 
+    /**
+     * Beyond the agent's limit (4 MiB for both streams) nothing more arrives: the marker still gives
+     * the true total, and whoever streamed the output is told it stopped.
+     */
+    @Test
+    void outputBeyondTheAgentLimitIsCountedAndTheStreamSaysItStopped() {
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream notes = new java.io.ByteArrayOutputStream();
+        ExecOutcome outcome = GuestExec.run(agent, "head -c 6000000 /dev/zero | tr '\\0' a", cwd, Map.of(), 60,
+                new GuestExec.Listener() {
+                    @Override
+                    public void stdout(byte[] data) {
+                        streamed.writeBytes(data);
+                    }
+
+                    @Override
+                    public void stderr(byte[] data) {
+                        notes.writeBytes(data);
+                    }
+                });
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.stdout()).contains("[pyro: output truncated: kept " + GuestExec.OUTPUT_LIMIT_BYTES
+                + " of 6000000 bytes]");
+        assertThat(streamed.size()).isEqualTo(4 * GuestExec.OUTPUT_LIMIT_BYTES);
+        assertThat(notes.toString()).isEqualTo("[pyro: live output stopped after " + 4 * GuestExec.OUTPUT_LIMIT_BYTES
+                + " bytes; the command wrote 6000000 bytes to stdout and 0 to stderr]\n");
+        assertThat(outcome.stderr()).isEmpty();
+    }
+
     @Test
     void theSandboxHasTheRequestedSize() {
         if (!isolating()) {

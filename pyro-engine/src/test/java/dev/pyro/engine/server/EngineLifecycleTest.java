@@ -196,6 +196,38 @@ class EngineLifecycleTest {
         }
     }
 
+    /** Before, an oversized request was dropped unanswered and the client retried it five times. */
+    @Test
+    void anOversizedRequestIsAnsweredNotDropped() throws Exception {
+        byte[] big = new byte[EngineProtocol.MAX_REQUEST_BYTES + 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        big[big.length - 1] = '\n';
+        long pid = fixture.client().ping().pid(); // starts the engine
+        try (SocketChannel channel = EngineSocket.connect(fixture.files().socket())) {
+            ByteBuffer buffer = ByteBuffer.wrap(big);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                    StandardCharsets.UTF_8));
+            assertThat(Json.MAPPER.readTree(reader.readLine()).path("event").asString()).isEqualTo("accepted");
+            JsonNode answer = Json.MAPPER.readTree(reader.readLine());
+            assertThat(answer.path("error").path("kind").asString()).isEqualTo("INVALID_INPUT");
+            assertThat(answer.path("error").path("message").asString()).startsWith(
+                    "the request is larger than the engine's limit of " + EngineProtocol.MAX_REQUEST_BYTES + " bytes");
+        }
+        // the client refuses such a request itself, at once, with what to do
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> fixture.client().call(EngineProtocol.STATUS_VM,
+                Map.of("vm_id", "x".repeat(EngineProtocol.MAX_REQUEST_BYTES)), Object.class))
+                .isInstanceOfSatisfying(PyroException.class,
+                        e -> assertThat(e.kind()).isEqualTo(PyroException.Kind.INVALID_INPUT))
+                .hasMessageContaining("over the engine's limit of " + EngineProtocol.MAX_REQUEST_BYTES
+                        + " bytes; send less at once");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+        assertThat(fixture.client().ping().pid()).isEqualTo(pid); // and the same engine serves on
+    }
+
     @Test
     void theEngineServesEnvironmentOperations() {
         RealSandboxes.environment(fixture.paths); // installed once per machine

@@ -22,6 +22,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,12 @@ public final class PyroMcpServer {
     private final ProjectSource projectSource;
     private final String environment;
     private final List<ToolDef> tools;
+    private final HostPathPolicy hostPaths;
     private final McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
 
-    private PyroMcpServer(McpSurface surface, ProjectSource projectSource, String environment, List<ToolDef> tools) {
+    private PyroMcpServer(McpSurface surface, ProjectSource projectSource, String environment, List<ToolDef> tools,
+                          HostPathPolicy hostPaths) {
+        this.hostPaths = hostPaths;
         this.surface = surface;
         this.projectSource = projectSource;
         this.environment = environment;
@@ -57,8 +61,17 @@ public final class PyroMcpServer {
                 : EnvironmentCatalog.get(options.environment().trim()).name();
         ProjectSource source = ProjectSourceResolver.resolve(options.projectPath(), options.repoUrl(),
                 options.repoRef(), options.noProjectSource(), options.cwd());
-        List<ToolDef> tools = ToolCatalog.forSurface(new ToolContext(pyro, surface, environment, source));
-        return new PyroMcpServer(surface, source, environment, tools);
+        Path cwd = options.cwd() == null ? Path.of("").toAbsolutePath() : options.cwd();
+        HostPathPolicy hostPaths = HostPathPolicy.of(source == null ? null : source.path(),
+                options.allowedHostPaths(), cwd);
+        List<ToolDef> tools = ToolCatalog.forSurface(new ToolContext(pyro, surface, environment, source, hostPaths,
+                options.allowHostCompat()));
+        return new PyroMcpServer(surface, source, environment, tools, hostPaths);
+    }
+
+    /** The host directories the client's path arguments may name. */
+    public HostPathPolicy hostPaths() {
+        return hostPaths;
     }
 
     public McpSurface surface() {

@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace.service;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.workspace.WorkspaceSecrets;
 import dev.pyro.engine.workspace.files.WorkspacePath;
 import java.util.Locale;
 
@@ -21,6 +22,12 @@ public record Readiness(String type, String path, String address, String url, St
 
     public static Readiness command(String command) {
         return new Readiness("command", null, null, null, command);
+    }
+
+    /** Every field with secret values replaced (a token may sit in a URL or a probe command). */
+    Readiness redacted(java.util.List<String> secrets) {
+        return new Readiness(type, WorkspaceSecrets.redact(path, secrets), WorkspaceSecrets.redact(address, secrets),
+                WorkspaceSecrets.redact(url, secrets), WorkspaceSecrets.redact(command, secrets));
     }
 
     /** Validated and normalized, with the spec's messages; null stays null (ready at once). */

@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pyro.engine.workspace.WorkspaceSecrets;
 import java.util.List;
 
 /**
@@ -46,6 +47,16 @@ public record ServiceInfo(
     ServiceInfo withLogs(String out, String err, Integer tail, boolean cut) {
         return new ServiceInfo(workspaceId, serviceName, state, command, cwd, startedAt, endedAt, exitCode, pid,
                 executionMode, readiness, readyAt, stopReason, publishedPorts, processId, out, err, tail, cut);
+    }
+
+    /**
+     * With every secret value in the command and the readiness probe replaced by {@code [REDACTED]},
+     * as exec's command text is: records on disk and every payload carry only this form.
+     */
+    ServiceInfo redacted(List<String> secrets) {
+        return new ServiceInfo(workspaceId, serviceName, state, WorkspaceSecrets.redact(command, secrets), cwd,
+                startedAt, endedAt, exitCode, pid, executionMode, readiness == null ? null : readiness.redacted(secrets),
+                readyAt, stopReason, publishedPorts, processId, stdout, stderr, tailLines, truncated);
     }
 
     /** The list payload: {@code {workspace_id, count, running_count, services}}. */

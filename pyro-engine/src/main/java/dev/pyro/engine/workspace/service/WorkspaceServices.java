@@ -100,9 +100,11 @@ public final class WorkspaceServices {
                 .withEnv(env), null, CALL);
         handles.put(id + "/" + name, process);
         double started = manager.clock().getAsDouble();
+        // The record and every payload keep the command and probe only redacted; the raw ones live
+        // in this call (the spawn's environment and the probe loop below), never on disk.
         ServiceInfo info = new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
                 record.executionMode(), probe, probe == null ? started : null, null, List.of(), process.processId(),
-                null, null, null, null);
+                null, null, null, null).redacted(WorkspaceSecrets.values(dir, record.secretList()));
         write(info);
         manager.touch(id);
         if (probe == null) {
@@ -259,25 +261,55 @@ public final class WorkspaceServices {
         return write(info.ended("exited", code, null, manager.clock().getAsDouble()));
     }
 
+    /**
+     * The end of a log: at most its last {@code LOG_READ_LIMIT} bytes (from a line start), marked cut
+     * when there was more. Before, a bigger log came back empty and not marked, as if the service had
+     * printed nothing.
+     */
     private static String[] tail(AgentConnection agent, String path, Integer lines) {
         byte[] data;
+        boolean cut;
         try {
-            data = agent.readAll(path, LOG_READ_LIMIT, CALL);
+            long size = agent.stat(path, true, CALL).size();
+            long offset = Math.max(0, size - LOG_READ_LIMIT);
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            while (read.size() < LOG_READ_LIMIT) {
+                var chunk = agent.read(path, offset + read.size(), LOG_READ_LIMIT - read.size(), false, CALL);
+                read.writeBytes(chunk.data());
+                if (chunk.eof() || chunk.data().length == 0) {
+                    break;
+                }
+            }
+            data = read.toByteArray();
+            cut = offset > 0;
+            if (cut) {
+                int newline = indexOf(data, (byte) '\n');
+                data = newline < 0 ? new byte[0] : Arrays.copyOfRange(data, newline + 1, data.length);
+            }
         } catch (AgentException e) {
             return new String[] {"", "false"};
         }
         String text = new String(data, StandardCharsets.UTF_8);
         if (lines == null) {
-            return new String[] {text, "false"};
+            return new String[] {text, Boolean.toString(cut)};
         }
         List<String> all = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
         if (!all.isEmpty() && all.get(all.size() - 1).isEmpty()) {
             all.remove(all.size() - 1);
         }
         if (all.size() <= lines) {
-            return new String[] {text, "false"};
+            return new String[] {text, Boolean.toString(cut)};
         }
         return new String[] {String.join("\n", all.subList(all.size() - lines, all.size())) + "\n", "true"};
+    }
+
+    private static int indexOf(byte[] data, byte b) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------ records
@@ -326,9 +358,16 @@ public final class WorkspaceServices {
         }
     }
 
+    /** A record as stored, redacted again: records written before redaction existed kept secrets raw. */
     private ServiceInfo read(String id, String name) {
         Path file = file(id, name);
-        return Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), ServiceInfo.class) : null;
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        ServiceInfo info = Json.MAPPER.readValue(file.toFile(), ServiceInfo.class);
+        List<String> secrets = manager.store().read(id)
+                .map(r -> WorkspaceSecrets.values(manager.store().dir(id), r.secretList())).orElse(List.of());
+        return secrets.isEmpty() ? info : info.redacted(secrets);
     }
 
     private ServiceInfo require(String id, String name) {

@@ -104,6 +104,25 @@ class WorkspaceServicesTest {
         manager.exec(id, "rm -f .svc-ready", 30, GuestExec.Listener.NONE);
     }
 
+    /** Before, a log over 4 MiB came back empty and unmarked, as if the service had printed nothing. */
+    @Test
+    void aLogOverTheReadLimitShowsItsEndMarkedTruncated() {
+        // its own workspace: the other tests count the services of theirs
+        String own = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
+                Progress.NONE).workspaceId();
+        ServiceInfo big = services.start(own, "big", "head -c 5000000 /dev/zero | tr '\\0' a; echo; echo last line; "
+                + "sleep 300", null, Readiness.command("grep -q 'last line' /run/pyro-services/big.stdout"), 30, 100,
+                Map.of(), List.of());
+        assertThat(big.state()).isEqualTo("running");
+        ServiceInfo tail = services.logs(own, "big", 1);
+        assertThat(tail.stdout()).isEqualTo("last line\n");
+        assertThat(tail.truncated()).isTrue();
+        ServiceInfo all = services.logs(own, "big", null);
+        assertThat(all.stdout()).endsWith("last line\n").hasSizeLessThanOrEqualTo(4 * 1024 * 1024);
+        assertThat(all.truncated()).isTrue();
+        manager.delete(own);
+    }
+
     @Test
     void readinessThatNeverComesOrAProcessThatDiesFails() {
         ServiceInfo dies = start("dies", "echo oops >&2; exit 3", Readiness.file("never"), 10);

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class ToolCatalog {
 
     private static final String WS_ID = "The workspace id returned by workspace_create (or listed by workspace_list).";
+    private static final String HOST_OUT = "Host path to create (relative to the server's directory); it must lie in "
+            + "the project checkout or a directory the server allows (--allow-host-path).";
     private static final String WS_PATH = "A path in /workspace: relative (to /workspace) or absolute under /workspace.";
 
     private final ToolContext ctx;
@@ -86,7 +88,18 @@ public final class ToolCatalog {
     private VmRequest vmRequest(ToolArgs a) {
         return new VmRequest(environment(a), a.integer("vcpu_count", VmLimits.DEFAULT_VCPU_COUNT),
                 a.integer("mem_mib", VmLimits.DEFAULT_MEM_MIB), a.integer("ttl_seconds", VmLimits.DEFAULT_TTL_SECONDS),
-                a.bool("network", false), a.bool("allow_host_compat", false), "auto");
+                a.bool("network", false), allowHostCompat(a), "auto");
+    }
+
+    /** The client may opt out of isolation only when the person who started the server allowed it. */
+    private boolean allowHostCompat(ToolArgs a) {
+        boolean asked = a.bool("allow_host_compat", false);
+        if (asked && !ctx.allowHostCompat()) {
+            throw dev.pyro.engine.PyroException.invalid("allow_host_compat is not permitted on this MCP server: "
+                    + "only the person who starts it may allow running without isolation, with `pyro mcp serve "
+                    + "--allow-host-compat`");
+        }
+        return asked;
     }
 
     private void vmTools() {
@@ -100,7 +113,7 @@ public final class ToolCatalog {
                         .integer("ttl_seconds", "Seconds the sandbox may live at most, 60-3600.", VmLimits.DEFAULT_TTL_SECONDS)
                         .bool("network", "Give the guest outbound network access.", false)
                         .bool("allow_host_compat", "Allow running on the host without isolation when no sandbox backend "
-                                + "works. Leave false unless the user asked for it.", false),
+                                + "works. Leave false unless the user asked for it; refused unless the server was started with --allow-host-compat.", false),
                 a -> pyro.runInVm(vmRequest(a), a.requiredString("command"),
                         a.integer("timeout_seconds", VmLimits.DEFAULT_TIMEOUT_SECONDS)));
         add("vm_list_environments", "List the environments a sandbox can boot (name, version, description, whether "
@@ -112,7 +125,7 @@ public final class ToolCatalog {
                         .integer("ttl_seconds", "Seconds the VM may live at most, 60-3600.", VmLimits.DEFAULT_TTL_SECONDS)
                         .bool("network", "Give the guest outbound network access.", false)
                         .bool("allow_host_compat", "Allow running on the host without isolation. Leave false unless "
-                                + "the user asked for it.", false),
+                                + "the user asked for it; refused unless the server was started with --allow-host-compat.", false),
                 a -> pyro.createVm(vmRequest(a)));
         add("vm_start", "Boot a VM made by vm_create so vm_exec can run in it. Returns the VM status (state started, execution_mode).",
                 vmId(), a -> pyro.startVm(a.requiredString("vm_id")));
@@ -146,7 +159,8 @@ public final class ToolCatalog {
 
     private String seedDescription() {
         String base = "Host directory or .tar/.tar.gz/.tar.zst archive copied into /workspace at create (the "
-                + "baseline that reset and diff use).";
+                + "baseline that reset and diff use); it must lie in the project checkout or a directory the server "
+                + "allows (--allow-host-path).";
         return ctx.projectSource() == null ? base + " Omit it for an empty /workspace."
                 : base + " Omit it to seed from " + ctx.projectSource().describe() + " (its Git-tracked files).";
     }
@@ -160,7 +174,7 @@ public final class ToolCatalog {
                     List.of("off", "egress", "egress+published-ports"));
         }
         create.bool("allow_host_compat", "Allow running on the host without isolation. Leave false unless the user "
-                        + "asked for it.", false)
+                        + "asked for it; refused unless the server was started with --allow-host-compat.", false)
                 .string("seed_path", seedDescription(), null);
         if (full) {
             create.custom("secrets", Map.of("type", "array", "description",
@@ -196,9 +210,11 @@ public final class ToolCatalog {
         add("workspace_sync_push", "Copy a host directory or archive into the live /workspace (over dest), e.g. "
                         + "after the user changed files on the host. The baseline does not change. Returns "
                         + "workspace_sync {mode, source_path, destination, entry_count, bytes_written}.",
-                workspaceId().requiredString("source_path", "Host directory or .tar/.tar.gz/.tar.zst archive.")
+                workspaceId().requiredString("source_path", "Host directory or .tar/.tar.gz/.tar.zst archive in the project "
+                                + "checkout or a directory the server allows (--allow-host-path).")
                         .string("dest", "Where in /workspace to put it.", "/workspace"),
-                a -> pyro.pushWorkspaceSync(a.requiredString("workspace_id"), Path.of(a.requiredString("source_path")),
+                a -> pyro.pushWorkspaceSync(a.requiredString("workspace_id"),
+                        ctx.hostPaths().read("source_path", a.requiredString("source_path")),
                         a.string("dest", "/workspace")));
         InputSchema exec = workspaceId().requiredString("command", "Shell command, run with sh -lc in /workspace.")
                 .integer("timeout_seconds", "Seconds before the command is killed.", VmLimits.DEFAULT_TIMEOUT_SECONDS);
@@ -227,8 +243,8 @@ public final class ToolCatalog {
         WorkspaceRequest request = new WorkspaceRequest(environment(a),
                 a.integer("vcpu_count", VmLimits.DEFAULT_VCPU_COUNT), a.integer("mem_mib", VmLimits.DEFAULT_MEM_MIB),
                 a.integer("ttl_seconds", VmLimits.DEFAULT_TTL_SECONDS),
-                full ? a.string("network_policy", "off") : "off", a.bool("allow_host_compat", false), "auto",
-                seed == null ? null : Path.of(seed).toAbsolutePath(), a.string("name", null),
+                full ? a.string("network_policy", "off") : "off", allowHostCompat(a), "auto",
+                seed == null ? null : ctx.hostPaths().read("seed_path", seed), a.string("name", null),
                 a.has("labels") ? a.stringMap("labels") : Map.of(), full ? secrets(a) : List.of());
         if (seed != null || ctx.projectSource() == null) {
             return pyro.createWorkspace(request);
@@ -239,15 +255,16 @@ public final class ToolCatalog {
         }
     }
 
-    private static List<SecretSpec> secrets(ToolArgs a) {
+    private List<SecretSpec> secrets(ToolArgs a) {
         SecretSpec[] specs = a.convert("secrets", SecretSpec[].class,
                 "a list of {name, value} or {name, file_path} objects");
         if (specs == null) {
             return List.of();
         }
-        // Host paths are this server's, not the engine daemon's (whose working directory is /).
+        // Host paths are this server's (not the engine daemon's, whose working directory is /), and
+        // confined like every host path the client names.
         return java.util.Arrays.stream(specs).map(s -> s.filePath() == null ? s
-                : SecretSpec.file(s.name(), Path.of(s.filePath()).toAbsolutePath().toString())).toList();
+                : SecretSpec.file(s.name(), ctx.hostPaths().read("file_path", s.filePath()).toString())).toList();
     }
 
     // ------------------------------------------------------------------ files, patch, diff, export, reset
@@ -282,9 +299,9 @@ public final class ToolCatalog {
                         + "yet. This is the explicit way results leave the sandbox. Returns output_path, "
                         + "artifact_type, entry_count and bytes_written.",
                 workspaceId().requiredString("path", WS_PATH)
-                        .requiredString("output_path", "Host path to create (relative to the server's directory)."),
+                        .requiredString("output_path", HOST_OUT),
                 a -> pyro.exportWorkspace(a.requiredString("workspace_id"), a.requiredString("path"),
-                        Path.of(a.requiredString("output_path")), false));
+                        ctx.hostPaths().write("output_path", a.requiredString("output_path")), false));
         add("workspace_reset", "Throw away the workspace's changes: a fresh sandbox with /workspace as in the "
                         + "baseline (or a named snapshot), the command journal restarted. The normal retry step. "
                         + "Returns the workspace plus workspace_reset.",
@@ -302,8 +319,9 @@ public final class ToolCatalog {
                         + "secrets and shell/service state removed) as a raw ext4 image to a host path that must not "
                         + "exist yet, e.g. to inspect it with other tools. Stop the workspace first; it is not changed. "
                         + "Returns {output_path, disk_format: ext4, bytes_written}.",
-                workspaceId().requiredString("output_path", "Host path to create (relative to the server's directory)."),
-                a -> pyro.exportWorkspaceDisk(a.requiredString("workspace_id"), Path.of(a.requiredString("output_path"))));
+                workspaceId().requiredString("output_path", HOST_OUT),
+                a -> pyro.exportWorkspaceDisk(a.requiredString("workspace_id"),
+                        ctx.hostPaths().write("output_path", a.requiredString("output_path"))));
         add("workspace_disk_list", "List files on the disk of a STOPPED workspace, also outside /workspace (e.g. "
                         + "/var/log or what a package install left). Relative paths are inside /workspace. Returns "
                         + "entries {path, artifact_type, size_bytes, link_target}.",

@@ -26,8 +26,9 @@ public record ToolOutcome(Map<String, Object> structured, String text, boolean e
             return failure(e.getMessage(), e.kind().name());
         } catch (RuntimeException e) {
             LOG.error("tool {} failed unexpectedly", tool.name(), e);
-            return failure("internal error in " + tool.name() + ": " + e
-                    + " (a Pyro bug; the server log on stderr has details)", "INTERNAL");
+            // no exception text: it names Java classes and says nothing a model can act on
+            return failure("internal error in " + tool.name() + " (a Pyro bug; the server's log on stderr has the "
+                    + "details)", "INTERNAL");
         }
     }
 

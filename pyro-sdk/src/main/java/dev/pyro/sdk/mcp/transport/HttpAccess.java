@@ -26,7 +26,8 @@ record HttpAccess(String token, Set<String> allowedHosts) {
         if (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
             return Verdict.BAD_HOST;
         }
-        if (origin != null && !origin.equals("null") && !originAllowed(origin)) {
+        // "null" (sandboxed iframes, file: pages, some redirects) is a foreign origin like any other
+        if (origin != null && !originAllowed(origin)) {
             return Verdict.BAD_ORIGIN;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -134,18 +134,36 @@ public final class HttpEndpoint implements McpStatelessServerTransport, AutoClos
             return;
         }
         McpSchema.JSONRPCMessage message;
+        Object id = JsonRpcShape.replyId(node, JSON);
         try {
             JsonRpcShape.check(node);
+        } catch (IllegalArgumentException e) {
+            json(exchange, 400, rpcError(id, -32600, "Invalid Request: " + e.getMessage()));
+            return;
+        }
+        try {
             message = McpSchema.deserializeJsonRpcMessage(mapper, body);
         } catch (IOException | RuntimeException e) {
-            Object id = JsonRpcShape.replyId(node, JSON);
-            json(exchange, 400, rpcError(id, -32600, "Invalid Request: " + e.getMessage()));
+            // the SDK's reason names Java types: not for the client
+            json(exchange, 400, rpcError(id, -32600, "Invalid Request: not a JSON-RPC 2.0 request, notification or "
+                    + "response"));
+            return;
+        }
+        String params = JsonRpcShape.paramsProblem(node);
+        if (params != null) {
+            json(exchange, 200, rpcError(id, -32602, "Invalid params: " + params));
             return;
         }
         McpTransportContext context = McpTransportContext.create(Map.of());
         if (message instanceof McpSchema.JSONRPCRequest request) {
             McpSchema.JSONRPCResponse response = handler.handleRequest(context, request).block();
-            json(exchange, 200, mapper.writeValueAsBytes(response));
+            byte[] reply = mapper.writeValueAsBytes(response);
+            JsonNode cleaned = JsonRpcShape.cleanedReply(JSON.readTree(reply));
+            if (cleaned != null) {
+                LOG.warn("internal error answered to the client: {}", response.error().message());
+                reply = JSON.writeValueAsBytes(cleaned);
+            }
+            json(exchange, 200, reply);
         } else if (message instanceof McpSchema.JSONRPCNotification notification) {
             handler.handleNotification(context, notification).block();
             exchange.sendResponseHeaders(202, -1);

@@ -101,9 +101,20 @@ public final class StdioGuard {
         Object id = JsonRpcShape.replyId(node, JSON);
         try {
             JsonRpcShape.check(node);
+        } catch (IllegalArgumentException e) {
+            writeError(id, -32600, "Invalid Request: not a JSON-RPC 2.0 message (" + e.getMessage() + ")");
+            return;
+        }
+        try {
             McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (IOException | RuntimeException e) {
-            writeError(id, -32600, "Invalid Request: not a JSON-RPC 2.0 message (" + e.getMessage() + ")");
+            // the SDK's reason names Java types: not for the client
+            writeError(id, -32600, "Invalid Request: not a JSON-RPC 2.0 request, notification or response");
+            return;
+        }
+        String params = JsonRpcShape.paramsProblem(node);
+        if (params != null) {
+            writeError(id, -32602, "Invalid params: " + params);
             return;
         }
         if (node.has("method") && node.has("id")) {
@@ -178,18 +189,19 @@ public final class StdioGuard {
             if (line.length == 0) {
                 return;
             }
-            writeLine(line);
-            noteReply(line);
-        }
-
-        private void noteReply(byte[] line) {
+            JsonNode node = null;
             try {
-                JsonNode node = JSON.readTree(line);
-                if (node.has("id") && !node.has("method")) {
-                    pending.remove(node.get("id").toString());
-                }
+                node = JSON.readTree(line);
             } catch (RuntimeException e) {
                 // not ours to judge: the SDK wrote it
+            }
+            JsonNode cleaned = node == null ? null : JsonRpcShape.cleanedReply(node);
+            if (cleaned != null) {
+                LOG.warn("internal error answered to the client: {}", node.path("error").path("message").asString(""));
+            }
+            writeLine(cleaned == null ? line : JSON.writeValueAsBytes(cleaned));
+            if (node != null && node.has("id") && !node.has("method")) {
+                pending.remove(node.get("id").toString());
             }
         }
 
