@@ -109,8 +109,15 @@ public final class GvisorBackend implements SandboxBackend {
     }
 
     private List<String> runscArgs(SandboxRecord sandbox) throws IOException {
-        return List.of(runsc().toString(), "--root", sandbox.workDir().resolve("runsc").toString(),
-                "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota");
+        Path runsc = runsc();
+        List<String> argv = new ArrayList<>(List.of(runsc.toString(), "--root",
+                sandbox.workDir().resolve("runsc").toString(),
+                "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota"));
+        if (RunscFlags.supports(runsc, "overlay2")) {
+            // Root writes must land in our overlay (on the size-limited layer), not runsc's own store.
+            argv.add("--overlay2=none");
+        }
+        return argv;
     }
 
     private long sandboxPid(SandboxRecord sandbox) throws IOException, InterruptedException {
