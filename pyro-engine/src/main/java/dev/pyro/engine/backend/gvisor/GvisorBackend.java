@@ -137,12 +137,15 @@ public final class GvisorBackend implements SandboxBackend {
         List<String> argv = new ArrayList<>(runscArgs(sandbox));
         argv.addAll(List.of("run", "--detach", "--bundle", work.resolve("bundle").toString(), id));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
+                // On the sandbox's small tmpfs: root in the guest can write runsc's stdout (/proc/1/fd/1).
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(GuestSocketDir.liveConsole(work).toFile()));
         Process process = builder.start();
         process.getOutputStream().close();
         if (process.waitFor() != 0) {
+            String tail = tail(GuestSocketDir.liveConsole(work));
+            kill(sandbox);
             throw PyroException.runtime("runsc failed to start the sandbox; see " + work.resolve("console.log")
-                    + ": " + tail(work.resolve("console.log")), null);
+                    + ": " + tail, null);
         }
         long pid = sandboxPid(sandbox);
         SandboxRecord started = sandbox.withPid(pid);
@@ -239,6 +242,7 @@ public final class GvisorBackend implements SandboxBackend {
         if (!HostMounts.isMountPoint(merged)) {
             GvisorLayer.unmount(sandbox);
         }
+        GuestSocketDir.saveConsole(sandbox.workDir());
         GuestSocketDir.unmount(sandbox.workDir());
         Path bin = sandbox.workDir().resolve(AGENT_BIN);
         if (HostMounts.isMountPoint(bin)) {
