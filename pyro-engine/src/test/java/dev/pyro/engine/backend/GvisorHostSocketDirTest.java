@@ -157,6 +157,41 @@ class GvisorHostSocketDirTest {
         }
     }
 
+    /** A sandbox made before this layout (a plain {@code host} dir bound in) moves to it at its next start. */
+    @Test
+    void anOldSandboxMovesToTheBoundedLayoutAtItsNextStart() throws Exception {
+        RealSandboxes.assumeBackendWorks("gvisor");
+        Path state = Files.createTempDirectory("pyro-host-old-");
+        dev.pyro.engine.config.PyroPaths paths = RealSandboxes.paths(state);
+        SandboxBackend backend = new BackendSelector(paths).select("gvisor", false, true, Progress.NONE).backend();
+        SandboxRecord created = backend.create(new SandboxRequest("0123456789ab",
+                dev.pyro.engine.environment.EnvironmentCatalog.get(RealSandboxes.ENVIRONMENT),
+                RealSandboxes.environment(paths), 1, 256, false, state.resolve("sandbox")));
+        Path work = created.workDir();
+        // What create wrote before: the guest's socket dir is the plain dir "host", the socket in it.
+        Path config = work.resolve("bundle/config.json");
+        Files.writeString(config, Files.readString(config).replace(work.resolve("sock/g").toString(),
+                work.resolve("host").toString()));
+        Files.createDirectories(work.resolve("host"));
+        Files.writeString(work.resolve("host/junk"), "left by the guest");
+        SandboxRecord old = new SandboxRecord(created.id(), created.backend(), created.executionMode(), work,
+                work.resolve("host/agent.sock"), 0, created.metadata());
+        SandboxRecord started = backend.start(old, java.time.Duration.ofSeconds(90));
+        try {
+            assertThat(started.agentSocket()).isEqualTo(work.resolve("sock/g/agent.sock"));
+            assertThat(Files.readString(config)).doesNotContain(work.resolve("host").toString());
+            assertThat(work.resolve("host")).doesNotExist();
+            try (dev.pyro.protocol.AgentConnection agent = AgentSockets.connect(started.agentSocket(),
+                    java.time.Duration.ofSeconds(10), dev.pyro.protocol.AgentConnection.Options.defaults())) {
+                assertThat(dev.pyro.engine.guest.GuestExec.run(agent, "ls /run/pyro-host", "/", java.util.Map.of(), 30,
+                        GuestExec.Listener.NONE).stdout()).isEqualTo("agent.sock\n");
+            }
+        } finally {
+            backend.delete(started);
+            FileTrees.deleteRecursively(state);
+        }
+    }
+
     static WorkspaceExecResult exec(WorkspaceManager manager, String id, String command) {
         return manager.exec(id, command, 60, GuestExec.Listener.NONE);
     }
