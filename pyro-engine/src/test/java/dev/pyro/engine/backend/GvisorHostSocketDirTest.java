@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * {@code /run/pyro-host} in a gVisor guest (issue 17 A3): the one host directory the guest can
  * write, where its agent creates the socket the engine dials. It used to be a plain bind of a host
  * dir: a guest wrote 300 MiB there and planted symlinks. Now it is a tiny tmpfs: the guest cannot
- * store more than a few KiB on the host through it, and what it plants in place of the socket (a
+ * store more than 1 MiB on the host through it (its console included), and what it plants in place of the socket (a
  * symlink to another host socket, a regular file) is never dialed or read; the agent still
  * reconnects after its guest kills it and after the engine restarts.
  */
@@ -54,7 +54,7 @@ class GvisorHostSocketDirTest {
             Path hostDir = runtime.resolve("sock/g");
             assertThat(hostDir.resolve("agent.sock")).exists();
 
-            // 1. Filling it: 300 MiB asked, a few KiB kept; many files: a few dozen inodes at most.
+            // 1. Filling it: 300 MiB asked, at most 1 MiB kept; many files: a few dozen inodes at most.
             WorkspaceExecResult fill = exec(manager, id, "dd if=/dev/zero of=/run/pyro-host/fill bs=1M count=300 2>&1;"
                     + " i=0; while [ $i -lt 200 ] && ln -s /etc/shadow /run/pyro-host/l$i 2>/dev/null; do i=$((i+1)); done;"
                     + " echo links=$i");
