@@ -79,7 +79,9 @@ public final class DoctorCommand implements Runnable {
                         : report.qemu().version() + " (tcg=" + Fields.yesNo(report.qemu().tcg())
                         + " kvm=" + Fields.yesNo(report.qemu().kvmAccel()) + ")")
                 .add("gVisor", report.gvisor().path() == null ? "not installed"
-                        : report.gvisor().version() + " (" + report.gvisor().detail() + ")")
+                        : "runsc " + (report.gvisor().release() == null ? report.gvisor().version()
+                                : report.gvisor().release()) + (report.gvisor().tooOld() ? " TOO OLD" : "")
+                        + " (" + report.gvisor().detail() + ")")
                 .add("Kernel", report.kernel().version() + (report.kernel().installed() ? " (built)"
                         : " (" + report.kernel().reason() + ")"))
                 .add("Networking", Fields.yesNo(report.networking().available()) + " (" + report.networking().detail() + ")")

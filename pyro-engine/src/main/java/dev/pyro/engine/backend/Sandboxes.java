@@ -33,9 +33,10 @@ public final class Sandboxes {
     }
 
     /**
-     * Connects and says hello. On gVisor, an agent that init restarted (the guest killed it) cannot
-     * bind over the socket file its predecessor left on the host, so a failed hello with the sandbox
-     * still running removes that file and waits for the new agent's socket. A VM paused on a full
+     * Connects and says hello. On gVisor the guest can write the socket's directory: the agent
+     * binds over a stale socket, not over anything else, so when the dial fails with the sandbox
+     * running and something other than a socket (or nothing) is there, that entry is removed and
+     * the new agent's socket awaited (never dialed through a link: {@link AgentSockets}). A VM paused on a full
      * disk is resumed if there is room again (see {@link SandboxStall}), else named as the cause.
      */
     public AgentConnection connect(SandboxRecord sandbox) {
@@ -57,13 +58,15 @@ public final class Sandboxes {
         try {
             return connectOnce(sandbox);
         } catch (RuntimeException first) {
-            if (!"gvisor".equals(sandbox.backend()) || !backendOf(sandbox).isRunning(sandbox)) {
-                throw first;
+            if (!"gvisor".equals(sandbox.backend()) || !backendOf(sandbox).isRunning(sandbox)
+                    || AgentSockets.isSocket(sandbox.agentSocket())) {
+                throw first; // a socket there: AgentSockets already dialed each agent that bound it
             }
             try {
+                // Something the guest planted where the socket goes (the agent binds over sockets only).
                 Files.deleteIfExists(sandbox.agentSocket());
                 long deadline = System.nanoTime() + AGENT_RESTART_WAIT.toNanos();
-                while (!Files.exists(sandbox.agentSocket()) && System.nanoTime() < deadline) {
+                while (!AgentSockets.isSocket(sandbox.agentSocket()) && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
             } catch (IOException e) {
@@ -72,7 +75,7 @@ public final class Sandboxes {
                 Thread.currentThread().interrupt();
                 throw first;
             }
-            if (!Files.exists(sandbox.agentSocket())) {
+            if (!AgentSockets.isSocket(sandbox.agentSocket())) {
                 throw first;
             }
             return connectOnce(sandbox);
@@ -115,6 +118,11 @@ public final class Sandboxes {
         AgentConnection.Options options = "vm".equals(sandbox.backend())
                 ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
                 : AgentConnection.Options.defaults();
+        if ("gvisor".equals(sandbox.backend())) {
+            // the guest can write the socket's dir: never dial a path it may have swapped for a symlink
+            return AgentSockets.connect(sandbox.agentSocket(), Duration.ofSeconds(10),
+                    options.withClientName("pyro-engine"));
+        }
         return AgentConnection.connectUnix(sandbox.agentSocket(), Duration.ofSeconds(10),
                 options.withClientName("pyro-engine"));
     }

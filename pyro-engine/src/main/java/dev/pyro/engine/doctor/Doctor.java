@@ -87,6 +87,8 @@ public final class Doctor {
             issues.add("runsc is missing (package runsc); " + FIX_PACKAGES);
         } else if (!gvisor.sandboxProbe()) {
             issues.add("gVisor cannot start a sandbox: " + gvisor.detail());
+        } else if (gvisor.tooOld()) {
+            issues.add(new RunscVersion(gvisor.release(), 0).tooOldMessage());
         }
         if (auto == null) {
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
@@ -110,22 +112,35 @@ public final class Doctor {
     private static DoctorReport.Gvisor gvisor() {
         Optional<Path> runsc = HostTools.which("runsc");
         if (runsc.isEmpty()) {
-            return new DoctorReport.Gvisor(null, null, false, "runsc is not installed (package runsc)");
+            return new DoctorReport.Gvisor(null, null, null, false, false, "runsc is not installed (package runsc)");
         }
-        String version = HostTools.firstLine(List.of(runsc.get().toString(), "--version")).orElse(null);
+        return gvisor(runsc.get());
+    }
+
+    /** The version and sandbox probe of the runsc at {@code runsc} (tests give a stand-in). */
+    static DoctorReport.Gvisor gvisor(Path runsc) {
+        String version = HostTools.firstLine(List.of(runsc.toString(), "--version")).orElse(null);
+        Optional<RunscVersion> release = RunscVersion.parse(version);
+        boolean tooOld = release.map(RunscVersion::tooOldForStat).orElse(false);
+        String path = runsc.toString();
+        String releaseText = release.map(RunscVersion::version).orElse(null);
+        // A too-old runsc still starts sandboxes: say so beside the probe, so the backend line shows it too.
+        String age = tooOld ? "; runsc too old: ls -l and stat fail in guests" : "";
         // A real throwaway sandbox: proves the ptrace platform works here, not just that runsc exists.
         try {
-            HostCommand.Result result = HostCommand.of(runsc.get().toString(), "--platform=ptrace",
+            HostCommand.Result result = HostCommand.of(path, "--platform=ptrace",
                     "--network=none", "do", "true").runAllowingFailure();
             return result.exitCode() == 0
-                    ? new DoctorReport.Gvisor(runsc.get().toString(), version, true, "sandbox probe passed (ptrace platform)")
-                    : new DoctorReport.Gvisor(runsc.get().toString(), version, false,
-                            "sandbox probe failed (exit " + result.exitCode() + "): " + String.join(" ", result.tail()));
+                    ? new DoctorReport.Gvisor(path, version, releaseText, tooOld, true,
+                            "sandbox probe passed (ptrace platform)" + age)
+                    : new DoctorReport.Gvisor(path, version, releaseText, tooOld, false,
+                            "sandbox probe failed (exit " + result.exitCode() + "): " + String.join(" ", result.tail()) + age);
         } catch (IOException e) {
-            return new DoctorReport.Gvisor(runsc.get().toString(), version, false, "sandbox probe failed: " + e.getMessage());
+            return new DoctorReport.Gvisor(path, version, releaseText, tooOld, false,
+                    "sandbox probe failed: " + e.getMessage() + age);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new DoctorReport.Gvisor(runsc.get().toString(), version, false, "interrupted");
+            return new DoctorReport.Gvisor(path, version, releaseText, tooOld, false, "interrupted");
         }
     }
 

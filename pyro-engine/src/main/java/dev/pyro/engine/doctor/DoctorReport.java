@@ -35,7 +35,12 @@ public record DoctorReport(
     public record Qemu(String path, String version, boolean tcg, boolean kvmAccel) {
     }
 
-    public record Gvisor(String path, String version, boolean sandboxProbe, String detail) {
+    /**
+     * {@code version}: the first line of {@code runsc --version}; {@code release}: the version it
+     * names; {@code too_old}: that release breaks {@code statx} in guests (see {@link RunscVersion}).
+     */
+    public record Gvisor(String path, String version, String release, boolean tooOld, boolean sandboxProbe,
+            String detail) {
     }
 
     public record Kernel(String version, boolean installed, String path, String reason) {

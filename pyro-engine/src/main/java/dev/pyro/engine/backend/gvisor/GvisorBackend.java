@@ -2,6 +2,7 @@ package dev.pyro.engine.backend.gvisor;
 
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.AgentSockets;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
@@ -27,9 +28,13 @@ import tools.jackson.databind.JsonNode;
  * per-sandbox overlay whose upper dir sits on the sandbox's own size-limited layer file
  * ({@link GvisorLayer}): writes persist, a full disk stays the guest's own, and the environment stays
  * untouched. The agent listens on a socket it creates in a bind-mounted host directory
- * ({@code --host-uds=create}), so the engine can reconnect after a restart.
+ * ({@code --host-uds=create}), so the engine can reconnect after a restart; that directory is a
+ * tiny tmpfs of its own that the engine reads nothing from ({@link GuestSocketDir}).
  */
 public final class GvisorBackend implements SandboxBackend {
+
+    /** Under the work dir: the host's read-only bind of the agent binaries. */
+    private static final String AGENT_BIN = "bin";
 
     private final PyroPaths paths;
 
@@ -59,14 +64,11 @@ public final class GvisorBackend implements SandboxBackend {
                     + "run as root or use --backend vm", null);
         }
         Path work = request.workDir();
-        for (String dir : List.of("rootfs", "bundle", "host", "runsc")) {
+        for (String dir : List.of("rootfs", "bundle", "runsc")) {
             Files.createDirectories(work.resolve(dir));
         }
         GvisorLayer.create(work, GvisorLayer.sizeBytes(request.install().manifest().artifacts().rootfsImageSizeBytes()));
-        Path agentBin = AgentBinaries.extract(paths.cacheDir().resolve("agent")
-                .resolve(AgentBinaries.sha256(AgentBinaries.AGENT).substring(0, 16))).agent().path().getParent();
-        OciBundle.write(work.resolve("bundle/config.json"), work.resolve("rootfs"), agentBin, work.resolve("host"),
-                request.vcpuCount(), request.memMib());
+        writeBundle(work, request.vcpuCount(), request.memMib());
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("rootfs_lower", request.install().installDir()
                 .resolve(request.install().manifest().artifacts().rootfsDir()).toString());
@@ -75,13 +77,57 @@ public final class GvisorBackend implements SandboxBackend {
         metadata.put("mem_mib", Integer.toString(request.memMib()));
         metadata.put("network_enabled", "false");
         metadata.put("console_log_path", work.resolve("console.log").toString());
-        return new SandboxRecord(request.id(), name(), executionMode(), work, work.resolve("host/agent.sock"), 0,
+        return new SandboxRecord(request.id(), name(), executionMode(), work, GuestSocketDir.socket(work), 0,
                 metadata);
     }
 
-    @Override
-    public SandboxRecord start(SandboxRecord sandbox, Duration readyTimeout) throws IOException, InterruptedException {
+    private static void writeBundle(Path work, int vcpus, int memMib) throws IOException {
+        OciBundle.write(work.resolve("bundle/config.json"), work.resolve("rootfs"), work.resolve(AGENT_BIN),
+                GuestSocketDir.guestDir(work), vcpus, memMib);
+    }
+
+    /**
+     * The agent binaries reach the guest through a read-only bind made on the host. A bind that is
+     * read-only only in the OCI spec is not enough: root in the guest remounts it read-write
+     * ({@code mount -o remount,rw /run/pyro/bin}) and the gofer then writes the shared agent cache
+     * on the host (files of any size, the binary other sandboxes' init restarts). The host mount
+     * answers EROFS to every such write.
+     */
+    private void mountAgentBin(Path work) throws IOException, InterruptedException {
+        Path bin = work.resolve(AGENT_BIN);
+        if (!HostMounts.isMountPoint(bin)) {
+            Path agentBin = AgentBinaries.extract(paths.cacheDir().resolve("agent")
+                    .resolve(AgentBinaries.sha256(AgentBinaries.AGENT).substring(0, 16))).agent().path().getParent();
+            Files.createDirectories(bin);
+            HostCommand.of("mount", "--bind", agentBin.toString(), bin.toString()).run();
+        }
+        // Also when a kill came between the bind and this remount: the bind is never left writable.
+        HostCommand.of("mount", "-o", "remount,bind,ro,nosuid,nodev", bin.toString()).run();
+    }
+
+    /**
+     * Sandboxes made before the socket had its own tmpfs bound the plain dir {@code host} into the
+     * guest, unbounded: they get the new bundle (same size) and socket path at their next start, and
+     * whatever their guest left in {@code host} is removed (without following links).
+     */
+    private SandboxRecord migrateSocketDir(SandboxRecord sandbox) throws IOException {
         Path work = sandbox.workDir();
+        if (sandbox.agentSocket().equals(GuestSocketDir.socket(work))) {
+            return sandbox;
+        }
+        writeBundle(work, Integer.parseInt(sandbox.metadata().get("vcpu_count")),
+                Integer.parseInt(sandbox.metadata().get("mem_mib")));
+        FileTrees.deleteRecursively(work.resolve("host"));
+        return new SandboxRecord(sandbox.id(), sandbox.backend(), sandbox.executionMode(), work,
+                GuestSocketDir.socket(work), sandbox.pid(), sandbox.metadata());
+    }
+
+    @Override
+    public SandboxRecord start(SandboxRecord recorded, Duration readyTimeout) throws IOException, InterruptedException {
+        SandboxRecord sandbox = migrateSocketDir(recorded);
+        Path work = sandbox.workDir();
+        GuestSocketDir.mount(work);
+        mountAgentBin(work);
         mountOverlay(sandbox);
         Files.deleteIfExists(sandbox.agentSocket());
         String id = sandbox.metadata().get("container_id");
@@ -91,16 +137,19 @@ public final class GvisorBackend implements SandboxBackend {
         List<String> argv = new ArrayList<>(runscArgs(sandbox));
         argv.addAll(List.of("run", "--detach", "--bundle", work.resolve("bundle").toString(), id));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("console.log").toFile()));
+                // On the sandbox's small tmpfs: root in the guest can write runsc's stdout (/proc/1/fd/1).
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(GuestSocketDir.liveConsole(work).toFile()));
         Process process = builder.start();
         process.getOutputStream().close();
         if (process.waitFor() != 0) {
+            String tail = tail(GuestSocketDir.liveConsole(work));
+            kill(sandbox);
             throw PyroException.runtime("runsc failed to start the sandbox; see " + work.resolve("console.log")
-                    + ": " + tail(work.resolve("console.log")), null);
+                    + ": " + tail, null);
         }
         long pid = sandboxPid(sandbox);
         SandboxRecord started = sandbox.withPid(pid);
-        if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> true)) {
+        if (!awaitSocket(started.agentSocket(), readyTimeout)) {
             stop(started);
             throw PyroException.runtime("the gVisor sandbox did not open its agent socket within "
                     + readyTimeout.toSeconds() + " s; see " + work.resolve("console.log"), null);
@@ -108,9 +157,28 @@ public final class GvisorBackend implements SandboxBackend {
         return started;
     }
 
+    /** Like {@link SandboxProcesses#awaitSocket}, dialing only through a checked private link. */
+    private static boolean awaitSocket(Path socket, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (AgentSockets.accepts(socket)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
     private List<String> runscArgs(SandboxRecord sandbox) throws IOException {
-        return List.of(runsc().toString(), "--root", sandbox.workDir().resolve("runsc").toString(),
-                "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota");
+        Path runsc = runsc();
+        List<String> argv = new ArrayList<>(List.of(runsc.toString(), "--root",
+                sandbox.workDir().resolve("runsc").toString(),
+                "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota"));
+        if (RunscFlags.supports(runsc, "overlay2")) {
+            // Root writes must land in our overlay (on the size-limited layer), not runsc's own store.
+            argv.add("--overlay2=none");
+        }
+        return argv;
     }
 
     private long sandboxPid(SandboxRecord sandbox) throws IOException, InterruptedException {
@@ -174,13 +242,19 @@ public final class GvisorBackend implements SandboxBackend {
         if (!HostMounts.isMountPoint(merged)) {
             GvisorLayer.unmount(sandbox);
         }
+        GuestSocketDir.saveConsole(sandbox.workDir());
+        GuestSocketDir.unmount(sandbox.workDir());
+        Path bin = sandbox.workDir().resolve(AGENT_BIN);
+        if (HostMounts.isMountPoint(bin)) {
+            HostCommand.of("umount", bin.toString()).runAllowingFailure();
+        }
         return sandbox.withPid(0);
     }
 
     @Override
     public void delete(SandboxRecord sandbox) throws IOException, InterruptedException {
         kill(sandbox); // its files go next: no need to stop it gently
-        for (String mount : List.of("rootfs", GvisorLayer.MOUNT)) {
+        for (String mount : List.of("rootfs", GvisorLayer.MOUNT, GuestSocketDir.MOUNT, AGENT_BIN)) {
             if (HostMounts.isMountPoint(sandbox.workDir().resolve(mount))) {
                 // Deleting through a live mount would walk into it; leave the files for a later delete.
                 throw PyroException.runtime("cannot unmount " + sandbox.workDir().resolve(mount)

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The OCI runtime spec runsc starts: the environment's root (through a per-sandbox overlay), the
- * agent binaries read-only at {@code /run/pyro/bin}, and a host directory at {@code /run/pyro-host}
- * where the agent creates its socket. Plain maps: the spec is JSON with fixed camelCase keys.
+ * agent binaries read-only at {@code /run/pyro/bin}, and the guest half of a tiny host tmpfs at
+ * {@code /run/pyro-host} where the agent creates its socket ({@link GuestSocketDir}). Plain maps: the spec is JSON with fixed camelCase keys.
  */
 final class OciBundle {
 
