@@ -2,6 +2,7 @@ package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.workspace.review.TreeEntry;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class BaselineTree {
                 }
             }
         } catch (IOException e) {
-            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + e.getMessage(), e);
+            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + ErrorText.of(e), e);
         }
         return tree;
     }

@@ -25,6 +25,7 @@ import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class WorkspaceManager implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             discard(id, backend, sandbox);
             throw e instanceof PyroException p ? p
-                    : PyroException.runtime("creating the workspace failed: " + e.getMessage(), e);
+                    : PyroException.runtime("creating the workspace failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             discard(id, backend, sandbox);
@@ -322,7 +323,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.write(updated);
             return WorkspaceInfo.of(updated, null);
         } catch (IOException e) {
-            throw PyroException.runtime("stopping workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("stopping workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while stopping workspace " + id, e);
@@ -348,7 +349,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.write(updated);
             return WorkspaceInfo.of(updated, null);
         } catch (IOException e) {
-            throw PyroException.runtime("starting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("starting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while starting workspace " + id, e);
@@ -418,7 +419,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw PyroException.runtime("resetting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("resetting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while resetting workspace " + id, e);
@@ -457,7 +458,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.deleteDir(id);
             return new WorkspaceDeleteResult(id, true, reason);
         } catch (IOException e) {
-            throw PyroException.runtime("deleting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("deleting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while deleting workspace " + id, e);
@@ -484,7 +485,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     removed.add(id);
                 }
             } catch (IOException e) {
-                System.err.println("pyro: cannot remove the unfinished workspace " + dir + ": " + e.getMessage());
+                System.err.println("pyro: cannot remove the unfinished workspace " + dir + ": " + ErrorText.of(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return removed;
@@ -533,7 +534,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 dev.pyro.engine.cache.FileTrees.deleteRecursively(leftover);
             }
         } catch (IOException e) {
-            System.err.println("pyro: cannot remove unfinished files in " + dir + ": " + e.getMessage());
+            System.err.println("pyro: cannot remove unfinished files in " + dir + ": " + ErrorText.of(e));
         }
     }
 
@@ -562,7 +563,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     delete(id, "expired");
                     reaped.add(id);
                 } catch (PyroException e) {
-                    System.err.println("pyro: reaping workspace " + id + " failed: " + e.getMessage());
+                    System.err.println("pyro: reaping workspace " + id + " failed: " + ErrorText.of(e));
                 }
             }
         }
@@ -636,7 +637,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 return stopped;
             }
         } catch (IOException e) {
-            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot update workspace " + id + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while checking workspace " + id, e);
@@ -681,7 +682,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.write(updated);
             return updated;
         } catch (IOException e) {
-            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot update workspace " + id + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -743,7 +744,7 @@ public final class WorkspaceManager implements AutoCloseable {
             try {
                 l.accept(id);
             } catch (RuntimeException e) {
-                System.err.println("pyro: cleaning up workspace " + id + ": " + e.getMessage());
+                System.err.println("pyro: cleaning up workspace " + id + ": " + ErrorText.of(e));
             }
         });
     }
