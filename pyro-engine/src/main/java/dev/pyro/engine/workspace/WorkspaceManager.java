@@ -53,6 +53,9 @@ public final class WorkspaceManager implements AutoCloseable {
     public static final String EGRESS_PUBLISHED_PORTS = "egress+published-ports";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+    /** last_error of a workspace whose reset did not finish (a killed engine): its sandbox is half made. */
+    static final String RESET_CUT_SHORT = "its last reset did not finish, so its sandbox is incomplete; "
+            + "run: pyro workspace reset ";
 
     private final PyroPaths paths;
     private final WorkspaceStore store;
@@ -314,10 +317,11 @@ public final class WorkspaceManager implements AutoCloseable {
                 sandbox = sandboxes.backendOf(sandbox).stop(sandbox);
             }
             SandboxRecord stopped = sandbox;
+            boolean incomplete = resetCutShort(record);
             WorkspaceRecord updated = record.with(b -> {
                 b.state = WorkspaceRecord.STOPPED;
                 b.sandbox = stopped;
-                b.lastError = null;
+                b.lastError = incomplete ? record.lastError() : null; // still needs its reset
                 b.lastActivityAt = clock.getAsDouble();
             });
             store.write(updated);
@@ -334,6 +338,10 @@ public final class WorkspaceManager implements AutoCloseable {
         try (CacheLock lock = store.lock(id)) {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
+            if (resetCutShort(record)) {
+                // The old sandbox is gone and the fresh one half made: only a reset makes one whole.
+                throw PyroException.invalid("workspace " + id + " cannot start: " + record.lastError());
+            }
             if (!WorkspaceRecord.STARTED.equals(record.state())) {
                 WorkspaceDisk.invalidate(store.dir(id)); // the disk is about to change
                 sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
@@ -369,12 +377,21 @@ public final class WorkspaceManager implements AutoCloseable {
         String snapshotName = snapshot == null ? WorkspaceSnapshots.BASELINE : snapshot;
         Path archive = new WorkspaceSnapshots(this).archiveFor(id, snapshotName);
         try (CacheLock lock = store.lock(id)) {
-            WorkspaceRecord record = live(id);
+            WorkspaceRecord live = live(id);
             Path dir = store.dir(id);
+            // Recorded before anything is torn down: an engine killed from here on leaves a record
+            // that says stopped and why, so the next engine releases whatever sandbox half exists
+            // (processes and mounts) instead of trusting a record that still says started.
+            WorkspaceRecord record = live.with(b -> {
+                b.state = WorkspaceRecord.STOPPED;
+                b.sandbox = b.sandbox.withPid(0);
+                b.lastError = RESET_CUT_SHORT + id;
+            });
+            store.write(record);
             sandboxEnding(id);
             closeAgent(id);
-            SandboxBackend backend = sandboxes.backendOf(record.sandbox());
-            backend.delete(record.sandbox());
+            SandboxBackend backend = sandboxes.backendOf(live.sandbox());
+            backend.delete(live.sandbox());
             WorkspaceDisk.invalidate(dir);
             new CommandJournal(dir).clear();
             EnvironmentSpec spec = EnvironmentCatalog.get(record.environment());
@@ -415,6 +432,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 store.write(record.with(b -> {
                     b.state = WorkspaceRecord.STOPPED;
                     b.sandbox = gone;
+                    b.lastError = null;
                 }));
                 throw e;
             }
@@ -507,8 +525,10 @@ public final class WorkspaceManager implements AutoCloseable {
             if (WorkspaceRecord.STARTED.equals(record.state())) {
                 refreshLiveness(record);
             } else {
-                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(record.sandbox().workDir().toString());
+                releaseSandbox(record.sandbox());
             }
+        } catch (IOException e) {
+            System.err.println("pyro: cannot release the sandbox of stopped workspace " + id + ": " + ErrorText.of(e));
         } catch (PyroException e) {
             // an unreadable record is reported by list and removed by delete
         } catch (InterruptedException e) {
@@ -627,7 +647,12 @@ public final class WorkspaceManager implements AutoCloseable {
                     return current;
                 }
                 closeAgent(id);
-                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(current.sandbox().workDir().toString());
+                try {
+                    releaseSandbox(current.sandbox());
+                } catch (IOException e) {
+                    // stopped all the same; a later stop, start or delete tries the unmount again
+                    System.err.println("pyro: releasing the sandbox of workspace " + id + ": " + ErrorText.of(e));
+                }
                 WorkspaceRecord stopped = current.with(b -> {
                     b.state = WorkspaceRecord.STOPPED;
                     b.lastError = "backing guest process is no longer running";
@@ -642,6 +667,28 @@ public final class WorkspaceManager implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while checking workspace " + id, e);
         }
+    }
+
+    /**
+     * Everything a sandbox that is not running may still hold goes: processes naming its dir (a
+     * sandbox a killed engine was starting), then what its backend's stop releases (gVisor: runsc
+     * state, the rootfs overlay and the layer's loop mount), then any mount left under its dir.
+     * Whatever instant an engine was killed at, a stopped workspace then holds nothing.
+     */
+    private void releaseSandbox(SandboxRecord sandbox) throws IOException, InterruptedException {
+        Path workDir = sandbox.workDir();
+        dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(workDir.toString());
+        if (Files.isDirectory(workDir)) {
+            sandboxes.backendOf(sandbox).stop(sandbox.withPid(0));
+        }
+        if (!dev.pyro.engine.backend.HostMounts.unmountAllUnder(workDir)) {
+            throw new IOException("cannot unmount what is mounted under " + workDir);
+        }
+    }
+
+    private static boolean resetCutShort(WorkspaceRecord record) {
+        return WorkspaceRecord.STOPPED.equals(record.state()) && record.lastError() != null
+                && record.lastError().startsWith(RESET_CUT_SHORT);
     }
 
     private boolean guestDied(WorkspaceRecord record) {
