@@ -226,7 +226,10 @@ class EngineFaultsTest {
         assertThat(status.lastError()).isEqualTo("backing guest process is no longer running");
         assertThat(EngineWorkspaces.status(client, other).state()).isEqualTo("started");
         assertThat(strayOfVictim.waitFor(10, TimeUnit.SECONDS)).as("stray sandbox process stopped").isTrue();
-        // the dead sandbox's helpers and mount go when it is stopped or started again
+        // a stopped workspace holds no mount: the dead sandbox's overlay and layer went with it
+        Path victimDir = fixture.state.resolve("workspaces").resolve(victim);
+        assertThat(EngineWorkspaces.mountsUnder(fixture.state)).as("mounts of the stopped workspace")
+                .noneMatch(m -> Path.of(m).startsWith(victimDir));
         client.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(victim), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(client, victim, "cat kept.txt", 30).stdout()).isEqualTo("one\n");
         assertThat(EngineWorkspaces.exec(client, other, "echo fine", 30).stdout()).isEqualTo("fine\n");
