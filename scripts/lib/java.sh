@@ -44,15 +44,17 @@ pyro_maven_env() {
 }
 
 # Host packages: run the setup script when it changed since it last succeeded here.
+# The stamp belongs to the host, not to one Pyro cache: a cold test run (scripts/test, fresh
+# PYRO_CACHE_DIR) points PYRO_HOST_SETUP_STAMP at the usual one so it does not set up the host again.
 pyro_host_setup() {
   local root="$1" stamp_dir="${PYRO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyro}"
-  local stamp="$stamp_dir/host-setup.stamp" want
+  local stamp="${PYRO_HOST_SETUP_STAMP:-$stamp_dir/host-setup.stamp}" want
   want=$(sha256sum "$root/scripts/host-setup.sh" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
   if "$root/scripts/host-setup.sh"; then
-    mkdir -p "$stamp_dir" && echo "$want" > "$stamp"
+    mkdir -p "$(dirname "$stamp")" && echo "$want" > "$stamp"
   else
     echo "pyro: host setup is incomplete; 'pyro doctor' shows what is missing." >&2
   fi

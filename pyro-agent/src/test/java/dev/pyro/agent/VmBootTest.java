@@ -48,10 +48,12 @@ class VmBootTest {
 
     @Test
     void bootsServesAndShutsDown() throws Exception {
-        Path cache = Path.of(System.getProperty("user.home"), ".cache", "pyro");
+        String cacheDir = System.getenv("PYRO_CACHE_DIR"); // the cold test run's empty cache, if set
+        Path cache = cacheDir == null || cacheDir.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".cache", "pyro") : Path.of(cacheDir);
         Optional<Path> kernel = newest(cache.resolve("kernels/linux-x86_64"), "bzImage");
         Optional<Path> rootfs = newest(cache.resolve("environments/linux-x86_64"), "rootfs.ext4");
-        assumeTrue(kernel.isPresent() && rootfs.isPresent(), "no guest kernel or environment image in ~/.cache/pyro");
+        assumeTrue(kernel.isPresent() && rootfs.isPresent(), "no guest kernel or environment image in " + cache);
         Path initrd = tmp.resolve("initramfs.cpio");
         Initramfs.write(initrd);
         Path overlay = tmp.resolve("overlay.qcow2");

@@ -27,7 +27,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             err.flush();
             return pyro.kind().exitCode();
         }
-        err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        err.println("error: " + dev.pyro.protocol.ErrorText.of(e));
         err.println("(this is a bug in pyro; rerun with PYRO_DEBUG=1 for details)");
         debug(err, e);
         err.flush();

@@ -899,8 +899,7 @@ public final class AgentConnection implements AutoCloseable {
     }
 
     static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        return ErrorText.of(t);
     }
 
     static String human(Duration d) {

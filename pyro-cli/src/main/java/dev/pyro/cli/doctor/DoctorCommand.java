@@ -7,6 +7,7 @@ import dev.pyro.engine.doctor.DoctorReport;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.host.HostSetup;
+import dev.pyro.protocol.ErrorText;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ public final class DoctorCommand implements Runnable {
             try {
                 HostSetup.install(line -> System.err.println(line));
             } catch (IOException e) {
-                throw PyroException.runtime("installing host packages failed: " + e.getMessage(), e);
+                throw PyroException.runtime("installing host packages failed: " + ErrorText.of(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted", e);

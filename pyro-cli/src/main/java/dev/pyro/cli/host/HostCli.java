@@ -1,6 +1,7 @@
 package dev.pyro.cli.host;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.protocol.ErrorText;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ final class HostCli {
             }
             return new Result(process.exitValue(), out.join(), err.join());
         } catch (IOException e) {
-            throw PyroException.runtime("cannot run " + path + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot run " + path + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while running " + binary, e);

@@ -1,6 +1,7 @@
 package dev.pyro.cli.host;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -66,7 +67,7 @@ final class JsonConfigFile {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw PyroException.runtime("cannot read " + path + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot read " + path + ": " + ErrorText.of(e), e);
         }
         JsonNode node;
         try {
@@ -142,7 +143,7 @@ final class JsonConfigFile {
             }
             return new Saved(true, backup);
         } catch (IOException e) {
-            throw PyroException.runtime("cannot write " + target + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot write " + target + ": " + ErrorText.of(e), e);
         }
     }
 

@@ -14,9 +14,14 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Whole-directory operations for cache entries: staging, publishing and removal. */
 public final class FileTrees {
@@ -24,13 +29,78 @@ public final class FileTrees {
     private FileTrees() {
     }
 
+    static final String STAGING_PREFIX = ".partial-";
+    /** {@code .partial-<name>-p<pid>-s<process start, epoch ms>-<random>}: the builder is named in the dir. */
+    private static final Pattern OWNED_STAGING = Pattern.compile("\\.partial-.*-p(\\d+)-s(\\d+)-[0-9a-f]{8}");
+    /** Process start times are kept in clock ticks (10 ms); allow for rounding between readers. */
+    private static final long START_TOLERANCE_MILLIS = 1_000;
+
     /**
-     * A fresh staging directory {@code .partial-<name>-<random>} next to where the entry will live,
-     * so the final rename stays on one file system and is atomic.
+     * A fresh staging directory next to where the entry will live, so the final rename stays on one
+     * file system and is atomic. Its name carries this process's pid and start time, so a cleanup
+     * can tell a build in progress from one a crashed process left ({@link #stagingInUse}).
      */
     public static Path createStaging(Path parent, String name) throws IOException {
+        ProcessHandle self = ProcessHandle.current();
+        return createStaging(parent, name, self.pid(), startMillis(self));
+    }
+
+    static Path createStaging(Path parent, String name, long pid, long startMillis) throws IOException {
         Files.createDirectories(parent);
-        return Files.createDirectory(parent.resolve(".partial-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)));
+        return Files.createDirectory(parent.resolve(STAGING_PREFIX + name + "-p" + pid + "-s" + startMillis + "-"
+                + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /**
+     * Whether the process that made this staging dir still runs (then its build is in progress and
+     * the dir must stay). A dir not named by {@link #createStaging} (older releases) says nothing
+     * about its builder and counts as not in use; such dirs are only removed under the entry's lock.
+     */
+    public static boolean stagingInUse(Path staging) {
+        Matcher m = OWNED_STAGING.matcher(staging.getFileName().toString());
+        if (!m.matches()) {
+            return false;
+        }
+        long pid;
+        long started;
+        try {
+            pid = Long.parseLong(m.group(1));
+            started = Long.parseLong(m.group(2));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty() || !owner.get().isAlive()) {
+            return false;
+        }
+        long ownerStart = startMillis(owner.get());
+        // A pid reused by a later process has a different start time. Unknown start: assume in use.
+        return ownerStart == 0 || Math.abs(ownerStart - started) <= START_TOLERANCE_MILLIS;
+    }
+
+    /**
+     * Deletes the {@code .partial-*} staging dirs under {@code parent} whose builder is gone (a
+     * crashed build); ones whose builder still runs are left alone. Returns the names deleted.
+     */
+    public static List<String> removeAbandonedStaging(Path parent) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        List<Path> abandoned;
+        try (Stream<Path> children = Files.list(parent)) {
+            abandoned = children.filter(c -> c.getFileName().toString().startsWith(STAGING_PREFIX))
+                    .filter(c -> !stagingInUse(c)).sorted().toList();
+        }
+        List<String> deleted = new ArrayList<>();
+        for (Path dir : abandoned) {
+            deleteRecursively(dir);
+            deleted.add(dir.getFileName().toString());
+        }
+        return deleted;
+    }
+
+    private static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     /** Makes a finished staging directory visible under {@code target}, replacing what was there. */

@@ -39,9 +39,17 @@ public record PyroPaths(Path cacheDir, Path stateDir, Path environmentCacheDir) 
         return cacheDir.resolve("kernels").resolve(PLATFORM);
     }
 
-    /** Reusable downloaded Debian packages, so rebuilding an environment does not fetch again. */
+    /**
+     * Reusable downloaded Debian packages, so rebuilding an environment does not fetch again:
+     * {@code <cache>/packages}, or {@code PYRO_PACKAGE_CACHE_DIR} (the cold test run builds kernels
+     * and environments in an empty cache but keeps the downloads shared).
+     */
     public Path packageCacheDir() {
-        return cacheDir.resolve("packages");
+        return packageCacheDir(System.getenv());
+    }
+
+    Path packageCacheDir(Map<String, String> env) {
+        return pathOr(env, "PYRO_PACKAGE_CACHE_DIR", cacheDir.resolve("packages")).toAbsolutePath();
     }
 
     public Path workspacesDir() {

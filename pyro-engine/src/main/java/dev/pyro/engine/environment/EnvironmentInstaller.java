@@ -6,6 +6,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.process.HostCommandException;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +49,10 @@ public final class EnvironmentInstaller {
                 }
             }
         } catch (HostCommandException e) {
-            throw PyroException.runtime("building environment " + spec.name() + " failed: " + e.getMessage()
+            throw PyroException.runtime("building environment " + spec.name() + " failed: " + ErrorText.of(e)
                     + "\nCheck the host with: pyro doctor (pyro doctor --fix installs missing packages)", e);
         } catch (IOException e) {
-            throw PyroException.runtime("building environment " + spec.name() + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("building environment " + spec.name() + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("building environment " + spec.name() + " was interrupted", e);

@@ -4,6 +4,7 @@ import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -68,7 +69,7 @@ public final class EnvironmentStore {
             manifest = Json.MAPPER.treeToValue(node, EnvironmentManifest.class);
         } catch (JacksonException | IllegalArgumentException e) {
             return InstallState.invalid(dir, EnvironmentManifest.FILE_NAME + " is unreadable: "
-                    + firstLine(e.getMessage()));
+                    + firstLine(ErrorText.of(e)));
         }
         if (manifest.layoutVersion() != EnvironmentManifest.LAYOUT_VERSION) {
             return InstallState.invalid(dir, "install layout " + manifest.layoutVersion() + " is outdated");
@@ -103,7 +104,7 @@ public final class EnvironmentStore {
                 return Optional.of(name + " is " + size + " bytes, expected " + expectedSize + " (truncated?)");
             }
         } catch (IOException e) {
-            return Optional.of(name + " cannot be read: " + e.getMessage());
+            return Optional.of(name + " cannot be read: " + ErrorText.of(e));
         }
         return Optional.empty();
     }
@@ -158,6 +159,9 @@ public final class EnvironmentStore {
             String name = child.getFileName().toString();
             if (name.startsWith(".lock-") || valid.contains(name)) {
                 continue;
+            }
+            if (FileTrees.stagingInUse(child)) {
+                continue; // its builder still runs, whatever lock it did or did not take
             }
             Optional<EnvironmentSpec> owner = ownerOf(name);
             if (owner.isPresent()) {

@@ -1,6 +1,7 @@
 package dev.pyro.engine.host;
 
 import dev.pyro.engine.process.HostCommand;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ public final class HostSetup {
                     .map(line -> List.of(line.substring(MISSING_PREFIX.length()).trim().split("\\s+")))
                     .orElse(List.of());
         } catch (IOException e) {
-            return List.of("(cannot run the host setup check: " + e.getMessage() + ")");
+            return List.of("(cannot run the host setup check: " + ErrorText.of(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();

@@ -8,6 +8,7 @@ import dev.pyro.engine.json.Json;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.process.HostCommandException;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -106,10 +107,10 @@ public final class KernelBuilder {
             return check(target).orElseThrow(() -> PyroException.runtime(
                     "the guest kernel " + version + " was built but its install at " + target + " is invalid", null));
         } catch (HostCommandException e) {
-            throw PyroException.runtime("building the guest kernel " + version + " failed: " + e.getMessage()
+            throw PyroException.runtime("building the guest kernel " + version + " failed: " + ErrorText.of(e)
                     + "\nCheck the host with: pyro doctor (pyro doctor --fix installs missing packages)", e);
         } catch (IOException e) {
-            throw PyroException.runtime("building the guest kernel " + version + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("building the guest kernel " + version + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("building the guest kernel " + version + " was interrupted", e);
@@ -201,13 +202,12 @@ public final class KernelBuilder {
         return settings;
     }
 
-    /** Every build holds the kernel lock, so a staging dir seen under it is from a crashed build. */
-    private void removeLeftovers() throws IOException {
-        try (Stream<Path> children = Files.list(paths.kernelDir())) {
-            for (Path child : children.filter(c -> c.getFileName().toString().startsWith(".partial-")).toList()) {
-                FileTrees.deleteRecursively(child);
-            }
-        }
+    /**
+     * Every build holds the kernel lock, so a staging dir seen under it is from a crashed build. The
+     * lock is not the only guard: a staging dir whose builder process still runs is never removed.
+     */
+    void removeLeftovers() throws IOException {
+        FileTrees.removeAbandonedStaging(paths.kernelDir());
     }
 
     /** The kernel in {@code dir} if its manifest names this dir and this config and its image is whole. */

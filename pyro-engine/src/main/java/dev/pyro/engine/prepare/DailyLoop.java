@@ -10,6 +10,7 @@ import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public final class DailyLoop {
         try {
             manifest = read(path);
         } catch (IllegalStateException e) {
-            return report(paths, environment, DailyLoopReport.STALE, installed, null, path, e.getMessage(), cache);
+            return report(paths, environment, DailyLoopReport.STALE, installed, null, path, ErrorText.of(e), cache);
         }
         if (manifest == null) {
             return report(paths, environment, DailyLoopReport.COLD, installed, null, path,
@@ -97,7 +98,7 @@ public final class DailyLoop {
         try {
             node = Json.MAPPER.readTree(Files.readString(path));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("prepare manifest is unreadable: " + e.getMessage());
+            throw new IllegalStateException("prepare manifest is unreadable: " + ErrorText.of(e));
         }
         if (node == null || !node.isObject()) {
             throw new IllegalStateException("prepare manifest is not a JSON object");
@@ -109,7 +110,7 @@ public final class DailyLoop {
             }
             return manifest;
         } catch (RuntimeException e) {
-            throw new IllegalStateException("prepare manifest is invalid: " + e.getMessage());
+            throw new IllegalStateException("prepare manifest is invalid: " + ErrorText.of(e));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.DoubleSupplier;
@@ -72,7 +73,7 @@ public final class Preparer {
         try {
             DailyLoop.write(path, manifest);
         } catch (IOException e) {
-            throw PyroException.runtime("cannot write the prepare manifest " + path + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot write the prepare manifest " + path + ": " + ErrorText.of(e), e);
         }
         return new PrepareResult(environment, true, false, network, DailyLoop.evaluate(paths, environment).status(),
                 ws.backend(), ws.executionMode(), now, durationMs, path.toString());

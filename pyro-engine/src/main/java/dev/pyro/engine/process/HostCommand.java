@@ -1,5 +1,6 @@
 package dev.pyro.engine.process;
 
+import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -72,7 +73,7 @@ public final class HostCommand {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new HostCommandException(argv, -1, List.of("cannot start " + argv.get(0) + ": " + e.getMessage()));
+            throw new HostCommandException(argv, -1, List.of("cannot start " + argv.get(0) + ": " + ErrorText.of(e)));
         }
         process.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();

@@ -5,6 +5,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import tools.jackson.databind.JsonNode;
 
@@ -33,7 +34,7 @@ public final class EmbeddedEngine implements EngineCalls {
                         "another pyro engine manages " + paths.stateDir() + "; use Pyro.create() to share it, "
                                 + "or give the embedded engine its own state dir", null));
             } catch (IOException e) {
-                throw PyroException.runtime("cannot lock " + files.lock() + ": " + e.getMessage(), e);
+                throw PyroException.runtime("cannot lock " + files.lock() + ": " + ErrorText.of(e), e);
             }
             services = new EngineServices(paths, EngineSettings.fromEnvironment(), EngineLog.discard(),
                     () -> new EngineProtocol.EngineInfo(ProcessHandle.current().pid(), EngineProtocol.VERSION,

@@ -6,6 +6,7 @@ import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -196,7 +197,7 @@ public final class EngineClient implements EngineCalls {
             throw PyroException.runtime("interrupted while the pyro engine handled " + method
                     + "; the closed connection cancels it (a run's VM is deleted)", e);
         } catch (IOException e) {
-            throw lost(method, e.getMessage());
+            throw lost(method, ErrorText.of(e));
         }
         throw lost(method, "the connection closed before the answer");
     }

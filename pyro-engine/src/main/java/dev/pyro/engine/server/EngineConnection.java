@@ -2,6 +2,7 @@ package dev.pyro.engine.server;
 
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ final class EngineConnection {
             watchForDisconnect();
             answer(method, params, out);
         } catch (IOException e) {
-            log.info("connection failed before its request was read: " + e.getMessage());
+            log.info("connection failed before its request was read: " + ErrorText.of(e));
         }
     }
 
@@ -83,7 +84,7 @@ final class EngineConnection {
         } catch (RuntimeException | Error e) {
             guard.finish();
             log.error(method + " failed with a bug", e);
-            out.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+            out.error(ErrorText.of(e),
                     PyroException.Kind.RUNTIME.name(), true);
         }
     }

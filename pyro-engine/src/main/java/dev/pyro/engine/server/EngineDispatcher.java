@@ -30,6 +30,7 @@ import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
 import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.protocol.ErrorText;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -272,7 +273,7 @@ final class EngineDispatcher {
                         throw cause;
                     });
                 }
-                throw PyroException.runtime("the sandbox could not do it: " + e.getMessage(), e);
+                throw PyroException.runtime("the sandbox could not do it: " + ErrorText.of(e), e);
             }
         } catch (PyroException e) {
             throw redacted(e, params);
@@ -301,7 +302,7 @@ final class EngineDispatcher {
             vms.delete(vmId, reason);
             log.info("client went away: deleted vm " + vmId);
         } catch (PyroException e) {
-            log.info("client went away: vm " + vmId + " already gone (" + e.getMessage() + ")");
+            log.info("client went away: vm " + vmId + " already gone (" + ErrorText.of(e) + ")");
         }
     }
 

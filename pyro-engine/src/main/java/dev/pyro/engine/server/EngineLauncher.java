@@ -3,6 +3,7 @@ package dev.pyro.engine.server;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
+import dev.pyro.protocol.ErrorText;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ final class EngineLauncher {
             return builder.start();
         } catch (IOException e) {
             throw PyroException.runtime("cannot start the pyro engine with " + java + ": "
-                    + e.getMessage(), e);
+                    + ErrorText.of(e), e);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.AgentProcess;
+import dev.pyro.protocol.ErrorText;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.ProcessOutput;
 import dev.pyro.protocol.SpawnRequest;
@@ -73,7 +74,7 @@ public final class CloneRefresh {
                     HexFormat.of().formatHex(seed))).withOutputLimit(4096L), sink, Duration.ofSeconds(10));
             return new Pending(agent, process, stderr);
         } catch (AgentException e) {
-            throw PyroException.runtime("refreshing the guest restored from a template failed: " + e.getMessage(), e);
+            throw PyroException.runtime("refreshing the guest restored from a template failed: " + ErrorText.of(e), e);
         }
     }
 
@@ -101,7 +102,7 @@ public final class CloneRefresh {
                 agent.setTime(Instant.now());
             } catch (AgentException e) {
                 throw PyroException.runtime("refreshing the guest restored from a template failed: "
-                        + e.getMessage(), e);
+                        + ErrorText.of(e), e);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ public final class TemplateStore {
                     files = new TreeMap<>(builder.build(tmp));
                 } catch (IOException | RuntimeException e) {
                     // remembered, so every create does not pay for a build that fails again
-                    Files.writeString(failed, String.valueOf(e.getMessage()));
+                    Files.writeString(failed, String.valueOf(ErrorText.of(e)));
                     throw e;
                 }
                 Files.deleteIfExists(failed);
@@ -200,7 +201,7 @@ public final class TemplateStore {
                 FileTrees.deleteRecursively(dir);
             }
         } catch (IOException e) {
-            System.err.println("pyro: cannot discard template " + dir + ": " + e.getMessage());
+            System.err.println("pyro: cannot discard template " + dir + ": " + ErrorText.of(e));
         }
     }
 
@@ -243,7 +244,7 @@ public final class TemplateStore {
         try {
             record = readRecord(dir);
         } catch (IOException | RuntimeException e) {
-            return Check.bad("template.json is unreadable: " + e.getMessage());
+            return Check.bad("template.json is unreadable: " + ErrorText.of(e));
         }
         if (record.layoutVersion() != LAYOUT_VERSION || !key.equals(record.key()) || record.files() == null
                 || record.files().isEmpty()) {
@@ -256,7 +257,7 @@ public final class TemplateStore {
                     return Check.bad(entry.getKey() + " is missing or has the wrong size");
                 }
             } catch (IOException e) {
-                return Check.bad(entry.getKey() + " is unreadable: " + e.getMessage());
+                return Check.bad(entry.getKey() + " is unreadable: " + ErrorText.of(e));
             }
         }
         return new Check(Optional.of(new Template(key, dir, record.createdAt(), record.buildMillis(),

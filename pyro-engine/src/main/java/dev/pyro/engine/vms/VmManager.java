@@ -23,6 +23,7 @@ import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.ids.Identifiers;
@@ -126,7 +127,7 @@ public final class VmManager implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(dir);
             throw e instanceof PyroException p ? p
-                    : PyroException.runtime("creating the sandbox failed: " + e.getMessage(), e);
+                    : PyroException.runtime("creating the sandbox failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deleteQuietly(dir);
@@ -162,11 +163,11 @@ public final class VmManager implements AutoCloseable {
                 vms.put(vmId, running);
                 return running.status();
             } catch (IOException e) {
-                throw PyroException.runtime("starting vm " + vmId + " failed: " + e.getMessage(), e);
+                throw PyroException.runtime("starting vm " + vmId + " failed: " + ErrorText.of(e), e);
             } catch (AgentException e) {
                 stopQuietly(backend, started);
                 throw PyroException.runtime("vm " + vmId + " booted but its guest agent did not answer: "
-                        + e.getMessage(), e);
+                        + ErrorText.of(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while starting vm " + vmId, e);
@@ -192,7 +193,7 @@ public final class VmManager implements AutoCloseable {
                     new VmExecResult.Cleanup(vmId, deleted.deleted(), deleted.reason()));
         } catch (AgentException e) {
             deleteQuietly(vmId, "post_exec_cleanup");
-            throw PyroException.runtime("guest command execution failed in vm " + vmId + ": " + e.getMessage(), e);
+            throw PyroException.runtime("guest command execution failed in vm " + vmId + ": " + ErrorText.of(e), e);
         } catch (RuntimeException e) {
             deleteQuietly(vmId, "post_exec_cleanup");
             throw e;
@@ -240,7 +241,7 @@ public final class VmManager implements AutoCloseable {
                 vms.put(vmId, result);
                 return result.status();
             } catch (IOException e) {
-                throw PyroException.runtime("stopping vm " + vmId + " failed: " + e.getMessage(), e);
+                throw PyroException.runtime("stopping vm " + vmId + " failed: " + ErrorText.of(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while stopping vm " + vmId, e);
@@ -262,7 +263,7 @@ public final class VmManager implements AutoCloseable {
                 backendOf(vm.sandbox()).delete(vm.sandbox());
                 FileTrees.deleteRecursively(vmDir(vmId));
             } catch (IOException e) {
-                throw PyroException.runtime("deleting vm " + vmId + " failed: " + e.getMessage(), e);
+                throw PyroException.runtime("deleting vm " + vmId + " failed: " + ErrorText.of(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while deleting vm " + vmId, e);
@@ -362,7 +363,7 @@ public final class VmManager implements AutoCloseable {
             Json.writeFile(tmp, vm);
             Files.move(tmp, dir.resolve("vm.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("cannot write the record of vm " + vm.vmId() + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot write the record of vm " + vm.vmId() + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -395,11 +396,11 @@ public final class VmManager implements AutoCloseable {
                     }
                     vms.put(vm.vmId(), vm);
                 } catch (RuntimeException e) {
-                    System.err.println("pyro: ignoring unreadable vm record " + file + ": " + e.getMessage());
+                    System.err.println("pyro: ignoring unreadable vm record " + file + ": " + ErrorText.of(e));
                 }
             }
         } catch (IOException e) {
-            throw PyroException.runtime("cannot read " + vmsDir() + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot read " + vmsDir() + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -431,7 +432,7 @@ public final class VmManager implements AutoCloseable {
                 delete(vmId, reason);
             }
         } catch (RuntimeException e) {
-            System.err.println("pyro: cleanup of vm " + vmId + " failed: " + e.getMessage());
+            System.err.println("pyro: cleanup of vm " + vmId + " failed: " + ErrorText.of(e));
         }
     }
 

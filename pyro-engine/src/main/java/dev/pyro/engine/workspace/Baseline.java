@@ -13,6 +13,7 @@ import dev.pyro.engine.workspace.files.TransferLimits;
 import dev.pyro.engine.workspace.files.TreeImport;
 import dev.pyro.engine.workspace.files.WorkspacePath;
 import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.ErrorText;
 import dev.pyro.protocol.TreeWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ final class Baseline {
         try {
             source = new TarSource(archive, ArchiveFormat.detect(archive), "baseline", TransferLimits.DEFAULT);
         } catch (IOException e) {
-            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + e.getMessage(), e);
+            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + ErrorText.of(e), e);
         }
         return importSource(agent, source, source.inspect(), WorkspacePath.ROOT);
     }

@@ -3,6 +3,7 @@ package dev.pyro.engine.workspace;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.workspace.review.TreeEntry;
 import java.io.Closeable;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -37,7 +38,7 @@ final class BaselineTree implements Closeable {
         try {
             tar = new TarFile(archive);
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + e.getMessage(), e);
+            throw PyroException.runtime("the workspace baseline " + archive + " cannot be read: " + ErrorText.of(e), e);
         }
         Map<String, Node> tree = new TreeMap<>();
         for (TarArchiveEntry e : tar.getEntries()) {

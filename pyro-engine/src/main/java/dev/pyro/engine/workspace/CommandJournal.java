@@ -2,6 +2,7 @@ package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class CommandJournal {
             } catch (IOException ignored) {
                 // the next engine removes it
             }
-            throw PyroException.runtime("cannot record command " + entry.sequence() + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot record command " + entry.sequence() + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -51,7 +52,7 @@ final class CommandJournal {
                         readSide(e.stdoutFile()), readSide(e.stderrFile())));
             }
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("cannot read the command journal " + dir + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot read the command journal " + dir + ": " + ErrorText.of(e), e);
         }
         return entries;
     }

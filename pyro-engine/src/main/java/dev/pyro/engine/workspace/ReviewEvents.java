@@ -2,6 +2,7 @@ package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class ReviewEvents {
             String line = Json.MAPPER.writeValueAsString(new Event(kind, at, new LinkedHashMap<>(detail))) + "\n";
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("cannot record review event " + kind + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot record review event " + kind + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -51,7 +52,7 @@ final class ReviewEvents {
             }
             return events;
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("cannot read review events " + file + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot read review events " + file + ": " + ErrorText.of(e), e);
         }
     }
 }

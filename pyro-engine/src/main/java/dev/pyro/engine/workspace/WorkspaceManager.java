@@ -26,6 +26,7 @@ import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,9 @@ public final class WorkspaceManager implements AutoCloseable {
     public static final String EGRESS_PUBLISHED_PORTS = "egress+published-ports";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+    /** last_error of a workspace whose reset did not finish (a killed engine): its sandbox is half made. */
+    static final String RESET_CUT_SHORT = "its last reset did not finish, so its sandbox is incomplete; "
+            + "run: pyro workspace reset ";
 
     private final PyroPaths paths;
     private final WorkspaceStore store;
@@ -144,7 +148,7 @@ public final class WorkspaceManager implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             discard(id, backend, sandbox);
             throw e instanceof PyroException p ? p
-                    : PyroException.runtime("creating the workspace failed: " + e.getMessage(), e);
+                    : PyroException.runtime("creating the workspace failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             discard(id, backend, sandbox);
@@ -314,16 +318,17 @@ public final class WorkspaceManager implements AutoCloseable {
                 sandbox = sandboxes.backendOf(sandbox).stop(sandbox);
             }
             SandboxRecord stopped = sandbox;
+            boolean incomplete = resetCutShort(record);
             WorkspaceRecord updated = record.with(b -> {
                 b.state = WorkspaceRecord.STOPPED;
                 b.sandbox = stopped;
-                b.lastError = null;
+                b.lastError = incomplete ? record.lastError() : null; // still needs its reset
                 b.lastActivityAt = clock.getAsDouble();
             });
             store.write(updated);
             return WorkspaceInfo.of(updated, null);
         } catch (IOException e) {
-            throw PyroException.runtime("stopping workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("stopping workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while stopping workspace " + id, e);
@@ -334,6 +339,10 @@ public final class WorkspaceManager implements AutoCloseable {
         try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
             WorkspaceRecord record = refreshLiveness(live(id));
             SandboxRecord sandbox = record.sandbox();
+            if (resetCutShort(record)) {
+                // The old sandbox is gone and the fresh one half made: only a reset makes one whole.
+                throw PyroException.invalid("workspace " + id + " cannot start: " + record.lastError());
+            }
             if (!WorkspaceRecord.STARTED.equals(record.state())) {
                 WorkspaceDisk.invalidate(store.dir(WorkspaceId.of(id))); // the disk is about to change
                 sandbox = sandboxes.backendOf(sandbox).start(sandbox, READY_TIMEOUT);
@@ -349,7 +358,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.write(updated);
             return WorkspaceInfo.of(updated, null);
         } catch (IOException e) {
-            throw PyroException.runtime("starting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("starting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while starting workspace " + id, e);
@@ -369,12 +378,21 @@ public final class WorkspaceManager implements AutoCloseable {
         String snapshotName = snapshot == null ? WorkspaceSnapshots.BASELINE : snapshot;
         Path archive = new WorkspaceSnapshots(this).archiveFor(id, snapshotName);
         try (CacheLock lock = store.lock(WorkspaceId.of(id))) {
-            WorkspaceRecord record = live(id);
+            WorkspaceRecord live = live(id);
             Path dir = store.dir(WorkspaceId.of(id));
+            // Recorded before anything is torn down: an engine killed from here on leaves a record
+            // that says stopped and why, so the next engine releases whatever sandbox half exists
+            // (processes and mounts) instead of trusting a record that still says started.
+            WorkspaceRecord record = live.with(b -> {
+                b.state = WorkspaceRecord.STOPPED;
+                b.sandbox = b.sandbox.withPid(0);
+                b.lastError = RESET_CUT_SHORT + id;
+            });
+            store.write(record);
             sandboxEnding(id);
             closeAgent(id);
-            SandboxBackend backend = sandboxes.backendOf(record.sandbox());
-            backend.delete(record.sandbox());
+            SandboxBackend backend = sandboxes.backendOf(live.sandbox());
+            backend.delete(live.sandbox());
             WorkspaceDisk.invalidate(dir);
             new CommandJournal(dir).clear();
             EnvironmentSpec spec = EnvironmentCatalog.get(record.environment());
@@ -415,11 +433,12 @@ public final class WorkspaceManager implements AutoCloseable {
                 store.write(record.with(b -> {
                     b.state = WorkspaceRecord.STOPPED;
                     b.sandbox = gone;
+                    b.lastError = null;
                 }));
                 throw e;
             }
         } catch (IOException e) {
-            throw PyroException.runtime("resetting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("resetting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while resetting workspace " + id, e);
@@ -458,7 +477,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.deleteDir(WorkspaceId.of(id));
             return new WorkspaceDeleteResult(id, true, reason);
         } catch (IOException e) {
-            throw PyroException.runtime("deleting workspace " + id + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("deleting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while deleting workspace " + id, e);
@@ -486,7 +505,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     removed.add(id);
                 }
             } catch (IOException e) {
-                System.err.println("pyro: cannot remove the unfinished workspace " + dir + ": " + e.getMessage());
+                System.err.println("pyro: cannot remove the unfinished workspace " + dir + ": " + ErrorText.of(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return removed;
@@ -508,8 +527,10 @@ public final class WorkspaceManager implements AutoCloseable {
             if (WorkspaceRecord.STARTED.equals(record.state())) {
                 refreshLiveness(record);
             } else {
-                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(record.sandbox().workDir().toString());
+                releaseSandbox(record.sandbox());
             }
+        } catch (IOException e) {
+            System.err.println("pyro: cannot release the sandbox of stopped workspace " + id + ": " + ErrorText.of(e));
         } catch (PyroException e) {
             // an unreadable record is reported by list and removed by delete
         } catch (InterruptedException e) {
@@ -535,7 +556,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 dev.pyro.engine.cache.FileTrees.deleteRecursively(leftover);
             }
         } catch (IOException e) {
-            System.err.println("pyro: cannot remove unfinished files in " + dir + ": " + e.getMessage());
+            System.err.println("pyro: cannot remove unfinished files in " + dir + ": " + ErrorText.of(e));
         }
     }
 
@@ -566,7 +587,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     store.markExpired(wid);
                     reaped.add(id);
                 } catch (PyroException e) {
-                    System.err.println("pyro: reaping workspace " + id + " failed: " + e.getMessage());
+                    System.err.println("pyro: reaping workspace " + id + " failed: " + ErrorText.of(e));
                 }
             }
         }
@@ -631,7 +652,12 @@ public final class WorkspaceManager implements AutoCloseable {
                     return current;
                 }
                 closeAgent(id);
-                dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(current.sandbox().workDir().toString());
+                try {
+                    releaseSandbox(current.sandbox());
+                } catch (IOException e) {
+                    // stopped all the same; a later stop, start or delete tries the unmount again
+                    System.err.println("pyro: releasing the sandbox of workspace " + id + ": " + ErrorText.of(e));
+                }
                 WorkspaceRecord stopped = current.with(b -> {
                     b.state = WorkspaceRecord.STOPPED;
                     b.lastError = "backing guest process is no longer running";
@@ -641,11 +667,33 @@ public final class WorkspaceManager implements AutoCloseable {
                 return stopped;
             }
         } catch (IOException e) {
-            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot update workspace " + id + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while checking workspace " + id, e);
         }
+    }
+
+    /**
+     * Everything a sandbox that is not running may still hold goes: processes naming its dir (a
+     * sandbox a killed engine was starting), then what its backend's stop releases (gVisor: runsc
+     * state, the rootfs overlay and the layer's loop mount), then any mount left under its dir.
+     * Whatever instant an engine was killed at, a stopped workspace then holds nothing.
+     */
+    private void releaseSandbox(SandboxRecord sandbox) throws IOException, InterruptedException {
+        Path workDir = sandbox.workDir();
+        dev.pyro.engine.backend.SandboxProcesses.killAllMentioning(workDir.toString());
+        if (Files.isDirectory(workDir)) {
+            sandboxes.backendOf(sandbox).stop(sandbox.withPid(0));
+        }
+        if (!dev.pyro.engine.backend.HostMounts.unmountAllUnder(workDir)) {
+            throw new IOException("cannot unmount what is mounted under " + workDir);
+        }
+    }
+
+    private static boolean resetCutShort(WorkspaceRecord record) {
+        return WorkspaceRecord.STOPPED.equals(record.state()) && record.lastError() != null
+                && record.lastError().startsWith(RESET_CUT_SHORT);
     }
 
     private boolean guestDied(WorkspaceRecord record) {
@@ -686,7 +734,7 @@ public final class WorkspaceManager implements AutoCloseable {
             store.write(updated);
             return updated;
         } catch (IOException e) {
-            throw PyroException.runtime("cannot update workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot update workspace " + id + ": " + ErrorText.of(e), e);
         }
     }
 
@@ -748,7 +796,7 @@ public final class WorkspaceManager implements AutoCloseable {
             try {
                 l.accept(id);
             } catch (RuntimeException e) {
-                System.err.println("pyro: cleaning up workspace " + id + ": " + e.getMessage());
+                System.err.println("pyro: cleaning up workspace " + id + ": " + ErrorText.of(e));
             }
         });
     }

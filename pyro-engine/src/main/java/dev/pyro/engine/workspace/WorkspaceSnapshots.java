@@ -11,6 +11,7 @@ import dev.pyro.engine.workspace.files.ImportSources;
 import dev.pyro.engine.workspace.files.PlanArchive;
 import dev.pyro.engine.workspace.files.TransferLimits;
 import dev.pyro.engine.workspace.files.WorkspaceExport;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class WorkspaceSnapshots {
             manager.mutate(id, b -> b.lastActivityAt = now);
             return new Created(id, snapshot, record.executionMode());
         } catch (IOException e) {
-            throw PyroException.runtime("taking snapshot '" + name + "' failed: " + e.getMessage(), e);
+            throw PyroException.runtime("taking snapshot '" + name + "' failed: " + ErrorText.of(e), e);
         } finally {
             deleteQuietly(scratch);
         }
@@ -118,7 +119,7 @@ public final class WorkspaceSnapshots {
             Files.deleteIfExists(dir.resolve(name + ".json"));
             Files.deleteIfExists(archive(dir, name));
         } catch (IOException e) {
-            throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + e.getMessage(), e);
+            throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + ErrorText.of(e), e);
         }
         double now = manager.clock().getAsDouble();
         new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
@@ -151,7 +152,7 @@ public final class WorkspaceSnapshots {
             }
             return result;
         } catch (IOException | RuntimeException e) {
-            throw PyroException.runtime("cannot read the snapshots of workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot read the snapshots of workspace " + id + ": " + ErrorText.of(e), e);
         }
     }
 

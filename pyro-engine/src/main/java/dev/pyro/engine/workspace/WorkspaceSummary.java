@@ -3,6 +3,7 @@ package dev.pyro.engine.workspace;
 import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.workspace.review.DiffPayload;
+import dev.pyro.protocol.ErrorText;
 import java.util.List;
 import java.util.Map;
 
@@ -72,7 +73,7 @@ public record WorkspaceSummary(
             try {
                 diff = files.diff(id);
             } catch (PyroException e) {
-                reason = e.getMessage();
+                reason = ErrorText.of(e);
             }
         } else {
             reason = "the workspace is " + record.state();

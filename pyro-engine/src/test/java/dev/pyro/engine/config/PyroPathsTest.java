@@ -38,4 +38,12 @@ class PyroPathsTest {
         assertThat(paths.cacheDir()).isEqualTo(Path.of("/xdg/cache/pyro"));
         assertThat(paths.stateDir()).isEqualTo(Path.of("/home/u/.local/state/pyro"));
     }
+
+    @Test
+    void packageCacheCanStayWhileTheRestOfTheCacheMoves() {
+        PyroPaths paths = PyroPaths.fromEnvironment(Map.of("PYRO_CACHE_DIR", "/tmp/cold"), home);
+        assertThat(paths.packageCacheDir(Map.of())).isEqualTo(Path.of("/tmp/cold/packages"));
+        assertThat(paths.packageCacheDir(Map.of("PYRO_PACKAGE_CACHE_DIR", "/home/u/.cache/pyro/packages")))
+                .isEqualTo(Path.of("/home/u/.cache/pyro/packages"));
+    }
 }

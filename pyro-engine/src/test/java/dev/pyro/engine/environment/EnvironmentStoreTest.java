@@ -180,6 +180,14 @@ class EnvironmentStoreTest {
     }
 
     @Test
+    void pruneLeavesAStagingDirWhoseBuilderProcessRunsAloneEvenWithoutItsLock() throws Exception {
+        // a builder that lost its OS lock (as closing a second channel once made happen) is still building
+        Path building = dev.pyro.engine.cache.FileTrees.createStaging(store.platformDir(), base.installDirName());
+        assertThat(store.prune().deletedEnvironmentDirs()).doesNotContain(building.getFileName().toString());
+        assertThat(building).isDirectory();
+    }
+
+    @Test
     void listCoversTheWholeCatalogInOrder() {
         assertThat(FakeInstalls.names(store.list())).containsExactly("debian:12", "debian:12-base", "debian:12-build");
     }

@@ -7,6 +7,7 @@ import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.kernel.KernelBuilder;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.protocol.ErrorText;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -67,7 +68,7 @@ public final class GuestKernels implements Doctor.KernelCheck {
             return new DoctorReport.Kernel(expectedVersion(), false, null,
                     "not built yet; built on first vm use or by: pyro env pull debian:12 --backend vm (~8 min)");
         } catch (dev.pyro.engine.PyroException e) {
-            return new DoctorReport.Kernel(null, false, null, e.getMessage());
+            return new DoctorReport.Kernel(null, false, null, ErrorText.of(e));
         }
     }
 

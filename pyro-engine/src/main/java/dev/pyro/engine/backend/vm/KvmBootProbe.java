@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class KvmBootProbe {
                     : "the guest kernel did not finish booting under KVM within " + TIMEOUT_SECONDS
                             + " s (a nested KVM that cannot run it); the vm backend uses TCG", millis);
         } catch (IOException e) {
-            return new Result(kernelVersion, bootId, "failed", "cannot run QEMU: " + e.getMessage(), 0);
+            return new Result(kernelVersion, bootId, "failed", "cannot run QEMU: " + ErrorText.of(e), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(kernelVersion, bootId, "failed", "interrupted", 0);

@@ -20,6 +20,7 @@ import dev.pyro.engine.template.TemplateStatus;
 import dev.pyro.engine.template.TemplateStore;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.InstallState;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,7 @@ public final class QemuBackend extends ProcessBackedBackend {
             try {
                 VmTemplates.cloneDisk(template, work, qemuImg);
             } catch (IOException | RuntimeException e) {
-                System.err.println("pyro: cloning the disk of template " + template.dir() + " failed (" + e.getMessage()
+                System.err.println("pyro: cloning the disk of template " + template.dir() + " failed (" + ErrorText.of(e)
                         + "); booting " + request.id() + " cold");
                 template = null;
                 Files.deleteIfExists(work.resolve("base.qcow2"));
@@ -150,7 +151,7 @@ public final class QemuBackend extends ProcessBackedBackend {
             progress.phase("template", "environment=" + request.environment().name());
             return templates.ensure(key, request);
         } catch (IOException | RuntimeException e) {
-            System.err.println("pyro: no warm template for " + request.environment().name() + " (" + e.getMessage()
+            System.err.println("pyro: no warm template for " + request.environment().name() + " (" + ErrorText.of(e)
                     + "); booting " + request.id() + " cold");
             return null;
         } catch (InterruptedException e) {
@@ -173,8 +174,8 @@ public final class QemuBackend extends ProcessBackedBackend {
             } catch (IOException | RuntimeException e) {
                 Path dir = Path.of(sandbox.metadata().get(VmTemplates.TEMPLATE_DIR));
                 System.err.println("pyro: restoring " + sandbox.id() + " from template " + dir + " failed ("
-                        + e.getMessage() + "); booting it cold");
-                templates.store().discard(dir, "a restore from it failed: " + e.getMessage());
+                        + ErrorText.of(e) + "); booting it cold");
+                templates.store().discard(dir, "a restore from it failed: " + ErrorText.of(e));
                 sandbox = coldInstead(sandbox);
             }
         }

@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.json.Json;
+import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,7 +50,7 @@ final class QmpClient implements AutoCloseable {
             } catch (IOException e) {
                 channel.close();
                 if (System.nanoTime() > deadline || !alive.getAsBoolean()) {
-                    throw new IOException("QEMU's monitor " + socket + " did not answer: " + e.getMessage(), e);
+                    throw new IOException("QEMU's monitor " + socket + " did not answer: " + ErrorText.of(e), e);
                 }
                 Thread.sleep(10);
             }

@@ -13,6 +13,7 @@ import dev.pyro.engine.template.Template;
 import dev.pyro.engine.template.TemplateKey;
 import dev.pyro.engine.template.TemplateStore;
 import dev.pyro.protocol.AgentConnection;
+import dev.pyro.protocol.ErrorText;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.SpawnRequest;
 import java.io.IOException;
@@ -113,7 +114,7 @@ final class VmTemplates {
                     qmp.awaitMigration(MIGRATION_TIMEOUT);
                     qmp.execute("quit", null); // flushes the disk overlay's metadata before QEMU exits
                 } catch (IOException e) {
-                    if (!e.getMessage().contains("closed its monitor")) {
+                    if (!ErrorText.of(e).contains("closed its monitor")) {
                         throw e;
                     }
                 }
@@ -172,7 +173,7 @@ final class VmTemplates {
         try {
             dev.pyro.engine.template.CloneRefresh.apply(agent);
         } catch (PyroException e) {
-            throw new IOException(e.getMessage(), e);
+            throw new IOException(ErrorText.of(e), e);
         }
     }
 
@@ -264,7 +265,7 @@ final class VmTemplates {
                 channel.close();
                 if (System.nanoTime() > deadline || !alive.getAsBoolean()) {
                     throw new IOException("the restored VM's agent socket " + socket + " did not open: "
-                            + e.getMessage(), e);
+                            + ErrorText.of(e), e);
                 }
                 Thread.sleep(5);
             }

@@ -3,6 +3,7 @@ package dev.pyro.engine.workspace.disk;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
+import dev.pyro.protocol.ErrorText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ final class Debugfs {
                     .runAllowingFailure();
             return result.lines().stream().filter(l -> !l.startsWith("debugfs ")).toList();
         } catch (IOException e) {
-            throw PyroException.runtime("debugfs failed on " + image + ": " + e.getMessage(), e);
+            throw PyroException.runtime("debugfs failed on " + image + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while reading the workspace disk", e);
@@ -96,7 +97,7 @@ final class Debugfs {
                 throw PyroException.runtime("debugfs exited with " + exit + " on " + image, null);
             }
         } catch (IOException e) {
-            throw PyroException.runtime("debugfs failed on " + image + ": " + e.getMessage(), e);
+            throw PyroException.runtime("debugfs failed on " + image + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while reading the workspace disk", e);
@@ -146,7 +147,7 @@ final class Debugfs {
             }
             return data.toByteArray();
         } catch (IOException e) {
-            throw PyroException.runtime("debugfs failed on " + image + ": " + e.getMessage(), e);
+            throw PyroException.runtime("debugfs failed on " + image + ": " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while reading the workspace disk", e);

@@ -9,6 +9,7 @@ import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.process.HostCommandException;
 import dev.pyro.engine.workspace.WorkspaceRecord;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -72,10 +73,10 @@ final class DiskImage {
             return image;
         } catch (HostCommandException e) {
             throw PyroException.runtime("reading the disk of workspace '" + record.workspaceId() + "' failed: "
-                    + e.getMessage(), e);
+                    + ErrorText.of(e), e);
         } catch (IOException e) {
             throw PyroException.runtime("reading the disk of workspace '" + record.workspaceId() + "' failed: "
-                    + e.getMessage(), e);
+                    + ErrorText.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PyroException.runtime("interrupted while reading the disk of workspace " + record.workspaceId(), e);

@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace.disk;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ final class RuntimeScrub {
                 }
             }
         } catch (IOException e) {
-            throw PyroException.runtime("cannot scrub the workspace disk image " + image + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot scrub the workspace disk image " + image + ": " + ErrorText.of(e), e);
         }
     }
 

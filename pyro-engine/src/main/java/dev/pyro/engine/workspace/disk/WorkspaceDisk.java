@@ -11,6 +11,7 @@ import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskExport;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskList;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskRead;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ public final class WorkspaceDisk {
                 return new DiskExport(id, output.toString(), "ext4", Files.size(output));
             } catch (IOException e) {
                 throw PyroException.runtime("exporting the disk of workspace '" + id + "' to " + output
-                        + " failed: " + e.getMessage(), e);
+                        + " failed: " + ErrorText.of(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while exporting the disk of workspace " + id, e);
@@ -241,7 +242,7 @@ public final class WorkspaceDisk {
             Debugfs.program();
             return action.apply(DiskImage.ensure(record, manager.store().dir(WorkspaceId.of(id))));
         } catch (IOException e) {
-            throw PyroException.runtime("cannot lock workspace " + id + ": " + e.getMessage(), e);
+            throw PyroException.runtime("cannot lock workspace " + id + ": " + ErrorText.of(e), e);
         }
     }
 }

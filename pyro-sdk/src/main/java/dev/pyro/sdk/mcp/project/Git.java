@@ -1,6 +1,7 @@
 package dev.pyro.sdk.mcp.project;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class Git {
             return new Result(code, new String(out, StandardCharsets.UTF_8),
                     new String(err.join(), StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
-            throw PyroException.invalid("git is needed for the project source but cannot run: " + e.getMessage()
+            throw PyroException.invalid("git is needed for the project source but cannot run: " + ErrorText.of(e)
                     + "; install git or start the server with --no-project-source");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

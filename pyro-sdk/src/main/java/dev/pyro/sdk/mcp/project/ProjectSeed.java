@@ -3,6 +3,7 @@ package dev.pyro.sdk.mcp.project;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class ProjectSeed implements AutoCloseable {
             return new ProjectSeed(tree, source.origin(), temp);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw PyroException.runtime("staging " + source.describe() + " failed: " + e.getMessage(), e);
+            throw PyroException.runtime("staging " + source.describe() + " failed: " + ErrorText.of(e), e);
         } catch (RuntimeException e) {
             deleteQuietly(temp);
             throw e;
