@@ -365,8 +365,9 @@ public final class WorkspaceServices {
             return null;
         }
         ServiceInfo info = Json.MAPPER.readValue(file.toFile(), ServiceInfo.class);
-        List<String> secrets = manager.store().read(id)
-                .map(r -> WorkspaceSecrets.values(manager.store().dir(id), r.secretList())).orElse(List.of());
+        WorkspaceId workspace = WorkspaceId.of(id);
+        List<String> secrets = manager.store().read(workspace)
+                .map(r -> WorkspaceSecrets.values(manager.store().dir(workspace), r.secretList())).orElse(List.of());
         return secrets.isEmpty() ? info : info.redacted(secrets);
     }
 
