@@ -8,6 +8,7 @@ import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.json.Json;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.GuestNetworks;
@@ -22,14 +23,18 @@ import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code vm} backend: a QEMU microvm per sandbox. Its disk is a qcow2 overlay on the
@@ -51,6 +56,9 @@ public final class QemuBackend extends ProcessBackedBackend {
 
     /** QEMU's JSON monitor, next to the agent socket: pausing, saving and loading guest state. */
     static final String QMP_SOCKET = "qmp.sock";
+    private static final String SERIAL_RING = "console";
+    /** A power of two, as QEMU's ringbuf wants; the last 256 KiB of a boot is plenty to see why it failed. */
+    private static final int SERIAL_RING_BYTES = 256 << 10;
 
     /** @param kvm use KVM (only when doctor's boot probe passed), else TCG */
     public QemuBackend(PyroPaths paths, boolean kvm, Progress progress) {
@@ -181,6 +189,7 @@ public final class QemuBackend extends ProcessBackedBackend {
         }
         SandboxRecord started = launch(sandbox, List.of());
         if (!SandboxProcesses.awaitSocket(started.agentSocket(), readyTimeout, () -> isRunning(started))) {
+            saveSerialTail(started);
             SandboxProcesses.terminate(started.pid(), sandbox.workDir());
             networkDown(sandbox);
             throw PyroException.runtime("the VM did not open its agent channel within " + readyTimeout.toSeconds()
@@ -197,6 +206,22 @@ public final class QemuBackend extends ProcessBackedBackend {
      * {@code werror=enospc}), keeping the write to retry. {@code cont} retries it: with space back
      * the guest runs on where it stopped; without, it pauses again at once.
      */
+    /** Copies the console ring of a VM that failed to boot into {@code serial.log}, for the error to point at. */
+    private void saveSerialTail(SandboxRecord started) {
+        Path log = started.workDir().resolve("serial.log");
+        try (QmpClient qmp = QmpClient.connect(started.workDir().resolve(QMP_SOCKET), Duration.ofSeconds(2),
+                () -> isRunning(started))) {
+            ObjectNode read = Json.MAPPER.createObjectNode().put("device", SERIAL_RING)
+                    .put("size", SERIAL_RING_BYTES).put("format", "utf8");
+            Files.writeString(log, qmp.execute("ringbuf-read", read).asString(""), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            // QEMU is gone or will not answer: the error names the timeout, the log stays empty
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Less room than this left on the overlay's filesystem: resuming would only pause again. */
     private static final long RESUME_MIN_FREE_BYTES = 8L << 20;
 
@@ -315,7 +340,11 @@ public final class QemuBackend extends ProcessBackedBackend {
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-sandbox", "on",
                 "-kernel", m.get("kernel_image"), "-initrd", m.get("initramfs"),
                 "-append", String.join(" ", cmdline),
-                "-serial", "file:" + work.resolve("serial.log"),
+                // The guest's console goes to a ring in QEMU's memory, not a host file: a guest root
+                // writing to its serial port grew serial.log without limit (issue 17, same class as
+                // gVisor's console). Its tail is saved to serial.log when a boot fails.
+                "-chardev", "ringbuf,id=" + SERIAL_RING + ",size=" + SERIAL_RING_BYTES,
+                "-serial", "chardev:" + SERIAL_RING,
                 "-drive", "id=root,file=" + m.get("rootfs_image") + ",format=qcow2,if=none,discard=unmap",
                 "-device", "virtio-blk-device,drive=root",
                 "-chardev", "socket,id=agent,path=" + sandbox.agentSocket() + ",server=on,wait=off",
