@@ -311,22 +311,7 @@ void op_rename(uint32_t chan, json_t *req) {
     send_ok(chan, NULL);
 }
 
-/* remove an existing non-directory at path (for overwrite semantics); 0, or -1 with errno */
-static int clear_target(const char *path, bool overwrite) {
-    struct stat st;
-    if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
-    if (S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        return -1;
-    }
-    if (!overwrite) {
-        errno = EEXIST;
-        return -1;
-    }
-    return unlink(path);
-}
-
-/* clear_target's checks without removing anything: a rename will replace the file or link */
+/* 0 if path may be replaced (absent, or a non-directory and overwrite allowed), or -1 with errno */
 static int check_target(const char *path, bool overwrite) {
     struct stat st;
     if (lstat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
@@ -338,6 +323,13 @@ static int check_target(const char *path, bool overwrite) {
         errno = EEXIST;
         return -1;
     }
+    return 0;
+}
+
+/* remove an existing non-directory at path (for overwrite semantics); 0, or -1 with errno */
+static int clear_target(const char *path, bool overwrite) {
+    if (check_target(path, overwrite) < 0) return -1;
+    if (unlink(path) < 0 && errno != ENOENT) return -1;
     return 0;
 }
 
