@@ -111,8 +111,11 @@ class EngineKilledMidTransferTest {
     /** Bytes in the guest's {@code .pyro-write-*} temporaries under pushed/ (asked through the engine being killed). */
     long guestTemporaryBytes(String id) {
         try {
+            // stat, not cat: reading a growing 900 MiB temporary on every poll took longer than the
+            // sync itself on a loaded host, so the poll never saw it (CI run of 2026-12-07)
             String out = EngineWorkspaces.exec(client, id,
-                    "cat pushed/.pyro-write-* 2>/dev/null | wc -c; ls -A pushed >&2", 30).stdout().trim();
+                    "s=0; for f in pushed/.pyro-write-*; do [ -f \"$f\" ] && s=$(stat -c %s \"$f\"); done; echo $s",
+                    30).stdout().trim();
             return Long.parseLong(out);
         } catch (RuntimeException e) {
             return 0;
