@@ -198,6 +198,9 @@ abstract class BackendBehaviourTest {
      */
     @Test
     void lsStatAndFindNewerWork() {
+        if (!isolating()) {
+            return; // the host backend lists the host's own /etc, whose owners and links are not the image's
+        }
         ExecOutcome ls = sh("ls -la /etc");
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();
         assertThat(ls.stdout()).containsPattern("(?m)^-rw-r--r-- +1 root root +\\d+ .* passwd$")
