@@ -79,6 +79,8 @@ class VmTemplateTest {
         FileTrees.deleteRecursively(state);
     }
 
+    private static final long CLOCK_SLACK_S = 5;
+
     @Test
     void clonesWorkAcrossTheLifecycleAndAreIndependent() throws Exception {
         Path seed = Files.createDirectories(state.resolve("seed"));
@@ -105,7 +107,10 @@ class VmTemplateTest {
             long before = System.currentTimeMillis() / 1000;
             long guest = Long.parseLong(exec(id, "date +%s").strip());
             long after = System.currentTimeMillis() / 1000;
-            assertThat(guest).isBetween(before - 1, after + 1);
+            // A TCG guest's clock lags a host that is building a kernel beside it: 2 s behind in the
+            // cold CI run of 2026-12-07. The template's own clock would be minutes off, so 5 s
+            // still tells a set clock from an unset one.
+            assertThat(guest).isBetween(before - CLOCK_SLACK_S, after + 1);
         }
         String randomA = exec(a, "head -c 32 /dev/urandom | od -An -tx1");
         String randomB = exec(b, "head -c 32 /dev/urandom | od -An -tx1");
@@ -252,7 +257,7 @@ class VmTemplateTest {
                     GuestExec.Listener.NONE);
             assertThat(first.exitCode()).isZero();
             long guest = Long.parseLong(first.stdout().lines().findFirst().orElseThrow().strip());
-            assertThat(guest).isBetween(before - 1, after + 1); // the host's window around the run, not after both
+            assertThat(guest).isBetween(before - CLOCK_SLACK_S, after + 1); // the host's window around the run, not after both
             assertThat(first.stdout().lines().skip(1).findFirst())
                     .isNotEqualTo(second.stdout().lines().skip(1).findFirst());
         }
