@@ -1,6 +1,8 @@
 package dev.pyro.engine.workspace.review;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 
 /**
  * {@code entries[]} of the diff payload (§12.2), path relative to {@code /workspace}.
@@ -22,7 +24,8 @@ public record DiffEntry(
         boolean binary,
         @JsonInclude(JsonInclude.Include.NON_NULL) String oldMode,
         @JsonInclude(JsonInclude.Include.NON_NULL) String newMode,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean tooLarge) {
+        // absent on the wire unless true, so a reader (the SDK's engine client) must take absent as false
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) boolean tooLarge) {
 
     public DiffEntry(String path, ChangeStatus status, ArtifactType artifactType, String textPatch, boolean binary,
                      String oldMode, String newMode) {
