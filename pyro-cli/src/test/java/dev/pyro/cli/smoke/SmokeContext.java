@@ -88,6 +88,9 @@ public final class SmokeContext implements AutoCloseable {
             if (project != null && !bareServe) {
                 args.addAll(List.of("--project-path", project.toString()));
             }
+            // the recipes' seeds and exports live in the smoke's work dir, as a user's would live in a
+            // directory they allow: MCP clients reach no other host path
+            args.addAll(List.of("--allow-host-path", workDir.toString()));
             driver = McpSessionDriver.start(workDir, project == null ? workDir : project, serverEnv(),
                     args.toArray(String[]::new));
         } else if (kind.equals("sdk")) {

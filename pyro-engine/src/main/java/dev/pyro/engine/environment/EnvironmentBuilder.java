@@ -1,5 +1,6 @@
 package dev.pyro.engine.environment;
 
+import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
@@ -60,15 +61,20 @@ public final class EnvironmentBuilder {
                 spec.suite(), rootfs.toString()));
         argv.addAll(hostAptSources());
         int[] step = {0};
-        HostCommand.of(argv).onLine(line -> {
-            for (int i = step[0]; i < MMDEBSTRAP_STEPS.size(); i++) {
-                if (line.contains(MMDEBSTRAP_STEPS.get(i))) {
-                    step[0] = i + 1;
-                    progress.step(step[0], MMDEBSTRAP_STEPS.size(), MMDEBSTRAP_STEPS.get(i));
-                    break;
+        // One build of a suite at a time reads and fills its package cache: two at once (debian:12
+        // and debian:12-base on a new machine) broke each other's sync-in ("file changed as we
+        // read it") and sync-out (exit 13). The second then finds the first one's downloads.
+        try (CacheLock packages = CacheLock.acquire(packageCache.resolveSibling(spec.suite() + ".lock"))) {
+            HostCommand.of(argv).onLine(line -> {
+                for (int i = step[0]; i < MMDEBSTRAP_STEPS.size(); i++) {
+                    if (line.contains(MMDEBSTRAP_STEPS.get(i))) {
+                        step[0] = i + 1;
+                        progress.step(step[0], MMDEBSTRAP_STEPS.size(), MMDEBSTRAP_STEPS.get(i));
+                        break;
+                    }
                 }
-            }
-        }).run();
+            }).run();
+        }
 
         progress.phase("configure", "environment=" + spec.name());
         prepareGuestTree(rootfs);
