@@ -60,8 +60,9 @@ class RealProjectQualificationTest {
         ctx.pyro().listWorkspaces();
         List<String> asUser = List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
                 "--bounding-set=-dac_override,-dac_read_search");
+        // exports go beside the checkout, a directory the person allows (MCP clients reach no other host path)
         McpSessionDriver d = ctx.track(McpSessionDriver.start(work, repo, ctx.serverEnv(), asUser,
-                "--mode", McpSurface.REPRO_FIX.id()));
+                "--mode", McpSurface.REPRO_FIX.id(), "--allow-host-path", work.toString()));
         assertThat(d.hello().get("instructions").asString()).contains(repo.toRealPath().toString());
 
         JsonNode ws = d.call("workspace_create", createArgs("real-project"));
@@ -89,7 +90,8 @@ class RealProjectQualificationTest {
         Git.run(work, "clone", "-q", "--bare", repo.toString(), bare.toString());
         String url = bare.toUri().toString();
         McpSessionDriver d = ctx.track(McpSessionDriver.start(work, work, ctx.serverEnv(), "--mode",
-                McpSurface.REPRO_FIX.id(), "--repo-url", url, "--repo-ref", "main", "--environment", ctx.environment()));
+                McpSurface.REPRO_FIX.id(), "--repo-url", url, "--repo-ref", "main", "--environment", ctx.environment(),
+                "--allow-host-path", work.toString()));
         JsonNode ws = d.call("workspace_create", Map.of("name", "real-project-clone",
                 "labels", Map.of(SmokeContext.SUITE_LABEL, "real-project")));
         String id = ws.get("workspace_id").asString();
