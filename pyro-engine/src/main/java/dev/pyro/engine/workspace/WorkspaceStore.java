@@ -1,20 +1,24 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
-import java.io.IOException;
-import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.ids.Identifiers;
 import dev.pyro.engine.ids.WorkspaceId;
+import dev.pyro.engine.json.Json;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,12 +29,11 @@ import java.util.stream.Stream;
 public final class WorkspaceStore {
 
     static final String RECORD = "workspace.json";
-    static final java.time.Duration EXPIRED_KEPT = java.time.Duration.ofDays(7);
+    static final Duration EXPIRED_KEPT = Duration.ofDays(7);
     /** Backends a workspace may have (create refuses {@code host}); a record naming another is refused. */
-    private static final java.util.Set<String> BACKENDS = java.util.Set.of("gvisor", "vm");
+    private static final Set<String> BACKENDS = Set.of("gvisor", "vm");
 
-    private static final java.util.regex.Pattern SECRET_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private final PyroPaths paths;
     private final Path root;
@@ -95,7 +98,7 @@ public final class WorkspaceStore {
     private String problem(WorkspaceId id, WorkspaceRecord record) {
         if (!id.value().equals(record.workspaceId())) {
             return "it names workspace " + (record.workspaceId() == null ? "null"
-                    : dev.pyro.engine.ids.Identifiers.quoted(record.workspaceId())) + ", not its own dir's";
+                    : Identifiers.quoted(record.workspaceId())) + ", not its own dir's";
         }
         if (!BACKENDS.contains(record.backend())) {
             return "backend '" + record.backend() + "' is not one a workspace can have (gvisor, vm)";
@@ -142,7 +145,7 @@ public final class WorkspaceStore {
             return dirs.filter(p -> Identifiers.isHex12(p.getFileName().toString()))
                     .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                     .map(p -> WorkspaceId.of(p.getFileName().toString()))
-                    .sorted(java.util.Comparator.comparing(WorkspaceId::value))
+                    .sorted(Comparator.comparing(WorkspaceId::value))
                     .toList();
         } catch (IOException e) {
             throw PyroException.runtime("cannot list " + root + ": " + e.getMessage(), e);
