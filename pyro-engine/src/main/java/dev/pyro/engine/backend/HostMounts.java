@@ -17,6 +17,31 @@ public final class HostMounts {
         return mountsUnder(dir).contains(dir.toAbsolutePath().toString());
     }
 
+    /**
+     * Unmounts {@code point}; while it is busy, tries again for up to {@code BUSY_WAIT}, then
+     * detaches it lazily ({@code umount -l}: gone from the tree at once, freed when its last user
+     * lets go). For mounts whose content no longer matters (a sandbox's socket tmpfs, a read-only
+     * bind): a runsc process killed a moment ago can still hold the socket or its console for a few
+     * milliseconds, and the delete then failed with "Device or resource busy" (cold CI run,
+     * 2026-12-07, under load).
+     */
+    public static void unmountOrDetach(Path point) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
+        while (isMountPoint(point)) {
+            HostCommand.of("umount", point.toString()).runAllowingFailure();
+            if (!isMountPoint(point)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                HostCommand.of("umount", "-l", point.toString()).runAllowingFailure();
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static final long BUSY_WAIT_NANOS = 2_000_000_000L;
+
     /** Unmounts everything at or below {@code dir}, deepest first; true when nothing is left. */
     public static boolean unmountAllUnder(Path dir) throws IOException, InterruptedException {
         for (String mount : mountsUnder(dir).stream().sorted(Comparator.reverseOrder()).toList()) {

@@ -94,7 +94,7 @@ public final class GuestSocketDir {
     /** Unmounts it (whatever the guest left there goes with it); not mounted is fine. */
     static void unmount(Path workDir) throws IOException, InterruptedException {
         if (mounted(workDir)) {
-            HostCommand.of("umount", mountPoint(workDir).toString()).runAllowingFailure();
+            HostMounts.unmountOrDetach(mountPoint(workDir));
         }
     }
 }

@@ -244,10 +244,7 @@ public final class GvisorBackend implements SandboxBackend {
         }
         GuestSocketDir.saveConsole(sandbox.workDir());
         GuestSocketDir.unmount(sandbox.workDir());
-        Path bin = sandbox.workDir().resolve(AGENT_BIN);
-        if (HostMounts.isMountPoint(bin)) {
-            HostCommand.of("umount", bin.toString()).runAllowingFailure();
-        }
+        HostMounts.unmountOrDetach(sandbox.workDir().resolve(AGENT_BIN));
         return sandbox.withPid(0);
     }
 
