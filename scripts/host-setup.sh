@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Pyro needs on this host. Asks nothing; safe to run again.
-#   scripts/host-setup.sh           install what is missing
-#   scripts/host-setup.sh --check   exit 1 (and list them) if anything is missing
+# Prepares this host for Pyro, once, as root. Asks nothing; safe to run again.
+#   sudo scripts/host-setup.sh              install what is missing, and give the user who ran sudo
+#                                           a range of subordinate ids (Pyro without root needs it)
+#   sudo scripts/host-setup.sh --user NAME  the same for account NAME
+#   scripts/host-setup.sh --check           exit 1 (and list them) if anything is missing
+# After this, everything else runs as the ordinary user: no other step needs root.
 set -euo pipefail
+
+CHECK=false
+SETUP_USER="${SUDO_USER:-}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) CHECK=true ;;
+    --user) shift; SETUP_USER="${1:?--user needs an account name}" ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "host-setup.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+# Run by an ordinary user (the launcher does this on first use): check that user's own ids.
+[ -z "$SETUP_USER" ] && [ "$(id -u)" -ne 0 ] && SETUP_USER=$(id -un)
+[ "$SETUP_USER" = root ] && SETUP_USER=""
 
 # One package per line: what it is for.
 PACKAGES=(
@@ -14,7 +32,9 @@ PACKAGES=(
   iproute2          # ip: TAP devices for guest networking
   nftables          # nft: NAT out and the firewall that keeps guests off the host
   socat             # published ports: 127.0.0.1 proxies to the guest
-  uidmap            # mmdebstrap without root (unshare mode)
+  uidmap            # newuidmap/newgidmap: an ordinary user's Pyro maps its subordinate ids
+  passt             # guest networking without root (vm backend)
+  fuse2fs           # gVisor's per-sandbox disk without root (ext4 file through FUSE)
   linux-source-6.1  # guest kernel source
   build-essential   # gcc/make: guest kernel and guest agent
   bc
@@ -96,7 +116,23 @@ if [ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = bookworm ] && \
   need_backports=true
 fi
 
-if [ "${1:-}" = "--check" ]; then
+# Subordinate ids: the user namespace of an ordinary user's Pyro maps uid 0 to the user and 1..65535
+# to this range, so guest files keep their owners (_apt, man, ...) without belonging to any account.
+SUBID_COUNT=65536
+has_subids() { # file user
+  awk -F: -v u="$2" -v id="$(id -u "$2" 2>/dev/null)" -v n="$SUBID_COUNT" \
+    '($1 == u || $1 == id) && $3 + 0 >= n - 1 { found=1 } END { exit !found }' "$1" 2>/dev/null
+}
+free_subid_start() { # the first start at or above 100000 after every range in both files
+  cat /etc/subuid /etc/subgid 2>/dev/null | awk -F: 'BEGIN { m = 100000 } NF == 3 && $2 + $3 > m { m = $2 + $3 } END { print m }'
+}
+subids_missing=false
+if [ -n "$SETUP_USER" ]; then
+  id "$SETUP_USER" >/dev/null 2>&1 || { echo "[setup] no such account: $SETUP_USER" >&2; exit 2; }
+  { has_subids /etc/subuid "$SETUP_USER" && has_subids /etc/subgid "$SETUP_USER"; } || subids_missing=true
+fi
+
+if $CHECK; then
   if [ ${#missing[@]} -gt 0 ]; then
     echo "missing host packages: ${missing[*]}"
     exit 1
@@ -105,11 +141,46 @@ if [ "${1:-}" = "--check" ]; then
     echo "runsc $(runsc_version) is older than $RUNSC_MIN_VERSION (ls -l and stat fail in gVisor guests)"
     exit 1
   fi
+  if $subids_missing; then
+    echo "account $SETUP_USER has no range of $SUBID_COUNT subordinate ids in /etc/subuid and /etc/subgid"
+    exit 1
+  fi
   exit 0
 fi
 
+give_subids() {
+  $subids_missing || return 0
+  local start; start=$(free_subid_start)
+  "${SUDO[@]}" usermod --add-subuids "$start-$((start + SUBID_COUNT - 1))" \
+    --add-subgids "$start-$((start + SUBID_COUNT - 1))" "$SETUP_USER"
+  echo "[setup] $SETUP_USER: subordinate ids $start-$((start + SUBID_COUNT - 1))" >&2
+}
+
+kvm_hint() {
+  [ -n "$SETUP_USER" ] && [ -e /dev/kvm ] || return 0
+  id -nG "$SETUP_USER" | tr ' ' '\n' | grep -qx kvm && return 0
+  echo "[setup] $SETUP_USER cannot open /dev/kvm; for hardware virtualization run: sudo usermod -aG kvm $SETUP_USER (then log in again)" >&2
+}
+
+userns_hint() {
+  local max; max=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)
+  local clone; clone=$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)
+  if [ "$max" = 0 ] || [ "$clone" = 0 ]; then
+    echo "[setup] this kernel refuses user namespaces to ordinary users; Pyro without root needs them:" >&2
+    echo "[setup]   sudo sysctl -w user.max_user_namespaces=15000 kernel.unprivileged_userns_clone=1" >&2
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ] && ! $need_backports; then
   echo "[setup] host packages: all present" >&2
+  SUDO=()
+  if $subids_missing && [ "$(id -u)" -ne 0 ]; then
+    echo "[setup] $SETUP_USER needs subordinate ids; run once as root: sudo $0 --user $SETUP_USER" >&2
+    exit 1
+  fi
+  give_subids
+  kvm_hint
+  userns_hint
   exit 0
 fi
 
@@ -134,3 +205,6 @@ echo "[setup] installing host packages: ${missing[*]}" >&2
 "${SUDO[@]}" apt-get update -q >&2
 "${SUDO[@]}" apt-get install -y -q "${missing[@]}" >&2
 echo "[setup] host packages: installed" >&2
+give_subids
+kvm_hint
+userns_hint

@@ -39,6 +39,8 @@ class DocsCommandsTest {
 
     static final List<NotRun> NOT_RUN = List.of(
             new NotRun(Pattern.compile("^scripts/test\\b"), "Maven runs of this test suite, which holds this test"),
+            new NotRun(Pattern.compile("^sudo scripts/host-setup\\.sh\\b"),
+                    "the one root step: scripts/test ran host setup before this suite, as root"),
             new NotRun(Pattern.compile("^scripts/smoke\\b"),
                     "the smoke pack: JUnit classes of this suite (UseCaseSmokeTest, DailyLoopSmokeTest, ...)"),
             new NotRun(Pattern.compile("^bench/run\\b"), "the benchmark suite: ~10 minutes of timed runs on an otherwise quiet machine"),
