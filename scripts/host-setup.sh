@@ -14,6 +14,7 @@ PACKAGES=(
   iproute2          # ip: TAP devices for guest networking
   nftables          # nft: NAT out and the firewall that keeps guests off the host
   socat             # published ports: 127.0.0.1 proxies to the guest
+  passt             # rootless guest networking: egress without TAP devices or nftables
   uidmap            # mmdebstrap without root (unshare mode)
   linux-source-6.1  # guest kernel source
   build-essential   # gcc/make: guest kernel and guest agent
