@@ -213,7 +213,7 @@ public final class GuestNetworks {
     }
 
     static void requireRoot() {
-        if (!HostTools.isRoot()) {
+        if (!HostPrivilege.current().hostRoot()) {
             throw PyroException.runtime("TAP guest networking needs root (it creates a TAP device and nftables "
                     + "rules); run Pyro as root, or leave " + MODE_PROPERTY + " unset for rootless networking", null);
         }

@@ -37,9 +37,16 @@ import java.util.concurrent.TimeUnit;
  *       as the root mode's socat proxies do). QEMU's user networking with {@code restrict=off}
  *       would do egress too, but its gateway then leads to the host's loopback (ARCHITECTURE.md).</li>
  * </ul>
- * Measured on this machine (TCG guest, 2 cores; see the rootless-net report): egress through
- * passt and isolation in GuestNetworkTest; a published port costs no process on the host (QEMU
- * holds it), passt adds ~20 MiB RSS per sandbox.
+ * What keeps the host's loopback out is the guest kernel, not passt: fed a frame addressed to
+ * 127.0.0.1 by hand (a test client on its socket), this passt connects to the host's 127.0.0.1
+ * (measured; {@code --outbound-if4} does not stop it). A guest cannot emit such a frame: our guest
+ * kernel has no packet sockets, TUN, tc, netfilter, BPF or modules, and routes 127/8 to its own lo
+ * (RootlessGuestNetworkTest checks it). A guest kernel exploit could; root mode's nftables input
+ * chain holds even then. Running passt inside a network namespace of its own behind pasta would
+ * close that (pasta as root failed to map its user namespace here: not done yet).
+ *
+ * <p>Measured on this machine (TCG guest, 2 cores; see the rootless-net report): a published port
+ * costs no process on the host (QEMU holds it); passt adds ~20 MiB RSS per sandbox.
  */
 final class UserNetworks {
 
