@@ -348,6 +348,18 @@ static void setup_network(void) {
     const char *ip1 = param("pyro.ip1");
     if (ip1 && *ip1) configure_if(s, "eth1", ip1, NULL);
     close(s);
+    /* QEMU's user network learns the guest's MAC only from the guest's own packets; until then a
+     * published port's first connection waits for slirp's TCP retransmit (a 5 s GET timed out in
+     * every try). One datagram to its host address (dropped there: restrict=on) makes the guest
+     * ARP for it, and slirp learns the MAC from the request. */
+    const char *hello = param("pyro.hello1");
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+    if (hello && *hello && inet_pton(AF_INET, hello, &to.sin_addr) == 1) {
+        int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (u < 0 || sendto(u, "", 0, 0, (struct sockaddr *)&to, sizeof to) < 0)
+            LOG("hello to %s: %s", hello, strerror(errno));
+        if (u >= 0) close(u);
+    }
     if (dns && *dns) write_resolv_conf(dns);
 }
 

@@ -74,6 +74,7 @@ public record GuestNetwork(String mode, int index, String tapName, String hostIp
         }
         if (publishIp != null) {
             words.add("pyro.ip1=" + publishIp + "/" + PUBLISH_PREFIX); // eth1: no gateway, published ports only
+            words.add("pyro.hello1=" + PUBLISH_HOST); // so QEMU learns eth1's MAC before the first published connection
         }
         return words;
     }
