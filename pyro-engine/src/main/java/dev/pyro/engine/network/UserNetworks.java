@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * kernel has no packet sockets, TUN, tc, netfilter, BPF or modules, and routes 127/8 to its own lo
  * (RootlessGuestNetworkTest checks it). A guest kernel exploit could; root mode's nftables input
  * chain holds even then. Running passt inside a network namespace of its own behind pasta would
- * close that (pasta as root failed to map its user namespace here: not done yet).
+ * close that; not done yet: this pasta, started inside Pyro's user namespace (or as root), could
+ * not write its own uid_map nor join a namespace made by {@code unshare --net} (EPERM).
  *
  * <p>Measured on this machine (TCG guest, 2 cores; see the rootless-net report): a published port
  * costs no process on the host (QEMU holds it); passt adds ~20 MiB RSS per sandbox.

@@ -17,6 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class VmPortForwards {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
+    /** A VM killed outside Pyro leaves its monitor socket file behind: removing its forwards must not wait long. */
+    private static final Duration CONNECT_TO_REMOVE = Duration.ofSeconds(1);
 
     private VmPortForwards() {
     }
@@ -32,7 +34,7 @@ public final class VmPortForwards {
      */
     public static void add(Path monitor, int hostPort, int guestPort) throws IOException, InterruptedException {
         String reply = hmp(monitor, "hostfwd_add " + QemuBackend.PUBLISH_NETDEV + " tcp:127.0.0.1:" + hostPort + "-"
-                + GuestNetwork.PUBLISH_IP + ":" + guestPort);
+                + GuestNetwork.PUBLISH_IP + ":" + guestPort, CONNECT);
         if (!reply.isBlank()) {
             // QEMU 7.2 says "Could not set up host forwarding rule 'tcp:...'" when bind() fails
             if (reply.contains("Could not set up host forwarding")) {
@@ -48,14 +50,15 @@ public final class VmPortForwards {
             return;
         }
         try {
-            hmp(monitor, "hostfwd_remove " + QemuBackend.PUBLISH_NETDEV + " tcp:127.0.0.1:" + hostPort);
+            hmp(monitor, "hostfwd_remove " + QemuBackend.PUBLISH_NETDEV + " tcp:127.0.0.1:" + hostPort,
+                    CONNECT_TO_REMOVE);
         } catch (IOException e) {
             // QEMU is gone: so is its listener
         }
     }
 
-    private static String hmp(Path monitor, String commandLine) throws IOException, InterruptedException {
-        try (QmpClient qmp = QmpClient.connect(monitor, CONNECT, () -> Files.exists(monitor))) {
+    private static String hmp(Path monitor, String commandLine, Duration wait) throws IOException, InterruptedException {
+        try (QmpClient qmp = QmpClient.connect(monitor, wait, () -> Files.exists(monitor))) {
             ObjectNode args = Json.MAPPER.createObjectNode().put("command-line", commandLine);
             return qmp.execute("human-monitor-command", args).asString("");
         }
