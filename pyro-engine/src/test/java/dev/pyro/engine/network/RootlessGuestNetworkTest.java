@@ -230,6 +230,58 @@ class RootlessGuestNetworkTest {
         }
     }
 
+    /**
+     * Faults: passt killed, the guest keeps its workspace and gets egress back on stop/start; QEMU
+     * killed with -9, its passt ends by itself (--one-off), the published port is gone with it and
+     * the workspace is deleted without waiting on the dead monitor.
+     */
+    @Test
+    void killedPasstOrQemuLeaveNothingBehind() throws Exception {
+        RealSandboxes.assumeBackendWorks("vm");
+        Path state = Files.createTempDirectory("pyro-net-user-kill-");
+        WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        WorkspaceServices services = new WorkspaceServices(manager);
+        try (PeerNamespace peer = PeerNamespace.start()) {
+            String id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm", false)
+                    .withSize(1, 512, 600).withNetworkPolicy("egress+published-ports"), Progress.NONE).workspaceId();
+            Path sandbox = manager.store().read(WorkspaceId.of(id)).orElseThrow().sandbox().workDir();
+            String egress = "timeout 5 bash -c 'exec 3<>/dev/tcp/" + peer.peerIp + "/" + PeerNamespace.PORT
+                    + "; cat <&3' 2>/dev/null; echo rc=$?";
+            assertThat(exec(manager, id, egress)).endsWith("rc=0\n");
+
+            long passt = Long.parseLong(Files.readString(sandbox.resolve(UserNetworks.PID_FILE)).trim());
+            killAndWait(passt);
+            assertThat(exec(manager, id, egress)).isEqualTo("rc=124\n"); // no way out (QEMU drops the frames), the workspace still answers
+            manager.stop(id);
+            manager.start(id);
+            assertThat(exec(manager, id, egress)).endsWith("rc=0\n");
+
+            int port = services.start(id, "web", GuestNetworkTest.webServer(8080), null, Readiness.tcp("127.0.0.1:8080"),
+                    30, 100, Map.of(), List.of(new PublishedPortRequest(8080, null))).publishedPorts().get(0).hostPort();
+            assertThat(httpGet(port)).endsWith("ok");
+            long qemu = Long.parseLong(Files.readString(sandbox.resolve("qemu.pid")).trim());
+            long newPasst = Long.parseLong(Files.readString(sandbox.resolve(UserNetworks.PID_FILE)).trim());
+            killAndWait(qemu);
+            ProcessHandle.of(newPasst).ifPresent(p -> {
+                try {
+                    p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("passt outlived its QEMU", e);
+                }
+            });
+            assertThatThrownBy(() -> httpGet(port)).isInstanceOf(ConnectException.class);
+            assertThat(manager.status(id).state()).isEqualTo("stopped");
+            long t0 = System.nanoTime();
+            manager.delete(id);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("delete after kill -9, ms").isLessThan(5000);
+            assertThat(Files.exists(sandbox)).isFalse();
+        } finally {
+            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
+            manager.close();
+            FileTrees.deleteRecursively(state);
+        }
+    }
+
     @Test
     void availabilityIsOneLineWithTheFix() {
         assertThat(GuestNetworks.userMode()).isTrue();
@@ -312,6 +364,12 @@ class RootlessGuestNetworkTest {
         String out = exec(manager, id, "for t in " + String.join(" ", targets) + "; do (timeout 2 bash -c "
                 + "\"exec 3<>/dev/tcp/${t%:*}/${t#*:}\" 2>/dev/null && echo \"$t\") & done; wait");
         return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static void killAndWait(long pid) throws Exception {
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static GuestNetwork network(WorkspaceManager manager, String id) {
