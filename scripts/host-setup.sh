@@ -33,8 +33,7 @@ PACKAGES=(
   nftables          # nft: NAT out and the firewall that keeps guests off the host
   socat             # published ports: 127.0.0.1 proxies to the guest
   uidmap            # newuidmap/newgidmap: an ordinary user's Pyro maps its subordinate ids
-  passt             # guest networking without root (vm backend)
-  fuse2fs           # gVisor's per-sandbox disk without root (ext4 file through FUSE)
+  passt             # rootless guest networking: egress without TAP devices or nftables
   linux-source-6.1  # guest kernel source
   build-essential   # gcc/make: guest kernel and guest agent
   bc

@@ -5,7 +5,7 @@
  *     (pyro.root=/dev/vda, pyro.rootfstype=ext4) at /newroot, mount a tmpfs at /newroot/run,
  *     copy pyro-init and pyro-agent to /newroot/run/pyro/bin, switch root, exec stage 2.
  *   stage 2 (--stage2, or PID 1 booted straight from the disk): mount proc, sys, dev, devpts,
- *     /dev/shm, /run, /tmp, cgroup2; hostname; lo and eth0 from pyro.ip/pyro.gw/pyro.dns;
+ *     /dev/shm, /run, /tmp, cgroup2; hostname; lo, eth0 from pyro.ip/pyro.gw/pyro.dns, eth1 from pyro.ip1;
  *     /workspace; run the agent on the virtio-serial port (pyro.agent=PATH), restart it if it
  *     dies, reap zombies; SIGTERM (or the agent's shutdown request): stop everything, sync,
  *     reboot(RB_AUTOBOOT) (QEMU runs with -no-reboot, so that ends the VM).
@@ -291,6 +291,51 @@ static void write_resolv_conf(const char *dns) {
         LOG("write /etc/resolv.conf: %s", strerror(errno));
 }
 
+/* Gives NIC `name` the address `ip` (ADDR/PREFIX), brings it up and, with `gw`, routes by it. */
+static void configure_if(int s, const char *name, const char *ip, const char *gw) {
+    struct ifreq ifr = {0};
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    bool present = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
+    if (!present) {
+        if (ip && *ip) LOG("%s: no such device for %s", name, ip);
+        return;
+    }
+    if (!ip || !*ip) {
+        LOG("%s present but no address for it: left down", name);
+        return;
+    }
+    struct in_addr addr, mask, gwa;
+    if (parse_cidr(ip, &addr, &mask) < 0) {
+        LOG("invalid address %s for %s", ip, name);
+        return;
+    }
+    set_sin(&ifr.ifr_addr, addr);
+    if (ioctl(s, SIOCSIFADDR, &ifr) < 0) LOG("set %s address: %s", name, strerror(errno));
+    set_sin(&ifr.ifr_netmask, mask);
+    if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) LOG("set %s netmask: %s", name, strerror(errno));
+    if (if_up(s, name) < 0) LOG("bring up %s: %s", name, strerror(errno));
+    if (gw && *gw) {
+        if (inet_pton(AF_INET, gw, &gwa) != 1) {
+            LOG("invalid pyro.gw=%s", gw);
+        } else {
+            struct rtentry rt = {0};
+            struct in_addr any = {0};
+            set_sin(&rt.rt_dst, any);
+            set_sin(&rt.rt_genmask, any);
+            set_sin(&rt.rt_gateway, gwa);
+            rt.rt_flags = RTF_UP | RTF_GATEWAY;
+            rt.rt_dev = (char *)name;
+            if (ioctl(s, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+                LOG("add default route: %s", strerror(errno));
+        }
+    }
+    LOG("%s %s gateway %s", name, ip, gw && *gw ? gw : "(none)");
+}
+
+/*
+ * eth0 from pyro.ip/pyro.gw; eth1 from pyro.ip1 (rootless hosts: the NIC that only carries
+ * published ports, never a route out); resolv.conf from pyro.dns.
+ */
 static void setup_network(void) {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0) {
@@ -298,43 +343,23 @@ static void setup_network(void) {
         return;
     }
     if (if_up(s, "lo") < 0) LOG("bring up lo: %s", strerror(errno));
-    const char *ip = param("pyro.ip");
-    const char *gw = param("pyro.gw");
     const char *dns = param("pyro.dns");
-    struct ifreq ifr = {0};
-    snprintf(ifr.ifr_name, IFNAMSIZ, "eth0");
-    bool has_eth0 = ioctl(s, SIOCGIFFLAGS, &ifr) == 0;
-    if (has_eth0 && ip && *ip) {
-        struct in_addr addr, mask, gwa;
-        if (parse_cidr(ip, &addr, &mask) < 0) {
-            LOG("invalid pyro.ip=%s", ip);
-        } else {
-            set_sin(&ifr.ifr_addr, addr);
-            if (ioctl(s, SIOCSIFADDR, &ifr) < 0) LOG("set eth0 address: %s", strerror(errno));
-            set_sin(&ifr.ifr_netmask, mask);
-            if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) LOG("set eth0 netmask: %s", strerror(errno));
-            if (if_up(s, "eth0") < 0) LOG("bring up eth0: %s", strerror(errno));
-            if (gw && *gw) {
-                if (inet_pton(AF_INET, gw, &gwa) != 1) {
-                    LOG("invalid pyro.gw=%s", gw);
-                } else {
-                    struct rtentry rt = {0};
-                    struct in_addr any = {0};
-                    set_sin(&rt.rt_dst, any);
-                    set_sin(&rt.rt_genmask, any);
-                    set_sin(&rt.rt_gateway, gwa);
-                    rt.rt_flags = RTF_UP | RTF_GATEWAY;
-                    rt.rt_dev = "eth0";
-                    if (ioctl(s, SIOCADDRT, &rt) < 0 && errno != EEXIST)
-                        LOG("add default route: %s", strerror(errno));
-                }
-            }
-            LOG("eth0 %s gateway %s", ip, gw ? gw : "(none)");
-        }
-    } else if (has_eth0) {
-        LOG("eth0 present but no pyro.ip: left down");
-    }
+    configure_if(s, "eth0", param("pyro.ip"), param("pyro.gw"));
+    const char *ip1 = param("pyro.ip1");
+    if (ip1 && *ip1) configure_if(s, "eth1", ip1, NULL);
     close(s);
+    /* QEMU's user network learns the guest's MAC only from the guest's own packets; until then a
+     * published port's first connection waits for slirp's TCP retransmit (a 5 s GET timed out in
+     * every try). One datagram to its host address (dropped there: restrict=on) makes the guest
+     * ARP for it, and slirp learns the MAC from the request. */
+    const char *hello = param("pyro.hello1");
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+    if (hello && *hello && inet_pton(AF_INET, hello, &to.sin_addr) == 1) {
+        int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (u < 0 || sendto(u, "", 0, 0, (struct sockaddr *)&to, sizeof to) < 0)
+            LOG("hello to %s: %s", hello, strerror(errno));
+        if (u >= 0) close(u);
+    }
     if (dns && *dns) write_resolv_conf(dns);
 }
 

@@ -5,6 +5,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.host.HostSetup;
 import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.network.GuestNetworks;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,7 +145,10 @@ public final class Doctor {
         }
     }
 
-    /** What guest networking (network policies, --network) needs: root, /dev/net/tun, ip, nft, socat. */
+    /**
+     * What guest networking (network policies, --network) needs: as root, /dev/net/tun, ip, nft,
+     * socat; rootless, passt and a QEMU with {@code -netdev stream} ({@link GuestNetworks#problem()}).
+     */
     private static DoctorReport.Networking networking(DoctorReport.Qemu qemu) {
         boolean tun = Files.exists(Path.of("/dev/net/tun"));
         boolean ipForward;
@@ -152,6 +156,10 @@ public final class Doctor {
             ipForward = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).trim().equals("1");
         } catch (IOException e) {
             ipForward = false;
+        }
+        if (GuestNetworks.userMode()) {
+            Optional<String> problem = GuestNetworks.problem();
+            return new DoctorReport.Networking(problem.isEmpty(), tun, ipForward, problem.orElse(GuestNetworks.describe()));
         }
         List<String> lacking = new ArrayList<>();
         if (qemu.path() == null) {

@@ -103,13 +103,15 @@ public final class PortProxies {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on 127.0.0.1 now (the OS's pick). */
+    public static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return probe.getLocalPort();
         }
     }
 
-    private static PyroException portTaken(int port) {
+    /** The error for a host port something else listens on. */
+    public static PyroException portTaken(int port) {
         return PyroException.invalid("host port " + port + " is already in use on " + LOOPBACK
                 + "; choose another host_port or leave it out to get a free one");
     }

@@ -290,7 +290,7 @@ public final class VmManager implements AutoCloseable {
             return new VmNetworkInfo(vmId, false, false, null, null, null, null, null, List.of(),
                     "network configuration is unavailable for this VM");
         }
-        return new VmNetworkInfo(vmId, true, true, "tap+nat", network.tapName(), network.guestIp(), network.hostIp(),
+        return new VmNetworkInfo(vmId, true, true, network.label(), network.tapName(), network.guestIp(), network.hostIp(),
                 network.subnetCidr(), network.dnsServers(), null);
     }
 

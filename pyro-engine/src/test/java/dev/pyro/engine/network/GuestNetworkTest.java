@@ -194,7 +194,7 @@ class GuestNetworkTest {
     }
 
     /** The local addresses (hex, as in /proc/net/tcp) listening on {@code port}. */
-    private static List<String> listeners(int port) throws IOException {
+    static List<String> listeners(int port) throws IOException {
         String suffix = String.format(":%04X", port);
         return Files.readAllLines(Path.of("/proc/net/tcp")).stream().skip(1).map(l -> l.trim().split("\\s+"))
                 .filter(f -> f[1].endsWith(suffix) && f[3].equals("0A")).map(f -> f[1].substring(0, 8)).toList();

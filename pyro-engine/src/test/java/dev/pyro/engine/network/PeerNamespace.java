@@ -7,11 +7,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A stand-in for "the internet" in tests: a network namespace behind a veth pair, routed from the
  * host, with a TCP server in it that answers every connection with a fixed line. A guest that
- * reaches it went out through the host's forwarding and NAT, without leaving this machine.
+ * reaches it went out through the host's forwarding and NAT (or, rootless, through passt's sockets),
+ * without leaving this machine.
  */
 final class PeerNamespace implements AutoCloseable {
 
     static final int PORT = 7070;
+    /** UDP: answers every datagram with the greeting (the path DNS takes). */
+    static final int UDP_PORT = 7071;
     static final String GREETING = "hello-from-peer";
 
     final String name;
@@ -49,6 +52,9 @@ final class PeerNamespace implements AutoCloseable {
         Process server = new ProcessBuilder("ip", "netns", "exec", name, "socat",
                 "TCP4-LISTEN:" + PORT + ",fork,reuseaddr", "SYSTEM:echo " + GREETING)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        new ProcessBuilder("ip", "netns", "exec", name, "socat", "UDP4-RECVFROM:" + UDP_PORT + ",fork",
+                "SYSTEM:echo " + GREETING).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start(); // ended with the namespace's other processes in close()
         for (int i = 0; i < 250; i++) {
             if (HostCommand.of("ip", "netns", "exec", name, "sh", "-c",
                     "grep -q ':1B9E 00000000:0000 0A' /proc/net/tcp").runAllowingFailure().exitCode() == 0) {

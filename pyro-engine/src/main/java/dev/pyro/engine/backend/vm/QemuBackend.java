@@ -42,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * initramfs and reached over virtio-serial on a host Unix socket. QEMU is daemonized with a pid file
  * so a sandbox outlives the engine that started it. With network, the guest gets a TAP device and a
  * /30 of its own behind the host's NAT and firewall ({@link GuestNetworks}): out, yes; to the host, no.
+ * Without root (or with {@code -Dpyro.network.mode=user}) it gets a passt NIC for egress and a QEMU
+ * user-network NIC ({@code restrict=on}) that only carries published ports (see UserNetworks).
  * A request that allows it (no network) starts from a warm template instead of booting
  * ({@link VmTemplates}); the first start of such a clone restores the saved guest.
  */
@@ -56,6 +58,8 @@ public final class QemuBackend extends ProcessBackedBackend {
 
     /** QEMU's JSON monitor, next to the agent socket: pausing, saving and loading guest state. */
     static final String QMP_SOCKET = "qmp.sock";
+    /** The user-network netdev that carries published ports in rootless mode ({@link VmPortForwards}). */
+    static final String PUBLISH_NETDEV = "pub";
     private static final String SERIAL_RING = "console";
     /** A power of two, as QEMU's ringbuf wants; the last 256 KiB of a boot is plenty to see why it failed. */
     private static final int SERIAL_RING_BYTES = 256 << 10;
@@ -277,7 +281,7 @@ public final class QemuBackend extends ProcessBackedBackend {
         Files.deleteIfExists(pidFile);
         GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
         if (network != null) {
-            networks.up(network);
+            networks.up(network, work);
         }
         List<String> argv = new ArrayList<>(commandLine(sandbox));
         argv.addAll(extra);
@@ -312,7 +316,7 @@ public final class QemuBackend extends ProcessBackedBackend {
         GuestNetwork network = GuestNetwork.readFrom(sandbox.metadata());
         if (network != null) {
             try {
-                networks.down(network);
+                networks.down(network, sandbox.workDir());
             } catch (IOException e) {
                 // the TAP device is gone already
             }
@@ -353,7 +357,16 @@ public final class QemuBackend extends ProcessBackedBackend {
                 "-qmp", "unix:" + work.resolve(QMP_SOCKET) + ",server=on,wait=off",
                 "-pidfile", work.resolve("qemu.pid").toString(),
                 "-daemonize"));
-        if (network != null) {
+        if (network != null && network.userMode()) {
+            // eth0 (the first virtio-mmio NIC): passt; eth1: published ports only (restrict=on: the
+            // guest can open nothing through it, host forwards added over QMP still reach it)
+            argv.addAll(List.of("-netdev", "stream,id=net0,server=off,addr.type=unix,addr.path="
+                            + work.resolve("passt.sock"),
+                    "-device", "virtio-net-device,netdev=net0",
+                    "-netdev", "user,id=" + PUBLISH_NETDEV + ",restrict=on,ipv6=off,net=" + GuestNetwork.PUBLISH_NET
+                            + "/" + GuestNetwork.PUBLISH_PREFIX + ",host=" + GuestNetwork.PUBLISH_HOST,
+                    "-device", "virtio-net-device,netdev=" + PUBLISH_NETDEV));
+        } else if (network != null) {
             argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + network.tapName() + ",script=no,downscript=no",
                     "-device", "virtio-net-device,netdev=net0"));
         }

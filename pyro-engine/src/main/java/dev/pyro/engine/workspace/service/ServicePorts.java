@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace.service;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.backend.vm.VmPortForwards;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.PortProxies;
 import java.io.IOException;
@@ -12,22 +13,41 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The published-port proxies of a workspace's services. Their pids are kept next to the service
- * records ({@code services/<name>.ports}, not part of the public payload) so any engine, also after
- * a restart, can stop them when the service ends or the sandbox goes away.
+ * The published ports of a workspace's services: socat proxies (root's TAP networks) or QEMU host
+ * forwards (rootless networks, {@link VmPortForwards}). Each is kept as one line next to the
+ * service records ({@code services/<name>.ports}, not part of the public payload): a proxy's pid, or
+ * {@code hostfwd PORT MONITOR} for a forward, so any engine, also after a restart, can stop them when
+ * the service ends or the sandbox goes away.
  */
 final class ServicePorts {
+
+    private static final String HOSTFWD = "hostfwd";
 
     private ServicePorts() {
     }
 
     /** Starts one proxy per request; on any failure the ones already started are stopped again. */
     static List<PublishedPort> open(Path servicesDir, String workspaceId, String name, GuestNetwork network,
-                                    List<PublishedPortRequest> requests) throws IOException, InterruptedException {
+                                    Path sandboxDir, List<PublishedPortRequest> requests)
+            throws IOException, InterruptedException {
         List<PublishedPort> ports = new ArrayList<>();
         Files.createDirectories(servicesDir);
         try {
             for (PublishedPortRequest request : requests) {
+                if (network.userMode()) {
+                    int port = request.hostPort() == null ? PortProxies.freePort()
+                            : PortProxies.requireFree(request.hostPort());
+                    Path monitor = VmPortForwards.monitor(sandboxDir);
+                    try {
+                        VmPortForwards.add(monitor, port, request.guestPort());
+                    } catch (VmPortForwards.PortTakenException e) {
+                        throw PortProxies.portTaken(port);
+                    }
+                    Files.writeString(pidFile(servicesDir, name), HOSTFWD + " " + port + " " + monitor + "\n",
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    ports.add(new PublishedPort(PortProxies.LOOPBACK, port, request.guestPort(), "tcp"));
+                    continue;
+                }
                 PortProxies.Proxy proxy = PortProxies.start(marker(workspaceId, name),
                         request.hostPort() == null ? 0 : request.hostPort(), network.guestIp(), request.guestPort(),
                         servicesDir.resolve(name + ".ports.log"));
@@ -50,7 +70,10 @@ final class ServicePorts {
         }
         try {
             for (String line : Files.readAllLines(pids)) {
-                if (!line.isBlank()) {
+                if (line.startsWith(HOSTFWD + " ")) {
+                    String[] f = line.split(" ", 3);
+                    VmPortForwards.remove(Path.of(f[2]), Integer.parseInt(f[1]));
+                } else if (!line.isBlank()) {
                     PortProxies.stop(Long.parseLong(line.trim()), marker(workspaceId, name));
                 }
             }

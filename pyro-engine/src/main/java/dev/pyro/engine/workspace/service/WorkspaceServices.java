@@ -74,6 +74,7 @@ public final class WorkspaceServices {
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
         WorkspaceRecord record = manager.requireStarted(id, "service operations");
         GuestNetwork network = ports.isEmpty() ? null : publishable(record);
+        Path sandboxDir = network == null ? null : record.sandbox().workDir();
         ports.stream().filter(p -> p.hostPort() != null).forEach(p -> PortProxies.requireFree(p.hostPort()));
         Path dir = manager.store().dir(WorkspaceId.of(id));
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
@@ -108,7 +109,7 @@ public final class WorkspaceServices {
         write(info);
         manager.touch(id);
         if (probe == null) {
-            return publish(agent, info, network, ports);
+            return publish(agent, info, network, sandboxDir, ports);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
         while (true) {
@@ -118,7 +119,7 @@ public final class WorkspaceServices {
                         "process_exited_before_ready", manager.clock().getAsDouble()));
             }
             if (GuestExec.run(agent, probe.probeCommand(), cwd, env, 12, GuestExec.Listener.NONE).exitCode() == 0) {
-                return publish(agent, write(info.ready(manager.clock().getAsDouble())), network, ports);
+                return publish(agent, write(info.ready(manager.clock().getAsDouble())), network, sandboxDir, ports);
             }
             if (System.nanoTime() > deadline) {
                 terminate(agent, info);
@@ -151,7 +152,7 @@ public final class WorkspaceServices {
      * Opens the service's published ports once it runs (and is ready). If a proxy cannot start, the
      * service is stopped and recorded as failed with {@code published_port_failed}.
      */
-    private ServiceInfo publish(AgentConnection agent, ServiceInfo info, GuestNetwork network,
+    private ServiceInfo publish(AgentConnection agent, ServiceInfo info, GuestNetwork network, Path sandboxDir,
                                 List<PublishedPortRequest> ports) {
         if (ports.isEmpty()) {
             return info;
@@ -159,7 +160,7 @@ public final class WorkspaceServices {
         Path dir = manager.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services");
         try {
             return write(info.withPorts(ServicePorts.open(dir, info.workspaceId(), info.serviceName(), network,
-                    ports)));
+                    sandboxDir, ports)));
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
