@@ -97,6 +97,7 @@ public final class OrdinaryUser implements AutoCloseable {
      */
     public static OrdinaryUser create(String tag) throws IOException, InterruptedException {
         assumeRoot();
+        long started = System.nanoTime();
         String name = "pyro-" + tag + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         synchronized (ACCOUNTS) {
             root(List.of("useradd", "-m", "-s", "/bin/bash", name));
@@ -106,6 +107,8 @@ public final class OrdinaryUser implements AutoCloseable {
             try {
                 user.ensureSubordinateIds();
                 stage(); // before the first command, outside the timed part of a test
+                log("account " + name + " (uid " + user.uid + ", subuids " + user.subordinate + ") made in "
+                        + millis(started) + " ms");
             } catch (IOException | RuntimeException | InterruptedException e) {
                 user.close();
                 throw e;
@@ -226,15 +229,46 @@ public final class OrdinaryUser implements AutoCloseable {
     /**
      * Copies the test run's downloaded Debian packages into the account's package cache. They are
      * downloads, not builds, and the cold run shares them the same way (docs/development.md): the
-     * account still builds every environment itself.
+     * account still builds every environment itself. Taken from a snapshot made once per JVM,
+     * since the run's package cache is locked while any root test builds an environment (minutes
+     * under load: a copy per account waited up to 5 min behind other builds).
      */
     public void copyPackageCacheFromTestRun() throws IOException, InterruptedException {
-        Path from = PyroPaths.fromEnvironment().packageCacheDir();
-        if (!Files.isDirectory(from)) {
+        long started = System.nanoTime();
+        Optional<Path> snapshot = packageSnapshot();
+        if (snapshot.isEmpty()) {
             return;
         }
         Path to = cacheDir().resolve("packages");
-        Files.createDirectories(to.getParent());
+        Files.createDirectories(to);
+        root(List.of("cp", "-a", "--no-preserve=ownership", snapshot.get() + "/.", to + "/"));
+        chownToUser(cacheDir());
+        log("packages copied for " + name + " in " + millis(started) + " ms");
+    }
+
+    private static final Object PACKAGES = new Object();
+    private static Optional<Path> packageSnapshot;
+
+    /** The run's package cache, copied under its builders' locks once per JVM; empty when it has none. */
+    private static Optional<Path> packageSnapshot() throws IOException, InterruptedException {
+        Path stageDir = stage().dir(); // before PACKAGES: staging must never wait behind a package lock
+        synchronized (PACKAGES) {
+            return packageSnapshot(stageDir);
+        }
+    }
+
+    private static Optional<Path> packageSnapshot(Path stageDir) throws IOException, InterruptedException {
+        if (packageSnapshot != null) {
+            return packageSnapshot;
+        }
+        Path from = PyroPaths.fromEnvironment().packageCacheDir();
+        if (!Files.isDirectory(from)) {
+            packageSnapshot = Optional.empty();
+            return packageSnapshot;
+        }
+        long started = System.nanoTime();
+        Path to = stageDir.resolve("packages");
+        Files.createDirectories(to);
         // Hold each suite's lock as its builders do, so a root test's sync-out is not copied half done.
         List<CacheLock> locks = new ArrayList<>();
         try (Stream<Path> suites = Files.list(from)) {
@@ -247,7 +281,23 @@ public final class OrdinaryUser implements AutoCloseable {
                 lock.close();
             }
         }
-        chownToUser(cacheDir());
+        // no lock files in the snapshot: the account makes its own
+        try (Stream<Path> entries = Files.list(to)) {
+            for (Path lock : entries.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
+                Files.delete(lock);
+            }
+        }
+        log("package cache snapshot from " + from + " in " + millis(started) + " ms");
+        packageSnapshot = Optional.of(to);
+        return packageSnapshot;
+    }
+
+    static void log(String line) {
+        System.out.println("[rootless] " + line);
+    }
+
+    static long millis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
     /**
@@ -257,7 +307,9 @@ public final class OrdinaryUser implements AutoCloseable {
      * environments, which do need privilege, the account always builds itself.
      */
     public GuestKernel copyKernelFromTestRun() throws IOException, InterruptedException {
+        long started = System.nanoTime();
         GuestKernel kernel = new KernelBuilder(PyroPaths.fromEnvironment()).ensureBuilt(Progress.NONE);
+        log("guest kernel " + kernel.version() + " ready in the test run's cache after " + millis(started) + " ms");
         Path to = cacheDir().resolve("kernels").resolve(PyroPaths.PLATFORM).resolve(kernel.version());
         Files.createDirectories(to.getParent());
         root(List.of("cp", "-a", kernel.directory().toString(), to.toString()));
@@ -305,6 +357,7 @@ public final class OrdinaryUser implements AutoCloseable {
             return;
         }
         closed = true;
+        long started = System.nanoTime();
         // An engine or a sandbox's processes may fork while we kill: repeat until two scans are empty.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int empty = 0;
@@ -344,6 +397,7 @@ public final class OrdinaryUser implements AutoCloseable {
                 }
             }
         }
+        log("account " + name + " removed in " + millis(started) + " ms");
     }
 
     private void ensureSubordinateIds() throws IOException, InterruptedException {
@@ -402,6 +456,7 @@ public final class OrdinaryUser implements AutoCloseable {
         if (staged != null) {
             return staged;
         }
+        long started = System.nanoTime();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "pyro-rootless-stage-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -438,6 +493,7 @@ public final class OrdinaryUser implements AutoCloseable {
         Files.copy(McpPeers.NODE_DIR.resolve("mcp-client.cjs"), node.resolve("mcp-client.cjs"));
         root(List.of("chmod", "-R", "a+rX", dir.toString()));
         staged = new Staged(dir, javaHome.resolve("bin/java"), String.join(File.pathSeparator, entries), node);
+        log("build, JDK and MCP client staged for ordinary accounts in " + dir + " in " + millis(started) + " ms");
         return staged;
     }
 

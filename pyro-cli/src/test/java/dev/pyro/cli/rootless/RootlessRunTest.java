@@ -3,10 +3,14 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.json.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,17 +19,20 @@ import tools.jackson.databind.JsonNode;
  * a sandbox. Only the downloaded Debian packages come from the test run (downloads, not builds).
  */
 @Tag("rootless")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RootlessRunTest {
 
+    /** One account for the class: the first test builds its environment, the others reuse it. */
     OrdinaryUser user;
 
-    @BeforeEach
+    @BeforeAll
     void setUp() throws Exception {
         user = OrdinaryUser.create("run");
         user.copyPackageCacheFromTestRun();
     }
 
-    @AfterEach
+    @AfterAll
     void tearDown() throws Exception {
         if (user != null) {
             user.close();
@@ -33,6 +40,7 @@ class RootlessRunTest {
     }
 
     @Test
+    @Order(1)
     void runGitVersionFromEmptyCachesAsAnOrdinaryUser() throws Exception {
         assertThat(RootlessChecks.environmentEntries(user)).isEmpty();
 
@@ -46,8 +54,12 @@ class RootlessRunTest {
                 + firstRunMs + " ms");
         assertThat(RootlessChecks.environmentEntries(user)).anyMatch(e -> e.startsWith("debian_12-"))
                 .noneMatch(e -> e.startsWith(".partial"));
+    }
 
-        started = System.nanoTime();
+    @Test
+    @Order(2)
+    void jsonSaysTheExecutionModeAndThatItRanRootless() throws Exception {
+        long started = System.nanoTime();
         OrdinaryUser.Result json = user.pyro("run", "debian:12", "--json", "--", "git", "--version");
         System.out.println("[rootless] warm pyro run --json as " + user.name() + ": "
                 + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -64,6 +76,7 @@ class RootlessRunTest {
      * on the host none belongs to another account.
      */
     @Test
+    @Order(3)
     void guestFilesKeepTheirOwnersAndTheHostSeesOnlyTheUsersIds() throws Exception {
         OrdinaryUser.Result owners = user.pyro("run", "debian:12", "--", "stat", "-c", "%U:%G %n",
                 "/etc/shadow", "/var/mail", "/etc/passwd", "/workspace");
