@@ -100,6 +100,7 @@ public final class OrdinaryUser implements AutoCloseable {
         long started = System.nanoTime();
         String name = "pyro-" + tag + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         synchronized (ACCOUNTS) {
+            long waited = millis(started);
             root(List.of("useradd", "-m", "-s", "/bin/bash", name));
             OrdinaryUser user = new OrdinaryUser(name, Long.parseLong(root(List.of("id", "-u", name)).trim()),
                     Long.parseLong(root(List.of("id", "-g", name)).trim()), Path.of(root(List.of("getent", "passwd", name))
@@ -108,7 +109,7 @@ public final class OrdinaryUser implements AutoCloseable {
                 user.ensureSubordinateIds();
                 stage(); // before the first command, outside the timed part of a test
                 log("account " + name + " (uid " + user.uid + ", subuids " + user.subordinate + ") made in "
-                        + millis(started) + " ms");
+                        + millis(started) + " ms (account lock waited " + waited + " ms)");
             } catch (IOException | RuntimeException | InterruptedException e) {
                 user.close();
                 throw e;
@@ -367,7 +368,10 @@ public final class OrdinaryUser implements AutoCloseable {
             pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             Thread.sleep(100);
         }
+        long killed = millis(started);
+        long waitedForLock;
         synchronized (ACCOUNTS) {
+            waitedForLock = millis(started) - killed;
             Result del = rootResult(List.of("userdel", "-r", name));
             if (del.exitCode() != 0 && del.exitCode() != 12) { // 12: no mail spool, which Debian does not make
                 throw new IOException("userdel -r " + name + " failed: " + del.describe());
@@ -397,7 +401,8 @@ public final class OrdinaryUser implements AutoCloseable {
                 }
             }
         }
-        log("account " + name + " removed in " + millis(started) + " ms");
+        log("account " + name + " removed in " + millis(started) + " ms (processes killed after " + killed
+                + " ms, account lock waited " + waitedForLock + " ms)");
     }
 
     private void ensureSubordinateIds() throws IOException, InterruptedException {
