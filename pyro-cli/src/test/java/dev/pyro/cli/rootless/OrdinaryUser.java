@@ -42,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the CLI as a world-readable copy of the test classpath (the originals sit in root's 0700
  * ~/.m2), the JDK (copied only when the account cannot read it) and the official TypeScript MCP
  * client. Every command runs through {@code setpriv} with the account's uid, gid and groups and a
- * clean environment: HOME, USER, LOGNAME, PATH, LANG and PYRO_PROGRESS_PLAIN only, so its cache and
+ * clean environment: HOME, USER, LOGNAME, PATH (Debian's for ordinary users, without the sbin
+ * dirs), LANG and PYRO_PROGRESS_PLAIN only, so its cache and
  * state are the defaults under its own, empty HOME ({@code ~/.cache/pyro}, {@code ~/.local/state/pyro}),
  * exactly as for a new user. {@link #close} kills every process of the account and of its
  * subordinate ids (engine, QEMU, runsc, guest processes), runs {@code userdel -r} (which also drops
@@ -194,7 +195,9 @@ public final class OrdinaryUser implements AutoCloseable {
         e.put("HOME", home.toString());
         e.put("USER", name);
         e.put("LOGNAME", name);
-        e.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin");
+        // An ordinary user's PATH on Debian (login.defs ENV_PATH): no /usr/sbin, so a tool Pyro finds
+        // only there (mke2fs, debugfs) must be found by Pyro itself, as it must for the real user.
+        e.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games");
         e.put("LANG", "C.UTF-8");
         e.put("PYRO_PROGRESS_PLAIN", "1");
         e.putAll(env);
