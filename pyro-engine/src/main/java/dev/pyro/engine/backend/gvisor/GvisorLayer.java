@@ -3,6 +3,7 @@ package dev.pyro.engine.backend.gvisor;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
@@ -28,6 +29,13 @@ public final class GvisorLayer {
 
     /** Makes the empty layer file of {@code sizeBytes} (sparse: it costs what is written). */
     static void create(Path workDir, long sizeBytes) throws IOException, InterruptedException {
+        if (!HostPrivilege.current().hostRoot()) {
+            // No loop devices in a user namespace, and /dev/fuse (fuse2fs) is root's here (mode 0600):
+            // the upper dir is a plain dir on the state dir's file system, bounded only by its free space.
+            Files.createDirectories(workDir.resolve("upper"));
+            Files.createDirectories(workDir.resolve("overlay-work"));
+            return;
+        }
         Path mke2fs = HostTools.which("mke2fs").orElseThrow(() -> PyroException.runtime(
                 "mke2fs is not installed (Debian package e2fsprogs); run: pyro doctor --fix", null));
         Path image = workDir.resolve(IMAGE);
