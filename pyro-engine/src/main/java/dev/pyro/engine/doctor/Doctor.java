@@ -3,8 +3,10 @@ package dev.pyro.engine.doctor;
 import dev.pyro.engine.prepare.DailyLoop;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostSetup;
 import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.host.UserNamespace;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,9 +59,22 @@ public final class Doctor {
                 ? kernelCheck.probeKvm(true, true, true)
                 : new DoctorReport.Kvm(kvmExists, kvmReadable, kvmWritable, "not_run",
                         !kvmExists ? "/dev/kvm is not available on this host"
-                                : !(kvmReadable && kvmWritable) ? "/dev/kvm is not readable and writable by this user"
+                                : !(kvmReadable && kvmWritable) ? KVM_GROUP_FIX.formatted(System.getProperty("user.name"))
                                 : "QEMU has no KVM accelerator");
-        DoctorReport.Gvisor gvisor = gvisor();
+        if (kvmExists && !(kvmReadable && kvmWritable)) {
+            issues.add(kvm.bootProbeDetail() + " (meanwhile the vm backend runs under TCG, in software)");
+        }
+        HostPrivilege privilege = HostPrivilege.current();
+        Optional<String> namespaceProblem = UserNamespace.problem();
+        DoctorReport.UserNamespaceStatus userNamespace = new DoctorReport.UserNamespaceStatus(
+                privilege == HostPrivilege.USER, namespaceProblem.isEmpty(), privilege != HostPrivilege.USER
+                        ? "not needed (" + (privilege.hostRoot() ? "root" : "inside one already") + ")"
+                        : namespaceProblem.orElse("unshare --map-root-user --map-auto works with your subordinate ids"));
+        if (namespaceProblem.isPresent()) {
+            issues.add(namespaceProblem.get() + " (the gvisor backend and environment builds need it; "
+                    + "the vm backend still works)");
+        }
+        DoctorReport.Gvisor gvisor = namespaceProblem.isPresent() ? gvisorWithout(namespaceProblem.get()) : gvisor();
         DoctorReport.Kernel kernel = kernelCheck.kernel();
         if (!kernel.installed() && kernel.version() == null) {
             issues.add("the vm backend cannot build its guest kernel: " + kernel.reason());
@@ -72,8 +87,10 @@ public final class Doctor {
         List<DoctorReport.BackendStatus> backends = List.of(
                 new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
                         qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
-                                : vmMode + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
-                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()),
+                                : vmMode + (privilege.hostRoot() ? "" : ", rootless")
+                                + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
+                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()
+                        + (gvisor.sandboxProbe() && !privilege.hostRoot() ? "; " + GVISOR_ROOTLESS_LIMITS : "")),
                 new DoctorReport.BackendStatus("host", true, "host_compat",
                         "no isolation; only with --allow-host-compat"));
         String auto = kvmBoots && vmAvailable ? "vm"
@@ -94,7 +111,7 @@ public final class Doctor {
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
         }
         List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
-        return new DoctorReport(PyroPaths.PLATFORM, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
+        return new DoctorReport(PyroPaths.PLATFORM, privilege.label(), userNamespace, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
                 networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
                 missing, List.copyOf(issues), DailyLoop.evaluate(paths, environment));
     }
@@ -107,6 +124,20 @@ public final class Doctor {
         String version = HostTools.firstLine(List.of(qemu.get().toString(), "--version")).orElse(null);
         String accels = String.join(" ", output(List.of(qemu.get().toString(), "-accel", "help")));
         return new DoctorReport.Qemu(qemu.get().toString(), version, accels.contains("tcg"), accels.contains("kvm"));
+    }
+
+    static final String KVM_GROUP_FIX = "/dev/kvm is not readable and writable by this user; "
+            + "run: sudo usermod -aG kvm %s, then log in again";
+    static final String GVISOR_ROOTLESS_LIMITS = "pids bounded inside gVisor, memory and CPU unbounded "
+            + "(host cgroups are root's; --backend vm keeps both)";
+
+    private static DoctorReport.Gvisor gvisorWithout(String namespaceProblem) {
+        Optional<Path> runsc = HostTools.which("runsc");
+        String version = runsc.flatMap(r -> HostTools.firstLine(List.of(r.toString(), "--version"))).orElse(null);
+        Optional<RunscVersion> release = RunscVersion.parse(version);
+        return new DoctorReport.Gvisor(runsc.map(Path::toString).orElse(null), version,
+                release.map(RunscVersion::version).orElse(null), release.map(RunscVersion::tooOldForStat).orElse(false),
+                false, "needs a user namespace: " + namespaceProblem);
     }
 
     private static DoctorReport.Gvisor gvisor() {
@@ -127,12 +158,19 @@ public final class Doctor {
         // A too-old runsc still starts sandboxes: say so beside the probe, so the backend line shows it too.
         String age = tooOld ? "; runsc too old: ls -l and stat fail in guests" : "";
         // A real throwaway sandbox: proves the ptrace platform works here, not just that runsc exists.
+        // An ordinary user's: the way its engine runs runsc, as root of the user's namespace without
+        // host cgroups (runsc alone fails there: mkdir /sys/fs/cgroup/devices/runsc-...: permission denied).
+        List<String> probe = new ArrayList<>(List.of(path, "--platform=ptrace", "--network=none"));
+        if (!HostPrivilege.current().hostRoot()) {
+            probe.add("--ignore-cgroups");
+        }
+        probe.addAll(List.of("do", "true"));
+        String mode = HostPrivilege.current().hostRoot() ? "" : ", rootless";
         try {
-            HostCommand.Result result = HostCommand.of(path, "--platform=ptrace",
-                    "--network=none", "do", "true").runAllowingFailure();
+            HostCommand.Result result = HostCommand.of(UserNamespace.command(probe)).runAllowingFailure();
             return result.exitCode() == 0
                     ? new DoctorReport.Gvisor(path, version, releaseText, tooOld, true,
-                            "sandbox probe passed (ptrace platform)" + age)
+                            "sandbox probe passed (ptrace platform" + mode + ")" + age)
                     : new DoctorReport.Gvisor(path, version, releaseText, tooOld, false,
                             "sandbox probe failed (exit " + result.exitCode() + "): " + String.join(" ", result.tail()) + age);
         } catch (IOException e) {
@@ -144,8 +182,37 @@ public final class Doctor {
         }
     }
 
-    /** What guest networking (network policies, --network) needs: root, /dev/net/tun, ip, nft, socat. */
+    /**
+     * What guest networking (network policies, --network) needs. Root: /dev/net/tun, ip, nft, socat
+     * (TAP + NAT). An ordinary user: passt (user-mode networking, no host devices or rules).
+     */
     private static DoctorReport.Networking networking(DoctorReport.Qemu qemu) {
+        if (!HostPrivilege.current().hostRoot()) {
+            boolean passt = HostTools.which("passt").isPresent();
+            boolean tun = Files.exists(Path.of("/dev/net/tun"));
+            List<String> lacking = new ArrayList<>();
+            if (qemu.path() == null) {
+                lacking.add("qemu-system-x86");
+            }
+            if (!passt) {
+                lacking.add("passt (package passt; run: sudo scripts/host-setup.sh)");
+            }
+            return new DoctorReport.Networking(lacking.isEmpty(), tun, ipForward(), lacking.isEmpty()
+                    ? "rootless: user-mode networking through passt"
+                    : "rootless: needs " + String.join(", ", lacking));
+        }
+        return rootNetworking(qemu);
+    }
+
+    private static boolean ipForward() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).trim().equals("1");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static DoctorReport.Networking rootNetworking(DoctorReport.Qemu qemu) {
         boolean tun = Files.exists(Path.of("/dev/net/tun"));
         boolean ipForward;
         try {
