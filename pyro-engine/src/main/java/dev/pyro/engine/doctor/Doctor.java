@@ -71,8 +71,8 @@ public final class Doctor {
                         ? "not needed (" + (privilege.hostRoot() ? "root" : "inside one already") + ")"
                         : namespaceProblem.orElse("unshare --map-root-user --map-auto works with your subordinate ids"));
         if (namespaceProblem.isPresent()) {
-            issues.add(namespaceProblem.get() + " (the gvisor backend and environment builds need it; "
-                    + "the vm backend still works)");
+            // The engine daemon and environment builds run in it, so no backend works without it.
+            issues.add(namespaceProblem.get() + " (an ordinary user's engine and environment builds need it)");
         }
         DoctorReport.Gvisor gvisor = namespaceProblem.isPresent() ? gvisorWithout(namespaceProblem.get()) : gvisor();
         DoctorReport.Kernel kernel = kernelCheck.kernel();
@@ -82,11 +82,12 @@ public final class Doctor {
         DoctorReport.Networking networking = networking(qemu);
 
         boolean kvmBoots = "passed".equals(kvm.bootProbe());
-        boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg());
+        boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg()) && namespaceProblem.isEmpty();
         String vmMode = kvmBoots ? "guest_vm (kvm)" : "guest_vm (tcg)";
         List<DoctorReport.BackendStatus> backends = List.of(
                 new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
                         qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
+                                : namespaceProblem.isPresent() ? "needs a user namespace (see below)"
                                 : vmMode + (privilege.hostRoot() ? "" : ", rootless")
                                 + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
                 new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()
@@ -102,12 +103,12 @@ public final class Doctor {
         }
         if (gvisor.path() == null) {
             issues.add("runsc is missing (package runsc); " + FIX_PACKAGES);
-        } else if (!gvisor.sandboxProbe()) {
+        } else if (!gvisor.sandboxProbe() && namespaceProblem.isEmpty()) {
             issues.add("gVisor cannot start a sandbox: " + gvisor.detail());
         } else if (gvisor.tooOld()) {
             issues.add(new RunscVersion(gvisor.release(), 0).tooOldMessage());
         }
-        if (auto == null) {
+        if (auto == null && namespaceProblem.isEmpty()) { // else its line names the fix
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
         }
         List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
@@ -137,7 +138,7 @@ public final class Doctor {
         Optional<RunscVersion> release = RunscVersion.parse(version);
         return new DoctorReport.Gvisor(runsc.map(Path::toString).orElse(null), version,
                 release.map(RunscVersion::version).orElse(null), release.map(RunscVersion::tooOldForStat).orElse(false),
-                false, "needs a user namespace: " + namespaceProblem);
+                false, "needs a user namespace (see below)");
     }
 
     private static DoctorReport.Gvisor gvisor() {
