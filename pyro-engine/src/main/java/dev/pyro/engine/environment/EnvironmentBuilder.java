@@ -3,6 +3,7 @@ package dev.pyro.engine.environment;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostPrivilege;
+import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.host.UserNamespace;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
@@ -38,6 +39,8 @@ public final class EnvironmentBuilder {
             "installing essential packages", "installing remaining packages", "cleaning package lists",
             "success");
 
+    static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private final PyroPaths paths;
 
     public EnvironmentBuilder(PyroPaths paths) {
@@ -72,7 +75,8 @@ public final class EnvironmentBuilder {
         // and debian:12-base on a new machine) broke each other's sync-in ("file changed as we
         // read it") and sync-out (exit 13). The second then finds the first one's downloads.
         try (CacheLock packages = CacheLock.acquire(packageCache.resolveSibling(spec.suite() + ".lock"))) {
-            HostCommand.of(argv).onLine(line -> {
+            // An ordinary user's PATH lacks the sbin dirs that dpkg and its maintainer scripts need.
+            HostCommand.of(argv).env("PATH", SYSTEM_PATH).onLine(line -> {
                 for (int i = step[0]; i < MMDEBSTRAP_STEPS.size(); i++) {
                     if (line.contains(MMDEBSTRAP_STEPS.get(i))) {
                         step[0] = i + 1;
@@ -91,7 +95,9 @@ public final class EnvironmentBuilder {
         Path image = staging.resolve(ROOTFS_IMAGE);
         // Rootless: inside the namespace, so the image records the guest's owners (_apt, man, ...),
         // not the subordinate ids they have on the host, and files only those ids may read are read.
-        HostCommand.of(UserNamespace.command(List.of("mke2fs", "-q", "-t", "ext4", "-L", "pyro-root",
+        // By its path: an ordinary user's PATH lacks /usr/sbin, where mke2fs lives.
+        String mke2fs = HostTools.which("mke2fs").map(Path::toString).orElse("mke2fs");
+        HostCommand.of(UserNamespace.command(List.of(mke2fs, "-q", "-t", "ext4", "-L", "pyro-root",
                 "-d", rootfs.toString(), "-E", "lazy_itable_init=1,lazy_journal_init=1", "-F", image.toString(),
                 IMAGE_SIZE))).run();
 
