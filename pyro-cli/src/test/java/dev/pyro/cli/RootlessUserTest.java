@@ -100,6 +100,16 @@ class RootlessUserTest {
         CliProcess.Result gone = user.pyro("workspace", "exec", id, "--", "ls", "/workspace");
         assertThat(gone.stdout()).isEmpty();
 
+        // The disk tools read the stopped workspace through the namespace: owners are the guest's.
+        assertThat(user.pyro("workspace", "exec", id, "--", "sh", "-c", "echo x > /etc/marker").exitCode()).isZero();
+        assertThat(user.pyro("workspace", "stop", id).exitCode()).isZero();
+        Path disk = user.home.resolve("disk.ext4");
+        CliProcess.Result export = user.pyro("workspace", "disk", "export", id, "--output", disk.toString());
+        assertThat(export.exitCode()).as(export.stderr()).isZero();
+        assertThat(OrdinaryUser.run(List.of("debugfs", "-R", "cat /etc/marker", disk.toString()))).contains("x");
+        assertThat(OrdinaryUser.run(List.of("debugfs", "-R", "stat /var/cache/apt/archives/partial", disk.toString())))
+                .containsPattern("User:\\s+42\\s");
+
         CliProcess.Result delete = user.pyro("workspace", "delete", id);
         assertThat(delete.exitCode()).as(delete.stderr()).isZero();
         assertThat(user.home.resolve(".local/state/pyro/workspaces/" + id)).doesNotExist();

@@ -1,6 +1,7 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.host.UserNamespace;
 import dev.pyro.protocol.ErrorText;
@@ -21,7 +22,8 @@ import java.util.List;
  * namespace ({@code nsenter}) and finds every running sandbox's mounts and agent socket, so it
  * re-adopts and deletes them as root's engine does. A namespace made per engine would vanish from
  * the next engine's view with its mounts (the sockets of running sandboxes unreachable).
- * The keeper costs one sleeping shell (~1 MB) and stays after the engine exits idle.
+ * The keeper costs a sleeping shell and its sleep (~3.5 MB RSS measured) and stays after the engine
+ * exits idle, so the next engine finds its namespace (and any sandbox still running in it).
  */
 final class EngineNamespace {
 
@@ -36,9 +38,16 @@ final class EngineNamespace {
 
     /** {@code nsenter ... --}: the words that run a program in this state dir's namespace, made if needed. */
     List<String> enterPrefix() {
-        long keeper = liveKeeper();
-        if (keeper == 0) {
-            keeper = startKeeper();
+        long keeper;
+        // Two clients starting engines at once must join one namespace: a second keeper would split
+        // the sandboxes' mounts between two, and the next engine would see only one of them.
+        try (CacheLock lock = CacheLock.acquire(stateDir.resolve(FILE + ".lock"))) {
+            keeper = liveKeeper();
+            if (keeper == 0) {
+                keeper = startKeeper();
+            }
+        } catch (IOException e) {
+            throw PyroException.runtime("cannot lock " + stateDir.resolve(FILE + ".lock") + ": " + ErrorText.of(e), e);
         }
         String nsenter = HostTools.which("nsenter").map(Path::toString).orElseThrow(() -> PyroException.runtime(
                 "nsenter is not installed (Debian package util-linux); run: sudo scripts/host-setup.sh", null));

@@ -31,6 +31,10 @@ import tools.jackson.databind.JsonNode;
  * untouched. The agent listens on a socket it creates in a bind-mounted host directory
  * ({@code --host-uds=create}), so the engine can reconnect after a restart; that directory is a
  * tiny tmpfs of its own that the engine reads nothing from ({@link GuestSocketDir}).
+ *
+ * <p>An ordinary user's engine runs this as root of the user's namespace ({@link HostPrivilege#USER_NAMESPACE}):
+ * the same mounts, runsc with {@code --ignore-cgroups}, a plain upper dir ({@link GvisorLayer}) and
+ * the pids limit inside the sandbox ({@link OciBundle}); memory and CPU are not bounded there.
  */
 public final class GvisorBackend implements SandboxBackend {
 

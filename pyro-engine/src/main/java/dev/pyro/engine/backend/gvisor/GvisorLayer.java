@@ -16,6 +16,12 @@ import java.nio.file.Path;
  * file (sparse, loop-mounted), so a guest that fills its disk fills that file, not the host's state
  * filesystem, just as a VM fills its own disk. Sandboxes recorded before this layer existed keep
  * their plain {@code upper} dir.
+ *
+ * <p>Rootless (an ordinary user's engine, root of a user namespace): no loop devices there, so the
+ * upper dir is a plain dir again and a guest can fill the file system of the user's state dir (not
+ * root's reserve, not other users' quota). fuse2fs was measured as the bound instead: /dev/fuse is
+ * root's (0600) on this machine kind, and as root it untarred 6,102 files in 26.6 s against 1.1 s
+ * on a loop mount (dd of 300 MiB: 8.8 s against 4.4 s), so it was not taken.
  */
 public final class GvisorLayer {
 
