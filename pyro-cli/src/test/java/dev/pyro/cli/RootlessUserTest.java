@@ -51,9 +51,13 @@ class RootlessUserTest {
     @Order(1)
     void runBuildsTheEnvironmentAndGuestFilesKeepTheirOwners() throws Exception {
         long started = System.nanoTime();
+        // env pull builds in the CLI process (an ordinary user: each step wrapped in the namespace).
+        CliProcess.Result pull = user.pyro("env", "pull", ENV);
+        assertThat(pull.exitCode()).as(pull.stderr()).isZero();
+        System.err.println("rootless env pull from empty caches: " + (System.nanoTime() - started) / 1_000_000 + " ms");
         CliProcess.Result run = user.pyro("run", ENV, "--backend", "gvisor", "--", "sh", "-c",
                 "id -u; stat -c %U /var/cache/apt/archives/partial; stat -c %G /var/log/wtmp; stat -c %U /etc/shadow");
-        System.err.println("rootless first run (env build + run): " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        System.err.println("rootless pull + first run: " + (System.nanoTime() - started) / 1_000_000 + " ms");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo("0\n_apt\nutmp\nroot\n");
         assertThat(run.stderr()).contains("execution_mode=guest_gvisor");
@@ -117,13 +121,24 @@ class RootlessUserTest {
 
     @Test
     @Order(3)
-    void pruneDeletesATreeOwnedBySubordinateIds() throws Exception {
+    void pruneDeletesATreeOwnedBySubordinateIdsAndTheEngineRebuildsIt() throws Exception {
         Path stale = installDir().resolveSibling("debian_12-base-0.9.0");
         OrdinaryUser.run(List.of("cp", "-a", installDir().resolve("rootfs").toString(), stale.toString()));
+        Files.writeString(installDir().resolve("environment.json"), "{"); // an invalid install
         CliProcess.Result prune = user.pyro("env", "prune", "--json");
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
-        assertThat(prune.stdout()).contains("debian_12-base-0.9.0");
+        assertThat(prune.stdout()).contains("debian_12-base-0.9.0").contains("debian_12-base-1.0.0");
         assertThat(stale).doesNotExist();
+        assertThat(installDir()).doesNotExist();
+
+        // Built by the engine this time (root of the user's namespace: only a pid namespace added).
+        CliProcess.Result run = user.pyro("run", ENV, "--backend", "gvisor", "--", "stat", "-c", "%U",
+                "/var/cache/apt/archives/partial");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("_apt\n");
+        String stat = OrdinaryUser.run(List.of("debugfs", "-R", "stat /var/cache/apt/archives/partial",
+                installDir().resolve("rootfs.ext4").toString()));
+        assertThat(stat).containsPattern("User:\\s+42\\s");
     }
 
     @Test
