@@ -84,7 +84,10 @@ class RootlessUserTest {
     void workspaceCreateExecResetDeleteAndAnEngineKilledWithKill9() throws Exception {
         CliProcess.Result create = user.pyro("workspace", "create", ENV, "--backend", "gvisor", "--json");
         assertThat(create.exitCode()).as(create.stderr()).isZero();
-        String id = Json.MAPPER.readTree(create.stdout()).get("workspace_id").asString();
+        JsonNode workspace = Json.MAPPER.readTree(create.stdout());
+        String id = workspace.get("workspace_id").asString();
+        assertThat(workspace.get("execution_mode").asString()).isEqualTo("guest_gvisor");
+        assertThat(workspace.get("privilege").asString()).isEqualTo("rootless");
         CliProcess.Result exec = user.pyro("workspace", "exec", id, "--", "sh", "-c",
                 "echo kept > /workspace/a; sleep 600 >/dev/null 2>&1 & id -un");
         assertThat(exec.exitCode()).as(exec.stderr()).isZero();
