@@ -102,6 +102,25 @@ class RootlessUserTest {
         assertThat(after.exitCode()).as(after.stderr()).isZero();
         assertThat(after.stdout()).isEqualTo("kept\n1\n");
 
+        // The engine and the namespace's keeper killed together: the sandbox still runs in a namespace
+        // no engine can join; the next engine stops it (files kept) and a start runs it again.
+        Path state = user.home.resolve(".local/state/pyro");
+        long keeper = Long.parseLong(Files.readString(state.resolve("userns.pid")).trim());
+        engine = Long.parseLong(Files.readString(state.resolve("engine.pid")).trim());
+        for (long pid : List.of(engine, keeper)) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.children().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+        }
+        CliProcess.Result lost = user.pyro("workspace", "exec", id, "--", "true");
+        assertThat(lost.exitCode()).isNotZero();
+        assertThat(lost.stderr()).contains("must be in 'started' state");
+        assertThat(user.pyro("workspace", "start", id).exitCode()).isZero();
+        CliProcess.Result back = user.pyro("workspace", "exec", id, "--", "cat", "/workspace/a");
+        assertThat(back.stdout()).isEqualTo("kept\n");
+
         CliProcess.Result reset = user.pyro("workspace", "reset", id);
         assertThat(reset.exitCode()).as(reset.stderr()).isZero();
         CliProcess.Result gone = user.pyro("workspace", "exec", id, "--", "ls", "/workspace");

@@ -217,7 +217,20 @@ public final class GvisorBackend implements SandboxBackend {
 
     @Override
     public boolean isRunning(SandboxRecord sandbox) {
-        return SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir());
+        if (!SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir())) {
+            return false;
+        }
+        if (HostPrivilege.current().hostRoot()) {
+            return true;
+        }
+        // Rootless: a sandbox started in a user namespace that is gone (its keeper was killed with the
+        // engine) still runs, but its mounts and agent socket are not in this engine's namespace: it
+        // counts as dead, so recovery stops it (files kept) and the next start runs it here.
+        try {
+            return GuestSocketDir.mounted(sandbox.workDir());
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Override
