@@ -179,6 +179,30 @@ class RootlessUserTest {
 
     @Test
     @Order(5)
+    void forksStopAtThePidsLimitInsideGvisorAndTheWorkspaceKeepsAnswering() throws Exception {
+        // runsc --ignore-cgroups drops the OCI pids limit; init's gVisor-internal pids cgroup holds it.
+        CliProcess.Result create = user.pyro("workspace", "create", ENV, "--backend", "gvisor", "--id-only");
+        assertThat(create.exitCode()).as(create.stderr()).isZero();
+        String id = create.stdout().strip();
+        try {
+            // dash gives up (exit 2, "Cannot fork") at the first fork the limit refuses.
+            CliProcess.Result bomb = user.pyro("workspace", "exec", id, "--timeout-seconds", "600", "--", "sh", "-c",
+                    "i=0; while [ $i -lt 1100 ]; do sleep 600 >/dev/null 2>&1 & i=$((i+1)); done 2>/tmp/err");
+            assertThat(bomb.exitCode()).as(bomb.stderr()).isEqualTo(2);
+            // One process, started by the agent (outside the limited group): no fork inside is needed.
+            CliProcess.Result seen = user.pyro("workspace", "exec", id, "--", "cat",
+                    "/sys/fs/cgroup/pyro-workload/pids.max", "/tmp/err");
+            assertThat(seen.exitCode()).as(seen.stderr()).isZero();
+            assertThat(seen.stdout()).startsWith("1024\n").contains("Cannot fork");
+            CliProcess.Result alive = user.pyro("workspace", "exec", id, "--", "echo", "alive");
+            assertThat(alive.stdout()).isEqualTo("alive\n");
+        } finally {
+            assertThat(user.pyro("workspace", "delete", id).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    @Order(6)
     void anAccountWithoutSubordinateIdsGetsOneLineAndNoHalfBuiltEnvironment() throws Exception {
         try (OrdinaryUser bare = OrdinaryUser.create(false)) {
             CliProcess.Result run = bare.pyro("run", ENV, "--backend", "gvisor", "--", "true");
