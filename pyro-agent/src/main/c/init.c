@@ -56,6 +56,7 @@ static struct {
     const char *serial_path;
     const char *workspace;
     const char *hostname;
+    const char *pids_max;   /* --pids-max: a pids cgroup of gVisor's own for the commands (rootless) */
     char self_dir[4096];
     /* kernel command line, split */
     char cmdline[8192];
@@ -464,8 +465,25 @@ static void stage2_setup(void) {
     if (!I.serial_path) I.serial_path = port && *port ? port : DEFAULT_PORT;
 }
 
+/* gVisor without host cgroups (an ordinary user's runsc runs with --ignore-cgroups): the sentry's
+ * own pids controller (cgroup v1, enforced by gVisor itself; its memory controller only counts)
+ * bounds the commands' tasks, as the guest cgroup does in a VM: forks fail, the agent keeps answering. */
+static void container_pids_limit(const char *max) {
+    if (!is_mountpoint("/sys/fs/cgroup") &&
+        mount("none", "/sys/fs/cgroup", "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, "pids") < 0) {
+        LOG("mount the pids cgroup: %s", strerror(errno));
+        return;
+    }
+    if (mkdir(WORKLOAD_CGROUP, 0755) < 0 && errno != EEXIST) {
+        LOG("mkdir %s: %s", WORKLOAD_CGROUP, strerror(errno));
+        return;
+    }
+    if (write_control(WORKLOAD_CGROUP "/pids.max", max) < 0) LOG("pids.max=%s: %s", max, strerror(errno));
+}
+
 static void container_setup(void) {
     base_env(false);
+    if (I.pids_max && I.pid1) container_pids_limit(I.pids_max);
     if (I.pid1) {
         mount_if_missing("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         struct stat st;
@@ -681,7 +699,7 @@ static void usage(void) {
             "usage: pyro-init                      (PID 1: stage 1 from an initramfs, else stage 2)\n"
             "       pyro-init --stage1 | --stage2  [--agent PATH] [--serial PATH]\n"
             "       pyro-init --container [--socket PATH | --connect PATH] [--agent PATH]\n"
-            "                 [--workspace DIR] [--hostname NAME]\n"
+            "                 [--workspace DIR] [--hostname NAME] [--pids-max N]\n"
             "       pyro-init --version\n");
 }
 
@@ -706,6 +724,7 @@ int main(int argc, char **argv) {
         else if (next && strcmp(a, "--serial") == 0) { I.serial_path = next; i++; }
         else if (next && strcmp(a, "--workspace") == 0) { I.workspace = next; i++; }
         else if (next && strcmp(a, "--hostname") == 0) { I.hostname = next; i++; }
+        else if (next && strcmp(a, "--pids-max") == 0) { I.pids_max = next; i++; }
         else {
             /* the kernel passes unknown parameters as arguments: ignore them as PID 1 */
             if (I.pid1) continue;

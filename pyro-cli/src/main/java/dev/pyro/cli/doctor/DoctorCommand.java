@@ -67,12 +67,17 @@ public final class DoctorCommand implements Runnable {
                 .filter(e -> e.name().equals(environment)).findFirst().orElseThrow();
         Fields fields = new Fields()
                 .add("Platform", report.platform())
+                .add("Privilege", report.privilege())
                 .add("Runtime", report.runtimeOk() ? "PASS" : "FAIL")
                 .add("Backend", "auto -> " + (report.autoBackend() == null ? "none" : report.autoBackend()));
         for (DoctorReport.BackendStatus backend : report.backends()) {
             fields.add("  " + backend.name(), (backend.available() ? "yes" : "no") + "  " + backend.detail());
         }
         DoctorReport.Kvm kvm = report.kvm();
+        if (report.userNamespace().needed()) {
+            fields.add("User namespace", Fields.yesNo(report.userNamespace().available()) + " ("
+                    + report.userNamespace().detail() + ")");
+        }
         fields.add("KVM", "exists=" + Fields.yesNo(kvm.exists()) + " readable=" + Fields.yesNo(kvm.readable())
                         + " writable=" + Fields.yesNo(kvm.writable()) + " boot=" + kvm.bootProbe())
                 .add("  boot probe", kvm.bootProbeDetail())

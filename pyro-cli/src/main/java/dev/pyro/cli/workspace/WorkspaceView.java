@@ -22,7 +22,7 @@ final class WorkspaceView {
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")))
                 .add("State", ws.state() + (ws.lastError() == null ? "" : " (" + ws.lastError() + ")"))
                 .add("Environment", ws.environment() + " " + ws.environmentVersion())
-                .add("Backend", ws.backend() + " (" + ws.executionMode() + ")")
+                .add("Backend", ws.backend() + " (" + ws.executionMode() + ("rootless".equals(ws.privilege()) ? ", rootless" : "") + ")")
                 .add("Size", ws.vcpuCount() + " vCPU, " + ws.memMib() + " MiB")
                 .add("Seed", seed.mode() + (seed.seedPath() == null ? "" : " " + seed.seedPath())
                         + " (" + seed.entryCount() + " entries, " + seed.bytesWritten() + " bytes)")

@@ -7,7 +7,15 @@ public final class SandboxLimits {
      * Tasks one sandbox may hold. gVisor: the host cgroup of the sandbox (sentry and ptrace stubs
      * included; an idle sandbox uses ~90, a build a few hundred), and at the cap the sandbox ends.
      * vm: the guest's cgroup that every command runs in (init and the agent stay outside it), so
-     * forks fail inside the guest and the workspace keeps answering.
+     * forks fail inside the guest and the workspace keeps answering. gVisor of an ordinary user
+     * (runsc --ignore-cgroups: host cgroups are root's): gVisor's own pids cgroup inside the sandbox,
+     * made by init, so forks fail inside as in a VM (the sentry's ptrace stubs are not counted).
+     *
+     * <p>Rootless gVisor has no memory or CPU bound: runsc applies linux.resources only through host
+     * cgroups, gVisor's in-sandbox memory cgroup counts but does not enforce (measured: 300 MiB
+     * written to a tmpfs under a 100 MiB memory.limit_in_bytes), and this runsc has no
+     * --total-memory. The guest sees the host's memory and CPU count and can use them up to the
+     * host's OOM killer; the vm backend (QEMU -m, -smp) keeps both bounds for an ordinary user.
      */
     public static final int PIDS_MAX = 1024;
 

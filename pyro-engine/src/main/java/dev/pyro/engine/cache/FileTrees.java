@@ -1,5 +1,8 @@
 package dev.pyro.engine.cache;
 
+import dev.pyro.engine.host.HostPrivilege;
+import dev.pyro.engine.host.UserNamespace;
+import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -130,13 +133,42 @@ public final class FileTrees {
             return;
         }
         Path absolute = path.toAbsolutePath();
+        try {
+            deleteTree(absolute);
+        } catch (AccessDeniedException e) {
+            if (HostPrivilege.current() != HostPrivilege.USER) {
+                throw e;
+            }
+            deleteInUserNamespace(absolute);
+        }
+    }
+
+    /**
+     * An ordinary user's environment trees and sandbox layers hold files of the user's subordinate
+     * ids ({@code _apt}, {@code man}, ...) in dirs the user cannot write outside a namespace: those
+     * go through one. {@code rm -r} does not follow links ({@code unlinkat} beneath each dir) and
+     * {@code --one-file-system} keeps it out of anything mounted there.
+     */
+    private static void deleteInUserNamespace(Path absolute) throws IOException {
+        try {
+            HostCommand.of(UserNamespace.command(List.of("rm", "-rf", "--one-file-system", "--",
+                    absolute.toString()))).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting " + absolute, e);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot delete " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path absolute) throws IOException {
         try (DirectoryStream<Path> parent = Files.newDirectoryStream(absolute.getParent())) {
             if (parent instanceof SecureDirectoryStream<Path> secure) {
                 deleteBeneath(secure, absolute.getFileName());
                 return;
             }
         }
-        deleteByPath(path); // no descriptor-relative access on this platform
+        deleteByPath(absolute); // no descriptor-relative access on this platform
     }
 
     private static void deleteBeneath(SecureDirectoryStream<Path> parent, Path name) throws IOException {

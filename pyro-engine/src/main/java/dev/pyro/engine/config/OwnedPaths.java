@@ -1,6 +1,7 @@
 package dev.pyro.engine.config;
 
 import dev.pyro.engine.PyroException;
+import dev.pyro.engine.host.HostPrivilege;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class OwnedPaths {
 
     private static final int ROOT = 0;
+    /** What an id outside a user namespace's map looks like inside it (the kernel's overflowuid). */
+    private static final int UNMAPPED = 65534;
 
     private OwnedPaths() {
     }
@@ -73,7 +76,7 @@ public final class OwnedPaths {
                 int parentOwner = uid(parent, true);
                 int parentMode = mode(parent);
                 boolean othersMayRename = (parentMode & 0022) != 0 && (parentMode & 01000) == 0;
-                if ((parentOwner != me && parentOwner != ROOT) || othersMayRename) {
+                if ((parentOwner != me && !hostRoot(parentOwner)) || othersMayRename) {
                     throw PyroException.invalid(what + " " + dir + " is in " + parent + ", which another user can "
                             + "change (owner uid " + parentOwner + ", mode " + Integer.toOctalString(parentMode & 07777)
                             + "); set " + envVar + " to a directory inside one of your own");
@@ -104,11 +107,21 @@ public final class OwnedPaths {
     }
 
     private static void checkOwner(Path dir, int owner, int me, boolean rootMayOwn, String what, String envVar) {
-        if (owner != me && !(rootMayOwn && owner == ROOT)) {
+        if (owner != me && !(rootMayOwn && hostRoot(owner))) {
             throw PyroException.invalid(what + " " + dir + " is owned by uid " + owner + ", not by you (uid " + me
                     + "), so that user could redirect pyro's writes; remove it or set " + envVar
                     + " to a directory of your own");
         }
+    }
+
+    /**
+     * Whether {@code owner} may be the host's root. Inside an ordinary user's namespace (the engine
+     * daemon of a rootless user) uid 0 is the user and the host's root shows as the unmapped id, as
+     * does any other host account: the client checked the same dirs outside with the real ids just
+     * before it started the engine (EngineLauncher), so the engine accepts the unmapped id here.
+     */
+    private static boolean hostRoot(int owner) {
+        return HostPrivilege.current() == HostPrivilege.USER_NAMESPACE ? owner == UNMAPPED : owner == ROOT;
     }
 
     private static int uid(Path path, boolean follow) throws IOException {

@@ -3,8 +3,10 @@ package dev.pyro.engine.doctor;
 import dev.pyro.engine.prepare.DailyLoop;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostSetup;
 import dev.pyro.engine.host.HostTools;
+import dev.pyro.engine.host.UserNamespace;
 import dev.pyro.engine.network.GuestNetworks;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
@@ -58,9 +60,22 @@ public final class Doctor {
                 ? kernelCheck.probeKvm(true, true, true)
                 : new DoctorReport.Kvm(kvmExists, kvmReadable, kvmWritable, "not_run",
                         !kvmExists ? "/dev/kvm is not available on this host"
-                                : !(kvmReadable && kvmWritable) ? "/dev/kvm is not readable and writable by this user"
+                                : !(kvmReadable && kvmWritable) ? KVM_GROUP_FIX.formatted(System.getProperty("user.name"))
                                 : "QEMU has no KVM accelerator");
-        DoctorReport.Gvisor gvisor = gvisor();
+        if (kvmExists && !(kvmReadable && kvmWritable)) {
+            issues.add(kvm.bootProbeDetail() + " (meanwhile the vm backend runs under TCG, in software)");
+        }
+        HostPrivilege privilege = HostPrivilege.current();
+        Optional<String> namespaceProblem = UserNamespace.problem();
+        DoctorReport.UserNamespaceStatus userNamespace = new DoctorReport.UserNamespaceStatus(
+                privilege == HostPrivilege.USER, namespaceProblem.isEmpty(), privilege != HostPrivilege.USER
+                        ? "not needed (" + (privilege.hostRoot() ? "root" : "inside one already") + ")"
+                        : namespaceProblem.orElse("unshare --map-root-user --map-auto works with your subordinate ids"));
+        if (namespaceProblem.isPresent()) {
+            // The engine daemon and environment builds run in it, so no backend works without it.
+            issues.add(namespaceProblem.get() + " (an ordinary user's engine and environment builds need it)");
+        }
+        DoctorReport.Gvisor gvisor = namespaceProblem.isPresent() ? gvisorWithout(namespaceProblem.get()) : gvisor();
         DoctorReport.Kernel kernel = kernelCheck.kernel();
         if (!kernel.installed() && kernel.version() == null) {
             issues.add("the vm backend cannot build its guest kernel: " + kernel.reason());
@@ -68,13 +83,16 @@ public final class Doctor {
         DoctorReport.Networking networking = networking(qemu);
 
         boolean kvmBoots = "passed".equals(kvm.bootProbe());
-        boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg());
+        boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg()) && namespaceProblem.isEmpty();
         String vmMode = kvmBoots ? "guest_vm (kvm)" : "guest_vm (tcg)";
         List<DoctorReport.BackendStatus> backends = List.of(
                 new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
                         qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
-                                : vmMode + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
-                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()),
+                                : namespaceProblem.isPresent() ? "needs a user namespace (see below)"
+                                : vmMode + (privilege.hostRoot() ? "" : ", rootless")
+                                + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
+                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()
+                        + (gvisor.sandboxProbe() && !privilege.hostRoot() ? "; " + GVISOR_ROOTLESS_LIMITS : "")),
                 new DoctorReport.BackendStatus("host", true, "host_compat",
                         "no isolation; only with --allow-host-compat"));
         String auto = kvmBoots && vmAvailable ? "vm"
@@ -86,16 +104,16 @@ public final class Doctor {
         }
         if (gvisor.path() == null) {
             issues.add("runsc is missing (package runsc); " + FIX_PACKAGES);
-        } else if (!gvisor.sandboxProbe()) {
+        } else if (!gvisor.sandboxProbe() && namespaceProblem.isEmpty()) {
             issues.add("gVisor cannot start a sandbox: " + gvisor.detail());
         } else if (gvisor.tooOld()) {
             issues.add(new RunscVersion(gvisor.release(), 0).tooOldMessage());
         }
-        if (auto == null) {
+        if (auto == null && namespaceProblem.isEmpty()) { // else its line names the fix
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
         }
         List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
-        return new DoctorReport(PyroPaths.PLATFORM, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
+        return new DoctorReport(PyroPaths.PLATFORM, privilege.label(), userNamespace, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
                 networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
                 missing, List.copyOf(issues), DailyLoop.evaluate(paths, environment));
     }
@@ -108,6 +126,20 @@ public final class Doctor {
         String version = HostTools.firstLine(List.of(qemu.get().toString(), "--version")).orElse(null);
         String accels = String.join(" ", output(List.of(qemu.get().toString(), "-accel", "help")));
         return new DoctorReport.Qemu(qemu.get().toString(), version, accels.contains("tcg"), accels.contains("kvm"));
+    }
+
+    static final String KVM_GROUP_FIX = "/dev/kvm is not readable and writable by this user; "
+            + "run: sudo usermod -aG kvm %s, then log in again";
+    static final String GVISOR_ROOTLESS_LIMITS = "pids bounded inside gVisor, memory and CPU unbounded "
+            + "(host cgroups are root's; --backend vm keeps both)";
+
+    private static DoctorReport.Gvisor gvisorWithout(String namespaceProblem) {
+        Optional<Path> runsc = HostTools.which("runsc");
+        String version = runsc.flatMap(r -> HostTools.firstLine(List.of(r.toString(), "--version"))).orElse(null);
+        Optional<RunscVersion> release = RunscVersion.parse(version);
+        return new DoctorReport.Gvisor(runsc.map(Path::toString).orElse(null), version,
+                release.map(RunscVersion::version).orElse(null), release.map(RunscVersion::tooOldForStat).orElse(false),
+                false, "needs a user namespace (see below)");
     }
 
     private static DoctorReport.Gvisor gvisor() {
@@ -128,12 +160,19 @@ public final class Doctor {
         // A too-old runsc still starts sandboxes: say so beside the probe, so the backend line shows it too.
         String age = tooOld ? "; runsc too old: ls -l and stat fail in guests" : "";
         // A real throwaway sandbox: proves the ptrace platform works here, not just that runsc exists.
+        // An ordinary user's: the way its engine runs runsc, as root of the user's namespace without
+        // host cgroups (runsc alone fails there: mkdir /sys/fs/cgroup/devices/runsc-...: permission denied).
+        List<String> probe = new ArrayList<>(List.of(path, "--platform=ptrace", "--network=none"));
+        if (!HostPrivilege.current().hostRoot()) {
+            probe.add("--ignore-cgroups");
+        }
+        probe.addAll(List.of("do", "true"));
+        String mode = HostPrivilege.current().hostRoot() ? "" : ", rootless";
         try {
-            HostCommand.Result result = HostCommand.of(path, "--platform=ptrace",
-                    "--network=none", "do", "true").runAllowingFailure();
+            HostCommand.Result result = HostCommand.of(UserNamespace.command(probe)).runAllowingFailure();
             return result.exitCode() == 0
                     ? new DoctorReport.Gvisor(path, version, releaseText, tooOld, true,
-                            "sandbox probe passed (ptrace platform)" + age)
+                            "sandbox probe passed (ptrace platform" + mode + ")" + age)
                     : new DoctorReport.Gvisor(path, version, releaseText, tooOld, false,
                             "sandbox probe failed (exit " + result.exitCode() + "): " + String.join(" ", result.tail()) + age);
         } catch (IOException e) {

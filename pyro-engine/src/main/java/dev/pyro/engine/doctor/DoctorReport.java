@@ -5,12 +5,15 @@ import dev.pyro.engine.prepare.DailyLoopReport;
 import java.util.List;
 
 /**
- * What {@code pyro doctor} found. {@code runtime_ok} is true when at least one isolating backend
+ * What {@code pyro doctor} found. {@code privilege} is {@code root} or {@code rootless} (an ordinary
+ * user, whose engine runs in a user namespace). {@code runtime_ok} is true when at least one isolating backend
  * ({@code vm} or {@code gvisor}) can run sandboxes; each entry of {@code issues} says what is wrong
  * and how to fix it.
  */
 public record DoctorReport(
         String platform,
+        String privilege,
+        UserNamespaceStatus userNamespace,
         boolean runtimeOk,
         String autoBackend,
         List<BackendStatus> backends,
@@ -43,10 +46,17 @@ public record DoctorReport(
             String detail) {
     }
 
+    /**
+     * The user namespace an ordinary user's Pyro works in ({@code unshare --map-root-user
+     * --map-auto}); {@code needed} is false for root, {@code detail} names what is missing and the fix.
+     */
+    public record UserNamespaceStatus(boolean needed, boolean available, String detail) {
+    }
+
     public record Kernel(String version, boolean installed, String path, String reason) {
     }
 
-    /** QEMU user-mode networking (rootless NAT) is what {@code --network} uses. */
+    /** Root: TAP + NAT per guest. Rootless: user-mode networking through passt. */
     public record Networking(boolean available, boolean tun, boolean ipForward, String detail) {
     }
 

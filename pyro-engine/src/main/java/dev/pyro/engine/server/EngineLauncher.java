@@ -2,6 +2,7 @@ package dev.pyro.engine.server;
 
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.protocol.ErrorText;
 import java.io.File;
@@ -128,9 +129,20 @@ final class EngineLauncher {
     private Process launch(Map<String, String> env) {
         List<String> argv = new ArrayList<>();
         HostTools.which("setsid").ifPresent(setsid -> argv.add(setsid.toString()));
+        boolean rootless = HostPrivilege.current() == HostPrivilege.USER;
+        if (rootless) {
+            // An ordinary user's engine runs as root of the user's namespace (HostPrivilege.USER_NAMESPACE),
+            // which outlives it (EngineNamespace). nsenter without a pid namespace execs in place, so the
+            // launched pid is the engine's (liveEnginePid).
+            argv.addAll(new EngineNamespace(paths.stateDir()).enterPrefix());
+        }
         String java = javaBinary();
         argv.add(java);
         argv.addAll(JVM_FLAGS);
+        if (rootless) {
+            // Inside, getpwuid(0) says /root: the JVM would take it as the home (not readable, not ours).
+            argv.add("-Duser.home=" + System.getProperty("user.home"));
+        }
         argv.add(STATE_LABEL + paths.stateDir()); // a label for ps and for liveEnginePid; settings come from env
         argv.addAll(List.of("-cp", absoluteClassPath(), EngineMain.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(argv)

@@ -1,6 +1,9 @@
 package dev.pyro.engine.vms;
 
-/** The result of {@code exec_vm} / {@code run_in_vm}; the VM is gone afterwards ({@code cleanup}). */
+/**
+ * The result of {@code exec_vm} / {@code run_in_vm}; the VM is gone afterwards ({@code cleanup}).
+ * {@code privilege}: {@code root} or {@code rootless}, how the engine ran the sandbox (limits differ).
+ */
 public record VmExecResult(
         String vmId,
         String environment,
@@ -12,6 +15,7 @@ public record VmExecResult(
         long durationMs,
         String backend,
         String executionMode,
+        String privilege,
         Cleanup cleanup) {
 
     public record Cleanup(String vmId, boolean deleted, String reason) {

@@ -41,6 +41,7 @@ public record VmInstance(
                 network && "vm".equals(sandbox.backend()) ? "10.0.2.15" : null, null,
                 sandbox == null ? null : sandbox.backend(),
                 sandbox == null ? "pending" : sandbox.executionMode(),
+                dev.pyro.engine.host.HostPrivilege.current().label(),
                 sandbox == null ? java.util.Map.of() : sandbox.metadata());
     }
 }

@@ -5,9 +5,10 @@ import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
-import dev.pyro.engine.network.GuestNetwork;
+import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
+import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
@@ -17,17 +18,17 @@ import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.backend.vm.GuestKernels;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.template.CloneRefresh;
+import dev.pyro.engine.host.HostPrivilege;
+import dev.pyro.engine.ids.Identifiers;
+import dev.pyro.engine.ids.VmId;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
-import dev.pyro.engine.backend.SandboxRecordCheck;
-import dev.pyro.engine.ids.Identifiers;
-import dev.pyro.engine.ids.VmId;
+import dev.pyro.engine.json.Json;
+import dev.pyro.engine.network.GuestNetwork;
+import dev.pyro.engine.progress.Progress;
+import dev.pyro.engine.template.CloneRefresh;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -189,7 +190,7 @@ public final class VmManager implements AutoCloseable {
             VmDeleteResult deleted = delete(vmId, "post_exec_cleanup");
             return new VmExecResult(vmId, vm.environment(), vm.environmentVersion(), command, outcome.stdout(),
                     outcome.stderr(), outcome.exitCode(), outcome.durationMs(), vm.sandbox().backend(),
-                    vm.sandbox().executionMode(),
+                    vm.sandbox().executionMode(), HostPrivilege.current().label(),
                     new VmExecResult.Cleanup(vmId, deleted.deleted(), deleted.reason()));
         } catch (AgentException e) {
             deleteQuietly(vmId, "post_exec_cleanup");

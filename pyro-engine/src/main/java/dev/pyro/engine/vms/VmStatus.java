@@ -2,7 +2,7 @@ package dev.pyro.engine.vms;
 
 import java.util.Map;
 
-/** The payload of create/start/stop/status of a one-shot VM (spec §5.1), plus {@code backend}. */
+/** The payload of create/start/stop/status of a one-shot VM (spec §5.1), plus {@code backend} and {@code privilege} ({@code root} or {@code rootless}). */
 public record VmStatus(
         String vmId,
         String environment,
@@ -19,5 +19,6 @@ public record VmStatus(
         String tapName,
         String backend,
         String executionMode,
+        String privilege,
         Map<String, String> metadata) {
 }

@@ -3,7 +3,8 @@ package dev.pyro.engine.workspace;
 import dev.pyro.engine.network.GuestNetwork;
 import java.util.Map;
 
-/** The workspace payload of create, status, update, start, stop and reset (spec §5.3), plus {@code backend}. */
+/** The workspace payload of create, status, update, start, stop and reset (spec §5.3), plus {@code backend} and
+ * {@code privilege} ({@code root} or {@code rootless}: how the engine runs sandboxes; limits differ). */
 public record WorkspaceInfo(
         String workspaceId,
         String name,
@@ -24,6 +25,7 @@ public record WorkspaceInfo(
         String tapName,
         String backend,
         String executionMode,
+        String privilege,
         String workspacePath,
         WorkspaceSeed workspaceSeed,
         java.util.List<SecretMeta.Public> secrets,
@@ -43,7 +45,7 @@ public record WorkspaceInfo(
                 r.vcpuCount(), r.memMib(), r.ttlSeconds(), r.createdAt(), r.lastActivityAt(), r.expiresAt(), r.state(),
                 r.networkPolicy(), net != null, r.allowHostCompat(), net == null ? null : net.guestIp(),
                 net == null ? null : net.tapName(), r.backend(), r.executionMode(),
-                WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(),
+                dev.pyro.engine.host.HostPrivilege.current().label(), WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(),
                 r.secretList().stream().map(SecretMeta::toPublic).toList(), r.commandCount(), r.lastCommand(), r.resetCount(),
                 r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);
     }
@@ -52,7 +54,7 @@ public record WorkspaceInfo(
     WorkspaceInfo withServices(int[] counts) {
         return new WorkspaceInfo(workspaceId, name, labels, environment, environmentVersion, vcpuCount, memMib,
                 ttlSeconds, createdAt, lastActivityAt, expiresAt, state, networkPolicy, networkEnabled, allowHostCompat,
-                guestIp, tapName, backend, executionMode, workspacePath, workspaceSeed, secrets, commandCount,
+                guestIp, tapName, backend, executionMode, privilege, workspacePath, workspaceSeed, secrets, commandCount,
                 lastCommand, resetCount, lastResetAt, counts[0], counts[1], lastError, metadata, workspaceReset);
     }
 

@@ -10,6 +10,7 @@ import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.process.HostCommand;
@@ -30,6 +31,10 @@ import tools.jackson.databind.JsonNode;
  * untouched. The agent listens on a socket it creates in a bind-mounted host directory
  * ({@code --host-uds=create}), so the engine can reconnect after a restart; that directory is a
  * tiny tmpfs of its own that the engine reads nothing from ({@link GuestSocketDir}).
+ *
+ * <p>An ordinary user's engine runs this as root of the user's namespace ({@link HostPrivilege#USER_NAMESPACE}):
+ * the same mounts, runsc with {@code --ignore-cgroups}, a plain upper dir ({@link GvisorLayer}) and
+ * the pids limit inside the sandbox ({@link OciBundle}); memory and CPU are not bounded there.
  */
 public final class GvisorBackend implements SandboxBackend {
 
@@ -59,9 +64,10 @@ public final class GvisorBackend implements SandboxBackend {
             throw PyroException.invalid("the gvisor backend has no guest networking yet; "
                     + "use --backend vm (or auto, which picks vm when --network is given)");
         }
-        if (!HostTools.isRoot()) {
-            throw PyroException.runtime("the gvisor backend needs root on this release (overlay mounts); "
-                    + "run as root or use --backend vm", null);
+        if (!HostPrivilege.current().canMount()) {
+            // An ordinary user's daemon runs in its user namespace; only an embedded engine gets here.
+            throw PyroException.runtime("the gvisor backend needs the engine daemon (an ordinary user's runs in a "
+                    + "user namespace) or root; use the pyro engine daemon or --backend vm", null);
         }
         Path work = request.workDir();
         for (String dir : List.of("rootfs", "bundle", "runsc")) {
@@ -174,6 +180,11 @@ public final class GvisorBackend implements SandboxBackend {
         List<String> argv = new ArrayList<>(List.of(runsc.toString(), "--root",
                 sandbox.workDir().resolve("runsc").toString(),
                 "--platform=ptrace", "--network=none", "--host-uds=create", "--cpu-num-from-quota"));
+        if (!HostPrivilege.current().hostRoot()) {
+            // Host cgroups belong to root (runsc failed: mkdir /sys/fs/cgroup/pids/runsc-...: permission
+            // denied). The limits then hold differently: see SandboxLimits and OciBundle.
+            argv.add("--ignore-cgroups");
+        }
         if (RunscFlags.supports(runsc, "overlay2")) {
             // Root writes must land in our overlay (on the size-limited layer), not runsc's own store.
             argv.add("--overlay2=none");
@@ -206,7 +217,20 @@ public final class GvisorBackend implements SandboxBackend {
 
     @Override
     public boolean isRunning(SandboxRecord sandbox) {
-        return SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir());
+        if (!SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir())) {
+            return false;
+        }
+        if (HostPrivilege.current().hostRoot()) {
+            return true;
+        }
+        // Rootless: a sandbox started in a user namespace that is gone (its keeper was killed with the
+        // engine) still runs, but its mounts and agent socket are not in this engine's namespace: it
+        // counts as dead, so recovery stops it (files kept) and the next start runs it here.
+        try {
+            return GuestSocketDir.mounted(sandbox.workDir());
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.pyro.engine.backend.gvisor;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
@@ -15,6 +16,12 @@ import java.nio.file.Path;
  * file (sparse, loop-mounted), so a guest that fills its disk fills that file, not the host's state
  * filesystem, just as a VM fills its own disk. Sandboxes recorded before this layer existed keep
  * their plain {@code upper} dir.
+ *
+ * <p>Rootless (an ordinary user's engine, root of a user namespace): no loop devices there, so the
+ * upper dir is a plain dir again and a guest can fill the file system of the user's state dir (not
+ * root's reserve, not other users' quota). fuse2fs was measured as the bound instead: /dev/fuse is
+ * root's (0600) on this machine kind, and as root it untarred 6,102 files in 26.6 s against 1.1 s
+ * on a loop mount (dd of 300 MiB: 8.8 s against 4.4 s), so it was not taken.
  */
 public final class GvisorLayer {
 
@@ -28,6 +35,13 @@ public final class GvisorLayer {
 
     /** Makes the empty layer file of {@code sizeBytes} (sparse: it costs what is written). */
     static void create(Path workDir, long sizeBytes) throws IOException, InterruptedException {
+        if (!HostPrivilege.current().hostRoot()) {
+            // No loop devices in a user namespace, and /dev/fuse (fuse2fs) is root's here (mode 0600):
+            // the upper dir is a plain dir on the state dir's file system, bounded only by its free space.
+            Files.createDirectories(workDir.resolve("upper"));
+            Files.createDirectories(workDir.resolve("overlay-work"));
+            return;
+        }
         Path mke2fs = HostTools.which("mke2fs").orElseThrow(() -> PyroException.runtime(
                 "mke2fs is not installed (Debian package e2fsprogs); run: pyro doctor --fix", null));
         Path image = workDir.resolve(IMAGE);

@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend.gvisor;
 
+import dev.pyro.engine.backend.SandboxLimits;
+import dev.pyro.engine.host.HostPrivilege;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +27,14 @@ final class OciBundle {
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", false);
         process.put("user", Map.of("uid", 0, "gid", 0));
-        process.put("args", List.of(GUEST_BIN + "/pyro-init", "--container",
+        List<String> args = new ArrayList<>(List.of(GUEST_BIN + "/pyro-init", "--container",
                 "--socket", GUEST_HOST_DIR + "/agent.sock", "--agent", GUEST_BIN + "/pyro-agent"));
+        if (!HostPrivilege.current().hostRoot()) {
+            // runsc --ignore-cgroups drops linux.resources below: gVisor's own pids cgroup, set up by init,
+            // holds the commands to PIDS_MAX instead (memory and CPU stay unbounded: see SandboxLimits).
+            args.addAll(List.of("--pids-max", Integer.toString(SandboxLimits.PIDS_MAX)));
+        }
+        process.put("args", args);
         process.put("env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "HOME=/root", "TERM=xterm"));
         process.put("cwd", "/");
@@ -51,7 +59,7 @@ final class OciBundle {
         Map<String, Object> resources = new LinkedHashMap<>();
         resources.put("memory", Map.of("limit", (long) memMib * 1024 * 1024));
         resources.put("cpu", Map.of("quota", 100_000L * vcpus, "period", 100_000L));
-        resources.put("pids", Map.of("limit", dev.pyro.engine.backend.SandboxLimits.PIDS_MAX));
+        resources.put("pids", Map.of("limit", SandboxLimits.PIDS_MAX));
 
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", List.of(Map.of("type", "pid"), Map.of("type", "network"), Map.of("type", "ipc"),
