@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 + "afterwards, then a workspace that fails a check, is patched, passes, and is reset.",
                 "It takes a few seconds once the environment is built (the first run builds it, ~1 min)."},
         footer = {"", "Examples:", "  pyro demo", "  pyro demo --json", "  pyro demo --network     "
-                + "(the vm backend with guest networking; needs root)"})
+                + "(the vm backend with guest networking)"})
 public final class DemoCommand implements Callable<Integer> {
 
     static final String ONE_SHOT = "git --version";

@@ -32,7 +32,7 @@ public final class DoctorCommand implements Runnable {
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "Platform key (default: ${DEFAULT-VALUE}; the only one).")
     String platform = "linux-x86_64";
 
-    @Option(names = "--fix", description = "Install missing host packages (Debian, needs root), then check again.")
+    @Option(names = "--fix", description = "Install missing host packages (Debian; needs root or passwordless sudo), then check again.")
     boolean fix;
 
     @Mixin

@@ -30,7 +30,7 @@ public final class PrepareCommand implements Runnable {
     @Parameters(paramLabel = "ENVIRONMENT", arity = "0..1", description = "Environment to warm (default: ${DEFAULT-VALUE}).")
     String environment = EnvironmentCatalog.DEFAULT_ENVIRONMENT;
 
-    @Option(names = "--network", description = "Also prove guest networking (policy egress; needs the vm backend and root).")
+    @Option(names = "--network", description = "Also prove guest networking (policy egress; needs the vm backend).")
     boolean network;
 
     @Option(names = "--force", description = "Run the full cycle even when the daily loop is warm.")

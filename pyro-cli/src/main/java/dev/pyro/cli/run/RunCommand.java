@@ -48,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--ttl-seconds", paramLabel = "S", description = "Sandbox lifetime, 60-3600 (default: ${DEFAULT-VALUE}).")
     int ttlSeconds = VmLimits.DEFAULT_TTL_SECONDS;
 
-    @Option(names = "--network", description = "Give the guest NAT egress through a TAP device; the host itself stays unreachable (off by default: no route out; needs root).")
+    @Option(names = "--network", description = "Give the guest egress (as root: NAT through a TAP device; as an ordinary user: passt); the host's loopback stays unreachable (off by default: no route out).")
     boolean network;
 
     @Option(names = "--allow-host-compat", description = "Allow running on the host WITHOUT isolation when no sandbox can boot (or with --backend host).")
