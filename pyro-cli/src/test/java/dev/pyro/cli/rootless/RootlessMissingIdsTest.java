@@ -40,6 +40,8 @@ class RootlessMissingIdsTest {
             assertThat(r.exitCode()).as(args + ": " + r.describe()).isNotZero();
             List<String> errors = RootlessChecks.errorLines(r);
             assertThat(errors).as(r.describe()).hasSize(1);
+            // the error is all of stderr: no progress line, warning or trace around it
+            assertThat(r.stderr().strip().lines().toList()).as(r.describe()).containsExactlyElementsOf(errors);
             assertThat(errors.get(0)).contains("subordinate", user.name())
                     .contains("usermod --add-subuids").contains("--add-subgids");
             RootlessChecks.assertNoJavaInternals(r.stderr() + r.stdout());
