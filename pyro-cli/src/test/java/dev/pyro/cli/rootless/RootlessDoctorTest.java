@@ -40,16 +40,22 @@ class RootlessDoctorTest {
         assertThat(human.stdout()).contains("rootless").containsPattern("(?m)^  vm: +yes").containsPattern(
                 "(?m)^  gvisor: +yes");
         RootlessChecks.assertNoJavaInternals(human.stdout() + human.stderr());
+        // what is weaker than as root, on the gvisor line itself
+        assertThat(human.stdout().lines().filter(l -> l.startsWith("  gvisor:")).toList()).as(human.stdout())
+                .singleElement().asString().contains("memory and CPU unbounded");
 
         OrdinaryUser.Result json = user.pyro("doctor", "--json");
         assertThat(json.exitCode()).as(json.describe()).isZero();
         JsonNode report = Json.MAPPER.readTree(json.stdout());
-        assertThat(RootlessChecks.hasValue(report, "rootless")).as(json.stdout()).isTrue();
+        assertThat(report.get("privilege").asString()).as(json.stdout()).isEqualTo("rootless");
+        assertThat(report.get("user_namespace").get("available").asBoolean()).as(json.stdout()).isTrue();
         Map<String, JsonNode> backends = new HashMap<>();
         report.get("backends").forEach(b -> backends.put(b.get("name").asString(), b));
         for (String name : new String[] {"vm", "gvisor"}) {
             assertThat(backends.get(name).get("available").asBoolean()).as(name + ": " + backends.get(name)).isTrue();
         }
+        assertThat(backends.get("gvisor").get("detail").asString()).contains("rootless")
+                .contains("memory and CPU unbounded");
         assertThat(report.get("gvisor").get("sandbox_probe").asBoolean()).as(report.get("gvisor").toString()).isTrue();
     }
 

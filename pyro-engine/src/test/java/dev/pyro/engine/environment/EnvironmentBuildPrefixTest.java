@@ -6,7 +6,7 @@ import dev.pyro.engine.host.HostPrivilege;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What wraps mmdebstrap for each privilege (the real rootless builds: RootlessUserTest in pyro-cli). */
+/** What wraps mmdebstrap for each privilege (the real rootless builds: dev.pyro.cli.rootless.RootlessUserTest in pyro-cli). */
 class EnvironmentBuildPrefixTest {
 
     @Test
