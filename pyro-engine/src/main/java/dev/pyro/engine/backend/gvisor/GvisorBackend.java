@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>An ordinary user's engine runs this as root of the user's namespace ({@link HostPrivilege#USER_NAMESPACE}):
  * the same mounts, runsc with {@code --ignore-cgroups}, a plain upper dir ({@link GvisorLayer}) and
- * the pids limit inside the sandbox ({@link OciBundle}); memory and CPU are not bounded there.
+ * the pids limit inside the sandbox ({@link OciBundle}) and the engine's memory watch
+ * ({@link GvisorMemoryWatch}); CPU is not bounded there.
  */
 public final class GvisorBackend implements SandboxBackend {
 

@@ -31,7 +31,7 @@ final class OciBundle {
                 "--socket", GUEST_HOST_DIR + "/agent.sock", "--agent", GUEST_BIN + "/pyro-agent"));
         if (!HostPrivilege.current().hostRoot()) {
             // runsc --ignore-cgroups drops linux.resources below: gVisor's own pids cgroup, set up by init,
-            // holds the commands to PIDS_MAX instead (memory and CPU stay unbounded: see SandboxLimits).
+            // holds the commands to PIDS_MAX instead (memory: the engine's GvisorMemoryWatch; CPU stays unbounded).
             args.addAll(List.of("--pids-max", Integer.toString(SandboxLimits.PIDS_MAX)));
         }
         process.put("args", args);
