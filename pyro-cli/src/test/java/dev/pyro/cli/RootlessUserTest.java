@@ -174,11 +174,39 @@ class RootlessUserTest {
         JsonNode gvisor = json.get("backends").get(1);
         assertThat(gvisor.get("name").asString()).isEqualTo("gvisor");
         assertThat(gvisor.get("available").asBoolean()).isTrue();
-        assertThat(gvisor.get("detail").asString()).contains("rootless").contains("memory and CPU unbounded");
+        assertThat(gvisor.get("detail").asString()).contains("rootless").contains("memory by the engine's watch").contains("CPU unbounded");
     }
 
     @Test
     @Order(5)
+    void aGuestOverItsMemoryIsEndedByTheEngineWithTheReason() throws Exception {
+        // Host cgroups are root's: the engine's GvisorMemoryWatch sums the sandbox's Pss and ends it.
+        CliProcess.Result create = user.pyro("workspace", "create", ENV, "--backend", "gvisor", "--mem-mib", "256",
+                "--id-only");
+        assertThat(create.exitCode()).as(create.stderr()).isZero();
+        String id = create.stdout().strip();
+        try {
+            long start = System.nanoTime();
+            CliProcess.Result hog = user.pyro("workspace", "exec", id, "--timeout-seconds", "60", "--", "sh", "-c",
+                    "dd if=/dev/zero of=/dev/shm/fill bs=1M count=512; echo wrote; sleep 30");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            CliProcess.Result status = user.pyro("workspace", "status", id);
+            System.out.printf("rootless: 512 MiB into /dev/shm of a 256 MiB gVisor workspace: exit %d after %d ms; %s%n",
+                    hog.exitCode(), ms, status.stdout().strip().replace('\n', ' '));
+            assertThat(hog.exitCode()).isNotZero();
+            // dd may finish first (seen: 512 MiB written in under a second, ended in the sleep at 538 MiB):
+            // the watch looks once a second, so the peak can pass the limit by a second's allocation.
+            assertThat(ms).isLessThan(10_000);
+            assertThat(status.stdout()).contains("stopped").contains("memory");
+            CliProcess.Result after = user.pyro("workspace", "exec", id, "--", "true");
+            assertThat(after.stderr()).contains("memory");
+        } finally {
+            assertThat(user.pyro("workspace", "delete", id).exitCode()).isZero();
+        }
+    }
+
+    @Test
+    @Order(6)
     void forksStopAtThePidsLimitInsideGvisorAndTheWorkspaceKeepsAnswering() throws Exception {
         // runsc --ignore-cgroups drops the OCI pids limit; init's gVisor-internal pids cgroup holds it.
         CliProcess.Result create = user.pyro("workspace", "create", ENV, "--backend", "gvisor", "--id-only");
@@ -202,7 +230,7 @@ class RootlessUserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anAccountWithoutSubordinateIdsGetsOneLineAndNoHalfBuiltEnvironment() throws Exception {
         try (OrdinaryUser bare = OrdinaryUser.create(false)) {
             CliProcess.Result run = bare.pyro("run", ENV, "--backend", "gvisor", "--", "true");

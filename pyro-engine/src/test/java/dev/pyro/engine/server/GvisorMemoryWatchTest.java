@@ -115,7 +115,7 @@ class GvisorMemoryWatchTest {
                 outcome.trim().replace('\n', ' '), status.state(), status.lastError(), ms);
         assertThat(status.state()).isEqualTo("stopped");
         assertThat(status.lastError()).contains("memory").contains("256 MiB");
-        assertThat(outcome).doesNotContain("wrote");
+        assertThat(ms).isLessThan(10_000); // dd may finish first: the watch looks once a second
         assertThat(GvisorMemoryWatch.sandboxPids(hogDir)).isEmpty();
         String execError;
         try {
