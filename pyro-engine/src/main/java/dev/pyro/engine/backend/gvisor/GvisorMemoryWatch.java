@@ -30,11 +30,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Measured (2-core host, bookworm environment, runsc ptrace, the watch selected under root with no
  * host memory cgroup; GvisorMemoryWatchTest): 512 MiB written to /dev/shm of a 256 MiB sandbox was
- * ended 1.4-2.8 s after the command began, at 383-464 MiB summed; the reason reached status and exec.
+ * ended 1.4-2.8 s after the command began, at 383-530 MiB summed; rootless (RootlessUserTest) 2.6-3.0 s,
+ * at 538 MiB. The reason reached status and exec. Polling once a second, the peak passes the limit by
+ * what the guest allocates in a second (dd wrote all 512 MiB before the kill in the rootless runs).
  * Cost: one round reads {@code /proc/PID/stat} of every host process (this kernel has no
  * {@code children} file) plus a smaps_rollup per sandbox process (~0.5 ms for the sentry or gofer,
- * ~0.05 ms a stub): 5 idle sandboxes, 131 host processes: 11 ms CPU per round, ~1.1% of one core
- * (the engine as a whole 1.6% over 65 s). It grows with the host's process count: with ~1,200 host
+ * ~0.05 ms a stub): 5 idle sandboxes, 131-135 host processes: 11-13 ms CPU per round, ~1.2% of one
+ * core (the engine as a whole 1.6-1.7% over 65 s). It grows with the host's process count: with ~1,200 host
  * processes (other users' fork loops) 42 ms.
  */
 public final class GvisorMemoryWatch {
