@@ -42,7 +42,7 @@ class RootlessDoctorTest {
         RootlessChecks.assertNoJavaInternals(human.stdout() + human.stderr());
         // what is weaker than as root, on the gvisor line itself
         assertThat(human.stdout().lines().filter(l -> l.startsWith("  gvisor:")).toList()).as(human.stdout())
-                .singleElement().asString().contains("memory and CPU unbounded");
+                .singleElement().asString().contains("memory by the engine's watch", "CPU unbounded");
 
         OrdinaryUser.Result json = user.pyro("doctor", "--json");
         assertThat(json.exitCode()).as(json.describe()).isZero();
@@ -55,7 +55,7 @@ class RootlessDoctorTest {
             assertThat(backends.get(name).get("available").asBoolean()).as(name + ": " + backends.get(name)).isTrue();
         }
         assertThat(backends.get("gvisor").get("detail").asString()).contains("rootless")
-                .contains("memory and CPU unbounded");
+                .contains("memory by the engine's watch", "CPU unbounded");
         assertThat(report.get("gvisor").get("sandbox_probe").asBoolean()).as(report.get("gvisor").toString()).isTrue();
     }
 

@@ -186,4 +186,33 @@ class RootlessUserTest {
             assertThat(delete.exitCode()).as(delete.describe()).isZero();
         }
     }
+
+    @Test
+    @Order(5)
+    void aGuestOverItsMemoryIsEndedByTheEngineWithTheReason() throws Exception {
+        // Host cgroups are root's: the engine's GvisorMemoryWatch sums the sandbox's Pss and ends it.
+        OrdinaryUser.Result create = user.pyro("workspace", "create", ENV, "--backend", "gvisor", "--mem-mib", "256",
+                "--id-only");
+        assertThat(create.exitCode()).as(create.stderr()).isZero();
+        String id = create.stdout().strip();
+        try {
+            long start = System.nanoTime();
+            OrdinaryUser.Result hog = user.pyro("workspace", "exec", id, "--timeout-seconds", "60", "--", "sh", "-c",
+                    "dd if=/dev/zero of=/dev/shm/fill bs=1M count=512; echo wrote; sleep 30");
+            long ms = OrdinaryUser.millis(start);
+            OrdinaryUser.Result status = user.pyro("workspace", "status", id);
+            OrdinaryUser.log("512 MiB into /dev/shm of a 256 MiB gVisor workspace: exit " + hog.exitCode() + " after "
+                    + ms + " ms; " + status.stdout().strip().replace('\n', ' '));
+            assertThat(hog.exitCode()).isNotZero();
+            // dd may finish first (seen: 512 MiB written in under a second, ended in the sleep at 538 MiB):
+            // the watch looks once a second, so the peak can pass the limit by a second's allocation.
+            // Under a loaded CI machine the CLI calls themselves take seconds: bound it loosely.
+            assertThat(ms).isLessThan(25_000);
+            assertThat(status.stdout()).contains("stopped").contains("memory");
+            OrdinaryUser.Result after = user.pyro("workspace", "exec", id, "--", "true");
+            assertThat(after.stderr()).contains("memory");
+        } finally {
+            assertThat(user.pyro("workspace", "delete", id).exitCode()).isZero();
+        }
+    }
 }

@@ -33,6 +33,11 @@ public interface SandboxBackend {
         return SandboxStall.NONE;
     }
 
+    /** Why the engine itself ended this sandbox (gVisor: over its memory), or null. */
+    default String stoppedReason(SandboxRecord sandbox) {
+        return null;
+    }
+
     /** Stops it (gracefully, then by force); its files stay. */
     SandboxRecord stop(SandboxRecord sandbox) throws IOException, InterruptedException;
 

@@ -11,11 +11,13 @@ public final class SandboxLimits {
      * (runsc --ignore-cgroups: host cgroups are root's): gVisor's own pids cgroup inside the sandbox,
      * made by init, so forks fail inside as in a VM (the sentry's ptrace stubs are not counted).
      *
-     * <p>Rootless gVisor has no memory or CPU bound: runsc applies linux.resources only through host
-     * cgroups, gVisor's in-sandbox memory cgroup counts but does not enforce (measured: 300 MiB
+     * <p>Rootless gVisor has no cgroup memory or CPU bound: runsc applies linux.resources only through
+     * host cgroups, gVisor's in-sandbox memory cgroup counts but does not enforce (measured: 300 MiB
      * written to a tmpfs under a 100 MiB memory.limit_in_bytes), and this runsc has no
-     * --total-memory. The guest sees the host's memory and CPU count and can use them up to the
-     * host's OOM killer; the vm backend (QEMU -m, -smp) keeps both bounds for an ordinary user.
+     * --total-memory. Memory is bounded by the engine instead ({@code GvisorMemoryWatch}: a sandbox
+     * over mem_mib plus gVisor's own share is ended within ~2 s, as root's cgroup OOM ends it). The
+     * guest still sees the host's memory and CPU count, and CPU is not bounded; the vm backend
+     * (QEMU -m, -smp) keeps both bounds for an ordinary user.
      */
     public static final int PIDS_MAX = 1024;
 

@@ -130,8 +130,8 @@ public final class Doctor {
 
     static final String KVM_GROUP_FIX = "/dev/kvm is not readable and writable by this user; "
             + "run: sudo usermod -aG kvm %s, then log in again";
-    static final String GVISOR_ROOTLESS_LIMITS = "pids bounded inside gVisor, memory and CPU unbounded "
-            + "(host cgroups are root's; --backend vm keeps both)";
+    static final String GVISOR_ROOTLESS_LIMITS = "pids bounded inside gVisor, memory by the engine's watch "
+            + "(a sandbox over its memory is ended), CPU unbounded (host cgroups are root's; --backend vm bounds it)";
 
     private static DoctorReport.Gvisor gvisorWithout(String namespaceProblem) {
         Optional<Path> runsc = HostTools.which("runsc");

@@ -611,7 +611,8 @@ public final class WorkspaceManager implements AutoCloseable {
     public WorkspaceRecord requireStarted(String id, String operation) {
         WorkspaceRecord record = refreshLiveness(live(id));
         if (!WorkspaceRecord.STARTED.equals(record.state())) {
-            throw PyroException.invalid("workspace " + id + " must be in 'started' state before " + operation);
+            throw PyroException.invalid("workspace " + id + " must be in 'started' state before " + operation
+                    + (record.lastError() == null ? "" : " (it stopped: " + record.lastError() + ")"));
         }
         return record;
     }
@@ -652,6 +653,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     return current;
                 }
                 closeAgent(id);
+                String reason = sandboxes.backendOf(current.sandbox()).stoppedReason(current.sandbox());
                 try {
                     releaseSandbox(current.sandbox());
                 } catch (IOException e) {
@@ -660,7 +662,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 }
                 WorkspaceRecord stopped = current.with(b -> {
                     b.state = WorkspaceRecord.STOPPED;
-                    b.lastError = "backing guest process is no longer running";
+                    b.lastError = reason != null ? reason : "backing guest process is no longer running";
                     b.sandbox = b.sandbox.withPid(0);
                 });
                 store.write(stopped);

@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>An ordinary user's engine runs this as root of the user's namespace ({@link HostPrivilege#USER_NAMESPACE}):
  * the same mounts, runsc with {@code --ignore-cgroups}, a plain upper dir ({@link GvisorLayer}) and
- * the pids limit inside the sandbox ({@link OciBundle}); memory and CPU are not bounded there.
+ * the pids limit inside the sandbox ({@link OciBundle}) and the engine's memory watch
+ * ({@link GvisorMemoryWatch}); CPU is not bounded there.
  */
 public final class GvisorBackend implements SandboxBackend {
 
@@ -136,6 +137,7 @@ public final class GvisorBackend implements SandboxBackend {
         mountAgentBin(work);
         mountOverlay(sandbox);
         Files.deleteIfExists(sandbox.agentSocket());
+        GvisorMemoryWatch.clearReason(work);
         String id = sandbox.metadata().get("container_id");
         // A stale container state of the same id (after a host crash) would block run.
         FileTrees.deleteRecursively(work.resolve("runsc"));
@@ -160,6 +162,7 @@ public final class GvisorBackend implements SandboxBackend {
             throw PyroException.runtime("the gVisor sandbox did not open its agent socket within "
                     + readyTimeout.toSeconds() + " s; see " + work.resolve("console.log"), null);
         }
+        watchMemory(started);
         return started;
     }
 
@@ -215,8 +218,28 @@ public final class GvisorBackend implements SandboxBackend {
                         + ",workdir=" + GvisorLayer.workDir(sandbox), merged.toString()).run();
     }
 
+    /** Rootless (or asked to): the engine bounds the sandbox's memory itself ({@link GvisorMemoryWatch}). */
+    private static void watchMemory(SandboxRecord sandbox) {
+        if (GvisorMemoryWatch.enabled(HostPrivilege.current().hostRoot())) {
+            GvisorMemoryWatch.watch(sandbox.workDir(), Long.parseLong(sandbox.metadata().get("mem_mib")));
+        }
+    }
+
+    @Override
+    public String stoppedReason(SandboxRecord sandbox) {
+        return GvisorMemoryWatch.reason(sandbox.workDir());
+    }
+
     @Override
     public boolean isRunning(SandboxRecord sandbox) {
+        boolean running = runningHere(sandbox);
+        if (running && !GvisorMemoryWatch.watched(sandbox.workDir())) {
+            watchMemory(sandbox); // adopted after an engine restart
+        }
+        return running;
+    }
+
+    private boolean runningHere(SandboxRecord sandbox) {
         if (!SandboxProcesses.isAlive(sandbox.pid(), sandbox.workDir())) {
             return false;
         }
@@ -254,6 +277,7 @@ public final class GvisorBackend implements SandboxBackend {
      * This takes milliseconds where {@code runsc delete --force} takes over a second.
      */
     private SandboxRecord kill(SandboxRecord sandbox) throws IOException, InterruptedException {
+        GvisorMemoryWatch.unwatch(sandbox.workDir());
         Path runscRoot = sandbox.workDir().resolve("runsc");
         SandboxProcesses.killAllMentioning("--root=" + runscRoot);
         SandboxProcesses.killAllMentioning("--root " + runscRoot);

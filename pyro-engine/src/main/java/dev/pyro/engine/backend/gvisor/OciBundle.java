@@ -31,7 +31,7 @@ final class OciBundle {
                 "--socket", GUEST_HOST_DIR + "/agent.sock", "--agent", GUEST_BIN + "/pyro-agent"));
         if (!HostPrivilege.current().hostRoot()) {
             // runsc --ignore-cgroups drops linux.resources below: gVisor's own pids cgroup, set up by init,
-            // holds the commands to PIDS_MAX instead (memory and CPU stay unbounded: see SandboxLimits).
+            // holds the commands to PIDS_MAX instead (memory: the engine's GvisorMemoryWatch; CPU stays unbounded).
             args.addAll(List.of("--pids-max", Integer.toString(SandboxLimits.PIDS_MAX)));
         }
         process.put("args", args);
@@ -57,7 +57,9 @@ final class OciBundle {
         mounts.add(mount(GUEST_HOST_DIR, "bind", hostDir.toString(), List.of("rbind", "rw")));
 
         Map<String, Object> resources = new LinkedHashMap<>();
-        resources.put("memory", Map.of("limit", (long) memMib * 1024 * 1024));
+        if (!GvisorMemoryWatch.enabled(HostPrivilege.current().hostRoot())) {
+            resources.put("memory", Map.of("limit", (long) memMib * 1024 * 1024));
+        } // else the engine's watch bounds it (selected under root for tests: no cgroup may end it first)
         resources.put("cpu", Map.of("quota", 100_000L * vcpus, "period", 100_000L));
         resources.put("pids", Map.of("limit", SandboxLimits.PIDS_MAX));
 
