@@ -84,7 +84,7 @@ public final class SandboxProcesses {
      * path of at least two components (such as {@code /} or {@code /tmp/../}) matches nothing: it
      * would name far more than one sandbox.
      */
-    static boolean mentions(String cmdline, String marker) {
+    public static boolean mentions(String cmdline, String marker) {
         int slash = marker == null ? -1 : marker.indexOf('/');
         if (slash < 0) {
             return false;
@@ -117,7 +117,8 @@ public final class SandboxProcesses {
         }
     }
 
-    private static String cmdline(long pid) {
+    /** A process's command line with its NULs as spaces; empty when it is gone or unreadable. */
+    public static String cmdline(long pid) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
         } catch (IOException | RuntimeException e) {

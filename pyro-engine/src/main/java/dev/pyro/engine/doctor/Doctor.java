@@ -75,7 +75,7 @@ public final class Doctor {
             // The engine daemon and environment builds run in it, so no backend works without it.
             issues.add(namespaceProblem.get() + " (an ordinary user's engine and environment builds need it)");
         }
-        DoctorReport.Gvisor gvisor = namespaceProblem.isPresent() ? gvisorWithout(namespaceProblem.get()) : gvisor();
+        DoctorReport.Gvisor gvisor = gvisor(namespaceProblem.isPresent());
         DoctorReport.Kernel kernel = kernelCheck.kernel();
         if (!kernel.installed() && kernel.version() == null) {
             issues.add("the vm backend cannot build its guest kernel: " + kernel.reason());
@@ -88,7 +88,7 @@ public final class Doctor {
         List<DoctorReport.BackendStatus> backends = List.of(
                 new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
                         qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
-                                : namespaceProblem.isPresent() ? "needs a user namespace (see below)"
+                                : namespaceProblem.isPresent() ? NEEDS_NAMESPACE
                                 : vmMode + (privilege.hostRoot() ? "" : ", rootless")
                                 + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
                 new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()
@@ -128,35 +128,36 @@ public final class Doctor {
         return new DoctorReport.Qemu(qemu.get().toString(), version, accels.contains("tcg"), accels.contains("kvm"));
     }
 
+    private static final String NEEDS_NAMESPACE = "needs a user namespace (see below)";
     static final String KVM_GROUP_FIX = "/dev/kvm is not readable and writable by this user; "
             + "run: sudo usermod -aG kvm %s, then log in again";
     static final String GVISOR_ROOTLESS_LIMITS = "pids bounded inside gVisor, memory by the engine's watch "
             + "(a sandbox over its memory is ended), CPU unbounded (host cgroups are root's; --backend vm bounds it)";
 
-    private static DoctorReport.Gvisor gvisorWithout(String namespaceProblem) {
-        Optional<Path> runsc = HostTools.which("runsc");
-        String version = runsc.flatMap(r -> HostTools.firstLine(List.of(r.toString(), "--version"))).orElse(null);
-        Optional<RunscVersion> release = RunscVersion.parse(version);
-        return new DoctorReport.Gvisor(runsc.map(Path::toString).orElse(null), version,
-                release.map(RunscVersion::version).orElse(null), release.map(RunscVersion::tooOldForStat).orElse(false),
-                false, "needs a user namespace (see below)");
-    }
-
-    private static DoctorReport.Gvisor gvisor() {
+    /** Without the user namespace an ordinary user needs, runsc is not probed: it could not run as the engine runs it. */
+    private static DoctorReport.Gvisor gvisor(boolean namespaceMissing) {
         Optional<Path> runsc = HostTools.which("runsc");
         if (runsc.isEmpty()) {
-            return new DoctorReport.Gvisor(null, null, null, false, false, "runsc is not installed (package runsc)");
+            return new DoctorReport.Gvisor(null, null, null, false, false,
+                    namespaceMissing ? NEEDS_NAMESPACE : "runsc is not installed (package runsc)");
         }
-        return gvisor(runsc.get());
+        return gvisor(runsc.get(), namespaceMissing);
     }
 
     /** The version and sandbox probe of the runsc at {@code runsc} (tests give a stand-in). */
     static DoctorReport.Gvisor gvisor(Path runsc) {
+        return gvisor(runsc, false);
+    }
+
+    private static DoctorReport.Gvisor gvisor(Path runsc, boolean namespaceMissing) {
         String version = HostTools.firstLine(List.of(runsc.toString(), "--version")).orElse(null);
         Optional<RunscVersion> release = RunscVersion.parse(version);
         boolean tooOld = release.map(RunscVersion::tooOldForStat).orElse(false);
         String path = runsc.toString();
         String releaseText = release.map(RunscVersion::version).orElse(null);
+        if (namespaceMissing) {
+            return new DoctorReport.Gvisor(path, version, releaseText, tooOld, false, NEEDS_NAMESPACE);
+        }
         // A too-old runsc still starts sandboxes: say so beside the probe, so the backend line shows it too.
         String age = tooOld ? "; runsc too old: ls -l and stat fail in guests" : "";
         // A real throwaway sandbox: proves the ptrace platform works here, not just that runsc exists.

@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend.gvisor;
 
+import dev.pyro.engine.backend.SandboxProcesses;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -186,8 +188,9 @@ public final class GvisorMemoryWatch {
     private static Set<Long> mentioning(String runscRoot, Set<Long> pids) {
         Set<Long> found = new HashSet<>();
         for (long pid : pids) {
-            String cmdline = cmdline(pid);
-            if (cmdline.contains("--root " + runscRoot + " ") || cmdline.contains("--root=" + runscRoot + " ")) {
+            String cmdline = SandboxProcesses.cmdline(pid);
+            if (SandboxProcesses.mentions(cmdline, "--root " + runscRoot)
+                    || SandboxProcesses.mentions(cmdline, "--root=" + runscRoot)) {
                 found.add(pid);
             }
         }
@@ -243,15 +246,6 @@ public final class GvisorMemoryWatch {
             return ppid;
         } catch (IOException | RuntimeException e) {
             return -1;
-        }
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.ISO_8859_1).replace('\0', ' ');
-        } catch (IOException | RuntimeException e) {
-            return "";
         }
     }
 
