@@ -30,12 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  * variants).
  *
  * <p>This class is the entry point: it opens the connection and holds the generic calls. The
- * channel mux (handshake, framing, channels, timeouts) is {@link AgentChannels}; the file and
+ * channel mux (handshake, framing, channels, timeouts) is {@code AgentChannels}; the file and
  * process operations are {@link #files()} and {@link #processes()}, and the methods of the same
  * names here delegate to them.
  */
 public final class AgentConnection implements AutoCloseable {
-
     /**
      * Connection options.
      *
