@@ -1,67 +1,46 @@
 package dev.pyro.mcp.tools;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A tool's JSON schema (an object of named parameters), built field by field. */
-public final class InputSchema {
+/**
+ * The parts of tool schemas that {@link ToolInput} does not derive from a record's types: one
+ * property, and the hand-written schemas of the fields that are objects or lists of objects.
+ */
+final class InputSchema {
 
-    private final Map<String, Object> properties = new LinkedHashMap<>();
-    private final List<String> required = new ArrayList<>();
-
-    public static InputSchema object() {
-        return new InputSchema();
+    private InputSchema() {
     }
 
-    public InputSchema requiredString(String name, String description) {
-        required.add(name);
-        return field(name, "string", description, null);
-    }
-
-    public InputSchema string(String name, String description, String defaultValue) {
-        return field(name, "string", description, defaultValue);
-    }
-
-    public InputSchema requiredInteger(String name, String description) {
-        required.add(name);
-        return field(name, "integer", description, null);
-    }
-
-    public InputSchema integer(String name, String description, Integer defaultValue) {
-        return field(name, "integer", description, defaultValue);
-    }
-
-    public InputSchema bool(String name, String description, boolean defaultValue) {
-        return field(name, "boolean", description, defaultValue);
-    }
-
-    public InputSchema oneOf(String name, String description, String defaultValue, List<String> values) {
-        Map<String, Object> p = property("string", description, defaultValue);
-        p.put("enum", values);
-        properties.put(name, p);
-        return this;
-    }
-
-    public InputSchema stringMap(String name, String description) {
-        Map<String, Object> p = property("object", description, null);
-        p.put("additionalProperties", Map.of("type", "string"));
-        properties.put(name, p);
-        return this;
-    }
-
-    public InputSchema stringList(String name, String description) {
-        Map<String, Object> p = property("array", description, null);
-        p.put("items", Map.of("type", "string"));
-        properties.put(name, p);
-        return this;
-    }
-
-    /** A field with a hand-written schema (objects and lists of objects). */
-    public InputSchema custom(String name, Map<String, Object> schema) {
-        properties.put(name, schema);
-        return this;
+    /** A hand-written field schema by name (see {@link Arg#schema()}); a fresh map each time. */
+    static Map<String, Object> named(String name) {
+        return switch (name) {
+            case "readiness" -> ordered("type", "object", "description",
+                    "When the service counts as ready: {\"type\":\"file\",\"path\":\".ready\"}, "
+                            + "{\"type\":\"tcp\",\"address\":\"127.0.0.1:8080\"}, "
+                            + "{\"type\":\"http\",\"url\":\"http://127.0.0.1:8080/\"} or "
+                            + "{\"type\":\"command\",\"command\":\"test -f ok\"}. Omit it: ready at once.",
+                    "properties", ordered("type", ordered("type", "string", "enum",
+                                    List.of("file", "tcp", "http", "command")),
+                            "path", ordered("type", "string"), "address", ordered("type", "string"),
+                            "url", ordered("type", "string"), "command", ordered("type", "string")),
+                    "required", List.of("type"));
+            case "secrets" -> ordered("type", "array", "description",
+                    "Secrets available only inside the guest (never in /workspace, redacted from output): each "
+                            + "{name, value} or {name, file_path} (a host file). Use them with secret_env.",
+                    "items", ordered("type", "object", "properties", ordered(
+                            "name", ordered("type", "string"),
+                            "value", ordered("type", "string"),
+                            "file_path", ordered("type", "string")), "required", List.of("name")));
+            case "published_ports" -> ordered("type", "array", "description",
+                    "Guest ports to publish on the host's 127.0.0.1 (needs network_policy "
+                            + "egress+published-ports): [{\"guest_port\": 8080}] or with host_port.",
+                    "items", ordered("type", "object", "properties", ordered(
+                            "guest_port", ordered("type", "integer"),
+                            "host_port", ordered("type", "integer")), "required", List.of("guest_port")));
+            default -> throw new IllegalArgumentException("no hand-written schema " + name);
+        };
     }
 
     /**
@@ -69,32 +48,12 @@ public final class InputSchema {
      * schemas use it: {@code Map.of} iterates in an order that changes from one JVM run to the next,
      * so tools/list would not be the same bytes twice.
      */
-    public static Map<String, Object> ordered(Object... keyValues) {
+    static Map<String, Object> ordered(Object... keyValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             map.put((String) keyValues[i], keyValues[i + 1]);
         }
         return map;
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("type", "object");
-        schema.put("properties", properties);
-        if (!required.isEmpty()) {
-            schema.put("required", List.copyOf(required));
-        }
-        schema.put("additionalProperties", false);
-        return schema;
-    }
-
-    public List<String> names() {
-        return List.copyOf(properties.keySet());
-    }
-
-    private InputSchema field(String name, String type, String description, Object defaultValue) {
-        properties.put(name, property(type, description, defaultValue));
-        return this;
     }
 
     static Map<String, Object> property(String type, String description, Object defaultValue) {

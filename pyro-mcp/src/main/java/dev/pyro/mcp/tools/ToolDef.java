@@ -12,8 +12,4 @@ public record ToolDef(String name, String description, Map<String, Object> input
         /** The SDK result (a record or map), serialized as the tool's structured content. */
         Object call(ToolArgs args);
     }
-
-    public ToolDef(String name, String description, InputSchema schema, Handler handler) {
-        this(name, description, schema.toMap(), schema.names(), handler);
-    }
 }
