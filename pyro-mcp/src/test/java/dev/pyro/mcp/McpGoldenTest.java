@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The MCP surface byte for byte, against golden files captured from the code before the move to
  * pyro-mcp (issue 16 item 4): tools/list (names, descriptions, input schemas, key order) and the
  * initialize instructions over the stdio wire for every profile and mode, with and without a default
- * environment and a project source; and the tool error for each kind of bad argument to each tool.
+ * environment and a project source; the tool error for each kind of bad argument to each tool, and
+ * which argument the error names when several are bad (the order arguments are checked in).
  * Run with -Dpyro.golden.write=true to (re)write the files (only when a change is meant).
  */
 class McpGoldenTest {
@@ -75,6 +76,63 @@ class McpGoldenTest {
             }
         }
         check("argument-errors.txt", out.toString());
+    }
+
+    @Test
+    void errorsForSeveralBadArgumentsAreUnchanged() throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+            PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.WORKSPACE_FULL)
+                    .withoutProjectSource());
+            for (ToolDef tool : server.tools()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> props = (Map<String, Object>) tool.inputSchema().get("properties");
+                if (props.isEmpty()) {
+                    continue; // nothing to get wrong; the call would reach the engine
+                }
+                Map<String, Object> allBad = new LinkedHashMap<>();
+                Map<String, Object> compatFirst = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> p : props.entrySet()) {
+                    @SuppressWarnings("unchecked")
+                    String type = String.valueOf(((Map<String, Object>) p.getValue()).get("type"));
+                    Object bad = switch (type) {
+                        case "string" -> 5;
+                        case "integer", "boolean", "object" -> "x";
+                        default -> 5;
+                    };
+                    allBad.put(p.getKey(), bad);
+                    compatFirst.put(p.getKey(), p.getKey().equals("allow_host_compat") ? true
+                            : p.getKey().equals("environment") ? "x" : p.getKey().equals("seed_path") ? "/etc" : bad);
+                }
+                List<Map<String, Object>> calls = new ArrayList<>(List.of(allBad, compatFirst));
+                for (String key : props.keySet()) {
+                    Map<String, Object> fromHere = new LinkedHashMap<>(allBad);
+                    props.keySet().stream().takeWhile(k -> !k.equals(key)).forEach(fromHere::remove);
+                    calls.add(fromHere);
+                    Map<String, Object> upToHere = new LinkedHashMap<>(allBad);
+                    upToHere.keySet().removeIf(k -> !props.keySet().stream().takeWhile(x -> !x.equals(key)).toList()
+                            .contains(k) && !k.equals(key));
+                    calls.add(upToHere);
+                }
+                if (props.containsKey("seed_path")) {
+                    calls.add(new LinkedHashMap<>(Map.of("environment", "x", "seed_path", "/etc", "name", 5)));
+                    calls.add(new LinkedHashMap<>(Map.of("environment", "x", "seed_path", "/etc",
+                            "allow_host_compat", true)));
+                }
+                if (props.containsKey("source_path")) {
+                    calls.add(new LinkedHashMap<>(Map.of("workspace_id", "x", "source_path", "/etc", "dest", 5)));
+                }
+                if (props.containsKey("allow_host_compat")) {
+                    calls.add(new LinkedHashMap<>(Map.of("allow_host_compat", true)));
+                }
+                for (Map<String, Object> args : calls) {
+                    ToolOutcome outcome = server.call(tool.name(), args);
+                    out.append(tool.name()).append(' ').append(new java.util.TreeMap<>(args)).append("\n  ")
+                            .append(outcome.text().replace(fixture.state.toString(), "<STATE>")).append('\n');
+                }
+            }
+        }
+        check("argument-order.txt", out.toString());
     }
 
     /** Calls that each fail before reaching the engine: missing, blank, null, mistyped and unknown arguments. */
