@@ -1,6 +1,6 @@
 package dev.pyro.mcp;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.ServerSpec;
 import java.util.Arrays;

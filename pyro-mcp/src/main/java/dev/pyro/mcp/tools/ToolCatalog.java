@@ -1,8 +1,9 @@
 package dev.pyro.mcp.tools;
 
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.workspace.SecretSpec;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.mcp.project.ProjectSeed;
 import dev.pyro.mcp.tools.ToolInputs.DiskExport;
 import dev.pyro.mcp.tools.ToolInputs.DiskList;
@@ -112,7 +113,7 @@ public final class ToolCatalog {
     /** The client may opt out of isolation only when the person who started the server allowed it. */
     private void checkHostCompat(Map<String, Object> values) {
         if (Boolean.TRUE.equals(values.get("allow_host_compat")) && !ctx.allowHostCompat()) {
-            throw dev.pyro.engine.PyroException.invalid("allow_host_compat is not permitted on this MCP server: "
+            throw dev.pyro.api.PyroException.invalid("allow_host_compat is not permitted on this MCP server: "
                     + "only the person who starts it may allow running without isolation, with `pyro mcp serve "
                     + "--allow-host-compat`");
         }
@@ -199,7 +200,7 @@ public final class ToolCatalog {
                         + "installed packages persist for later calls. Returns exit_code, stdout, stderr, duration_ms "
                         + "and the command's sequence number in the journal.", WorkspaceExec.class,
                 in -> pyro.execWorkspace(in.workspaceId(), in.command(), in.timeoutSeconds(), orEmpty(in.secretEnv()),
-                        dev.pyro.engine.guest.GuestExec.Listener.NONE));
+                        dev.pyro.api.OutputListener.NONE));
         add("workspace_logs", "The workspace's command journal: every workspace_exec since create or the last "
                         + "reset, with its exit code and output. Returns {workspace_id, count, entries}.",
                 WorkspaceRef.class, in -> pyro.logsWorkspace(in.workspaceId()));
@@ -225,7 +226,7 @@ public final class ToolCatalog {
         }
         try (ProjectSeed staged = ProjectSeed.stage(ctx.projectSource())) {
             return pyro.createWorkspace(request.withSeed(staged.seedPath()), staged.origin(),
-                    dev.pyro.engine.progress.Progress.NONE);
+                    dev.pyro.api.Progress.NONE);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.pyro.mcp.tools;
 
-import dev.pyro.engine.vms.VmLimits;
-import dev.pyro.engine.workspace.SecretSpec;
-import dev.pyro.engine.workspace.WorkspaceFiles;
-import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.service.Readiness;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +36,9 @@ final class ToolInputs {
     static final String DEFAULT_MEM = "" + VmLimits.DEFAULT_MEM_MIB;
     static final String DEFAULT_TTL = "" + VmLimits.DEFAULT_TTL_SECONDS;
     static final String DEFAULT_TIMEOUT = "" + VmLimits.DEFAULT_TIMEOUT_SECONDS;
-    static final String DEFAULT_MAX_BYTES = "" + WorkspaceFiles.DEFAULT_READ_MAX_BYTES;
+    static final String DEFAULT_MAX_BYTES = "" + Defaults.FILE_READ_MAX_BYTES;
+    static final String DEFAULT_DISK_MAX_BYTES = "" + Defaults.DISK_READ_MAX_BYTES;
+    static final String WORKSPACE = Defaults.WORKSPACE_PATH;
 
     private ToolInputs() {
     }
@@ -116,7 +118,7 @@ final class ToolInputs {
             @Arg(value = WS_ID, required = true) String workspaceId,
             @Arg(value = "Host directory or .tar/.tar.gz/.tar.zst archive in the project checkout or a directory the "
                     + "server allows (--allow-host-path).", required = true) String sourcePath,
-            @Arg(value = "Where in /workspace to put it.", dflt = "/workspace") String dest) {
+            @Arg(value = "Where in /workspace to put it.", dflt = WORKSPACE) String dest) {
     }
 
     record WorkspaceExec(
@@ -131,7 +133,7 @@ final class ToolInputs {
 
     record FileList(
             @Arg(value = WS_ID, required = true) String workspaceId,
-            @Arg(value = WS_PATH, dflt = "/workspace") String path,
+            @Arg(value = WS_PATH, dflt = WORKSPACE) String path,
             @Arg(value = RECURSIVE, dflt = "false") boolean recursive) {
     }
 
@@ -170,7 +172,7 @@ final class ToolInputs {
 
     record DiskList(
             @Arg(value = WS_ID, required = true) String workspaceId,
-            @Arg(value = "A path on the workspace's disk; relative ones are inside /workspace.", dflt = "/workspace")
+            @Arg(value = "A path on the workspace's disk; relative ones are inside /workspace.", dflt = WORKSPACE)
             String path,
             @Arg(value = RECURSIVE, dflt = "false") boolean recursive) {
     }
@@ -179,16 +181,16 @@ final class ToolInputs {
             @Arg(value = WS_ID, required = true) String workspaceId,
             @Arg(value = "A file on the workspace's disk; relative paths are inside /workspace.", required = true)
             String path,
-            @Arg(value = MAX_BYTES, dflt = DEFAULT_MAX_BYTES) int maxBytes) {
+            @Arg(value = MAX_BYTES, dflt = DEFAULT_DISK_MAX_BYTES) int maxBytes) {
     }
 
     // ------------------------------------------------------------------ shells
 
     record ShellOpen(
             @Arg(value = WS_ID, required = true) String workspaceId,
-            @Arg(value = "Starting directory in /workspace.", dflt = "/workspace") String cwd,
-            @Arg(value = "Terminal width.", dflt = "120") int cols,
-            @Arg(value = "Terminal height.", dflt = "30") int rows,
+            @Arg(value = "Starting directory in /workspace.", dflt = WORKSPACE) String cwd,
+            @Arg(value = "Terminal width.", dflt = "" + Defaults.SHELL_COLS) int cols,
+            @Arg(value = "Terminal height.", dflt = "" + Defaults.SHELL_ROWS) int rows,
             @Arg(value = "Secrets as environment variables in the shell: {\"SECRET_NAME\": \"ENV_VAR\"}.", full = true)
             Map<String, String> secretEnv) {
     }
@@ -202,7 +204,7 @@ final class ToolInputs {
             @Arg(value = WS_ID, required = true) String workspaceId,
             @Arg(value = SHELL_ID, required = true) String shellId,
             @Arg(value = "Offset to read from (next_cursor of the last read).", dflt = "0") int cursor,
-            @Arg(value = "Characters to return at most.", dflt = "65536") int maxChars,
+            @Arg(value = "Characters to return at most.", dflt = "" + Defaults.SHELL_READ_MAX_CHARS) int maxChars,
             @Arg(value = "Render as plain text for a chat.", dflt = "false") boolean plain,
             @Arg(value = "Wait until the output is quiet this long (at most 10000).") Integer waitForIdleMs) {
     }
@@ -234,11 +236,13 @@ final class ToolInputs {
             @Arg(value = SERVICE_NAME, required = true) String serviceName,
             @Arg(value = "Shell command that runs the service in the foreground, e.g. python3 -m http.server 8080.",
                     required = true) String command,
-            @Arg(value = "Working directory in /workspace.", dflt = "/workspace") String cwd,
+            @Arg(value = "Working directory in /workspace.", dflt = WORKSPACE) String cwd,
             @Arg(value = "", schema = "readiness", shape = "an object such as {\"type\":\"file\",\"path\":\".ready\"}")
             Readiness readiness,
-            @Arg(value = "Seconds to wait for readiness.", dflt = "30") int readyTimeoutSeconds,
-            @Arg(value = "Milliseconds between readiness probes.", dflt = "500") int readyIntervalMs,
+            @Arg(value = "Seconds to wait for readiness.", dflt = "" + Defaults.SERVICE_READY_TIMEOUT_SECONDS)
+            int readyTimeoutSeconds,
+            @Arg(value = "Milliseconds between readiness probes.", dflt = "" + Defaults.SERVICE_READY_INTERVAL_MS)
+            int readyIntervalMs,
             @Arg(value = "Secrets as environment variables for the service: {\"SECRET_NAME\": \"ENV_VAR\"}.",
                     full = true) Map<String, String> secretEnv,
             // passed as sent: the engine checks each entry and names what is wrong in the spec's words
@@ -251,7 +255,8 @@ final class ToolInputs {
     record ServiceLogs(
             @Arg(value = WS_ID, required = true) String workspaceId,
             @Arg(value = SERVICE_NAME, required = true) String serviceName,
-            @Arg(value = "Lines per stream from the end; null or 0 for all.", dflt = "200") Integer tailLines) {
+            @Arg(value = "Lines per stream from the end; null or 0 for all.", dflt = "" + Defaults.SERVICE_TAIL_LINES)
+            Integer tailLines) {
     }
 
     // ------------------------------------------------------------------ snapshots
