@@ -56,9 +56,6 @@ import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.api.workspace.WorkspaceLogs;
 import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.workspace.SeedOrigin;
-import dev.pyro.sdk.mcp.McpServerOptions;
-import dev.pyro.sdk.mcp.McpSurface;
-import dev.pyro.sdk.mcp.PyroMcpServer;
 import java.util.List;
 import java.util.Map;
 
@@ -405,16 +402,13 @@ public final class Pyro implements AutoCloseable {
     // ------------------------------------------------------------------ MCP server
 
     /**
-     * An MCP server over this SDK exposing one surface (a profile or a mode), with project
-     * auto-detection from the working directory; serve it with {@code serveStdio} or {@code serveHttp}.
+     * A server over this SDK, e.g. the MCP server of pyro-mcp: {@code pyro.createServer(McpSurface.REPRO_FIX)}
+     * or {@code pyro.createServer(McpServerOptions.of(...))} (both are {@link ServerSpec}s), served
+     * with {@code serveStdio} or {@code serveHttp}. The spec lives in the server's module, so the SDK
+     * names no server type and needs no cycle.
      */
-    public PyroMcpServer createServer(McpSurface surface) {
-        return createServer(McpServerOptions.of(surface));
-    }
-
-    /** An MCP server with all of {@code pyro mcp serve}'s options; invalid combinations are refused. */
-    public PyroMcpServer createServer(McpServerOptions options) {
-        return PyroMcpServer.create(this, options);
+    public <S> S createServer(ServerSpec<S> spec) {
+        return spec.createServer(this);
     }
 
     // ------------------------------------------------------------------ environments and doctor

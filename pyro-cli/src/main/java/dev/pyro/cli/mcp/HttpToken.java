@@ -2,7 +2,7 @@ package dev.pyro.cli.mcp;
 
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.OwnedPaths;
-import dev.pyro.sdk.mcp.transport.HttpEndpoint;
+import dev.pyro.mcp.transport.HttpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
