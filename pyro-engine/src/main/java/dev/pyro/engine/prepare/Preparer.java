@@ -1,5 +1,6 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
@@ -51,7 +52,7 @@ public final class Preparer {
         progress.phase("prepare", "environment=" + environment + (network ? " network=yes" : ""));
         WorkspaceRequest request = WorkspaceRequest.defaults(environment)
                 .withBackend(backend == null ? "auto" : backend, false)
-                .withNetworkPolicy(network ? WorkspaceManager.EGRESS : WorkspaceManager.OFF)
+                .withNetworkPolicy((network ? NetworkPolicy.EGRESS : NetworkPolicy.OFF).value())
                 .withName("pyro-prepare");
         WorkspaceInfo ws = workspaces.create(request, progress);
         String probe = network ? "grep -q '^eth0[[:space:]]00000000' /proc/net/route" : "true";

@@ -1,5 +1,7 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.state.BackendName;
+import dev.pyro.api.state.VmState;
 import dev.pyro.engine.backend.SandboxRecord;
 
 /**
@@ -21,13 +23,14 @@ public record VmInstance(
         String lastError,
         SandboxRecord sandbox) {
 
-    public static final String CREATED = "created";
-    public static final String STARTED = "started";
-    public static final String STOPPED = "stopped";
+    /** Kept for readers of the record's constants; {@link VmState} is the type. */
+    public static final String CREATED = VmState.CREATED.value();
+    public static final String STARTED = VmState.STARTED.value();
+    public static final String STOPPED = VmState.STOPPED.value();
 
-    VmInstance withState(String newState, SandboxRecord newSandbox) {
+    VmInstance withState(VmState newState, SandboxRecord newSandbox) {
         return new VmInstance(vmId, environment, environmentVersion, vcpuCount, memMib, ttlSeconds, createdAt,
-                expiresAt, newState, networkRequested, allowHostCompat, lastError, newSandbox);
+                expiresAt, newState.value(), networkRequested, allowHostCompat, lastError, newSandbox);
     }
 
     boolean expired(double now) {
@@ -37,8 +40,8 @@ public record VmInstance(
     VmStatus status() {
         boolean network = sandbox != null && Boolean.parseBoolean(sandbox.metadata().get("network_enabled"));
         return new VmStatus(vmId, environment, environmentVersion, vcpuCount, memMib, ttlSeconds, createdAt, expiresAt,
-                state, network && !"host".equals(sandbox.backend()), allowHostCompat,
-                network && "vm".equals(sandbox.backend()) ? "10.0.2.15" : null, null,
+                state, network && !BackendName.HOST.is(sandbox.backend()), allowHostCompat,
+                network && BackendName.VM.is(sandbox.backend()) ? "10.0.2.15" : null, null,
                 sandbox == null ? null : sandbox.backend(),
                 sandbox == null ? "pending" : sandbox.executionMode(),
                 dev.pyro.engine.host.HostPrivilege.current().label(),

@@ -38,8 +38,6 @@ public record WorkspaceRecord(
 
     public static final int LAYOUT_VERSION = 1;
     public static final String WORKSPACE_PATH = "/workspace";
-    public static final String STARTED = "started";
-    public static final String STOPPED = "stopped";
 
     /** The secrets' metadata (never values); empty for a record without any. */
     public List<SecretMeta> secretList() {

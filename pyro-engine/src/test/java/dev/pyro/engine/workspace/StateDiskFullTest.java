@@ -45,7 +45,7 @@ class StateDiskFullTest {
                     Progress.NONE).workspaceId();
             String ws = id;
             assertThat(manager.exec(ws, "echo one > one.txt", 30, GuestExec.Listener.NONE).exitCode()).isZero();
-            WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager);
+            WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager.context());
             snapshots.create(ws, "before");
 
             fill(filler);
@@ -87,7 +87,7 @@ class StateDiskFullTest {
                     assertThat(fresh.exec(ws, "sync; stat -c %s two.bin", 30, GuestExec.Listener.NONE).stdout())
                             .isEqualTo("8388608\n");
                 }
-                assertThat(new WorkspaceSnapshots(fresh).list(ws).snapshots())
+                assertThat(new WorkspaceSnapshots(fresh.context()).list(ws).snapshots())
                         .extracting(WorkspaceSnapshots.Snapshot::snapshotName).contains("baseline", "before")
                         .doesNotContain("during");
                 assertThat(fresh.logs(ws).entries()).isNotEmpty(); // the completed exec is still journalled
