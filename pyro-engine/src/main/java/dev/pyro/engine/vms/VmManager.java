@@ -5,6 +5,7 @@ import dev.pyro.api.state.VmState;
 import dev.pyro.engine.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -105,8 +106,8 @@ public final class VmManager implements AutoCloseable {
         try {
             SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
                     request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox"), true));
-            VmInstance vm = new VmInstance(id, spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
-                    request.ttlSeconds(), now, now + request.ttlSeconds(), VmState.CREATED.value(), request.network(),
+            VmInstance vm = new VmInstance(id, SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(),
+                    request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()), request.network(),
                     request.allowHostCompat(), null, sandbox);
             persist(vm);
             vms.put(id, vm);

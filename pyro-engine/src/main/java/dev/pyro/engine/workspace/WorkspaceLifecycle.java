@@ -15,6 +15,7 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.ids.WorkspaceId;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.engine.workspace.files.ImportResult;
@@ -102,9 +103,9 @@ final class WorkspaceLifecycle {
                 refresh.await();
             }
             double now = context.clock().getAsDouble();
-            WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id, spec.name(),
-                    spec.version(), request.vcpuCount(), request.memMib(), request.ttlSeconds(), now,
-                    now + request.ttlSeconds(), WorkspaceState.STARTED.value(), policy.value(),
+            WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id,
+                    SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
+                            request.ttlSeconds(), now, WorkspaceState.STARTED.value()), policy.value(),
                     request.allowHostCompat(), backend.name(), null, name, labels, now, 0, null,
                     seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, sandbox);
             store.write(record);
