@@ -1,6 +1,6 @@
 package dev.pyro.engine.provision;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;

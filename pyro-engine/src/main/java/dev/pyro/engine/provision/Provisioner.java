@@ -1,6 +1,6 @@
 package dev.pyro.engine.provision;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
@@ -13,8 +13,8 @@ import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmLimits;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Path;

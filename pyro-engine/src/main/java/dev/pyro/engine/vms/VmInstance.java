@@ -1,5 +1,6 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.vm.VmStatus;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyro.api.state.BackendName;
 import dev.pyro.api.state.VmState;

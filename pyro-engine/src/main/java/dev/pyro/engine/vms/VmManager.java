@@ -1,8 +1,16 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.vm.ReapResult;
+import dev.pyro.api.vm.VmNetworkInfo;
+import dev.pyro.api.vm.VmDeleteResult;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmStatus;
+import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.state.BackendName;
 import dev.pyro.api.state.VmState;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
 import dev.pyro.engine.provision.SandboxTerms;
@@ -19,15 +27,15 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostPrivilege;
-import dev.pyro.engine.ids.Identifiers;
-import dev.pyro.engine.ids.VmId;
+import dev.pyro.api.ids.Identifiers;
+import dev.pyro.api.ids.VmId;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.network.GuestNetwork;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.template.CloneRefresh;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -163,7 +171,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     /** Runs one command, then deletes the VM whatever happened ({@code post_exec_cleanup}). */
-    public VmExecResult exec(String vmId, String command, int timeoutSeconds, GuestExec.Listener listener) {
+    public VmExecResult exec(String vmId, String command, int timeoutSeconds, OutputListener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         VmInstance vm = live(vmId);
         if (!VmState.STARTED.is(vm.state())) {
@@ -189,7 +197,7 @@ public final class VmManager implements AutoCloseable {
 
     /** create → start → exec; anything failing after create deletes the VM ({@code run_vm_error_cleanup}). */
     public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
-                            GuestExec.Listener listener) {
+                            OutputListener listener) {
         return run(request, command, timeoutSeconds, progress, listener, vmId -> {
         });
     }
@@ -199,7 +207,7 @@ public final class VmManager implements AutoCloseable {
      * it when the client that asked for the run goes away mid-run.
      */
     public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
-                            GuestExec.Listener listener, Consumer<String> onCreated) {
+                            OutputListener listener, Consumer<String> onCreated) {
         VmLimits.validateTimeout(timeoutSeconds);
         progress.phase("create", "environment=" + request.environment());
         VmStatus created = create(request, progress);

@@ -1,11 +1,16 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.CommandEntry;
+import dev.pyro.api.workspace.LastCommand;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceLogs;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.vm.VmLimits;
 import dev.pyro.protocol.AgentConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +33,7 @@ final class WorkspaceCommands {
      * value split across two chunks cannot slip through.
      */
     WorkspaceExecResult exec(String id, String command, int timeoutSeconds, Map<String, String> secretEnv,
-                             GuestExec.Listener listener) {
+                             OutputListener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         WorkspaceRecord record = context.requireStarted(id, "workspace_exec");
         Path dir = context.store().dir(WorkspaceId.of(id));
@@ -44,7 +49,7 @@ final class WorkspaceCommands {
             }
         }
         ExecOutcome raw = GuestExec.run(agent, command, cwd, env, timeoutSeconds,
-                secretValues.isEmpty() ? listener : GuestExec.Listener.NONE);
+                secretValues.isEmpty() ? listener : OutputListener.NONE);
         ExecOutcome outcome = secretValues.isEmpty() ? raw : new ExecOutcome(
                 WorkspaceSecrets.redact(raw.stdout(), secretValues), WorkspaceSecrets.redact(raw.stderr(), secretValues),
                 raw.exitCode(), raw.durationMs(), raw.timedOut(), raw.truncated());

@@ -1,13 +1,13 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.api.state.WorkspaceState;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.ids.WorkspaceId;
+import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;

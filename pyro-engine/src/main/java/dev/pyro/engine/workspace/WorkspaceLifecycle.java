@@ -1,9 +1,15 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.SeedOrigin;
+import dev.pyro.api.workspace.WorkspaceSeed;
+import dev.pyro.api.workspace.WorkspaceDeleteResult;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.state.BackendName;
 import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.state.WorkspaceState;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -12,13 +18,13 @@ import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.InstallState;
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.provision.Provisioner;
 import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
-import dev.pyro.engine.workspace.files.ImportResult;
+import dev.pyro.api.workspace.files.ImportResult;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
@@ -109,7 +115,7 @@ final class WorkspaceLifecycle {
                     request.allowHostCompat(), backend.name(), null, name, labels, now, 0, null,
                     seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, sandbox);
             store.write(record);
-            return WorkspaceInfo.of(record, null);
+            return WorkspaceInfos.of(record, null);
         } catch (IOException | RuntimeException e) {
             discard(id, backend, sandbox);
             throw Provisioner.failed("workspace", e);
@@ -135,7 +141,7 @@ final class WorkspaceLifecycle {
                 .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
                         .thenComparing(Comparator.comparingDouble(WorkspaceRecord::createdAt).reversed())
                         .thenComparing(WorkspaceRecord::workspaceId))
-                .map(r -> WorkspaceList.Item.of(r, serviceCounts(r.workspaceId())))
+                .map(r -> WorkspaceInfos.listItem(r, serviceCounts(r.workspaceId())))
                 .toList());
         // A record damaged outside Pyro is listed, not hidden: its status names the file and the fix.
         ids.stream().filter(context::unreadable).map(WorkspaceList.Item::unreadable).forEach(items::add);
@@ -143,7 +149,7 @@ final class WorkspaceLifecycle {
     }
 
     WorkspaceInfo status(String id) {
-        return WorkspaceInfo.of(context.refreshLiveness(context.live(id)), null).withServices(serviceCounts(id));
+        return WorkspaceInfos.of(context.refreshLiveness(context.live(id)), null).withServices(serviceCounts(id));
     }
 
     private int[] serviceCounts(String id) {
@@ -158,7 +164,7 @@ final class WorkspaceLifecycle {
         String newName = clearName ? null : WorkspaceNames.name(name);
         SortedMap<String, String> add = WorkspaceNames.labels(labels == null ? Map.of() : labels);
         List<String> remove = clearLabels == null ? List.of() : clearLabels.stream().map(WorkspaceNames::labelKey).toList();
-        return WorkspaceInfo.of(context.mutate(id, b -> {
+        return WorkspaceInfos.of(context.mutate(id, b -> {
             if (name != null || clearName) {
                 b.name = newName;
             }
@@ -196,7 +202,7 @@ final class WorkspaceLifecycle {
                 b.lastActivityAt = context.clock().getAsDouble();
             });
             store.write(updated);
-            return WorkspaceInfo.of(updated, null);
+            return WorkspaceInfos.of(updated, null);
         } catch (IOException e) {
             throw PyroException.runtime("stopping workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
@@ -228,7 +234,7 @@ final class WorkspaceLifecycle {
                 b.lastActivityAt = context.clock().getAsDouble();
             });
             store.write(updated);
-            return WorkspaceInfo.of(updated, null);
+            return WorkspaceInfos.of(updated, null);
         } catch (IOException e) {
             throw PyroException.runtime("starting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
@@ -287,7 +293,7 @@ final class WorkspaceLifecycle {
                 });
                 store.write(updated);
                 new ReviewEvents(dir).record("reset", Map.of("snapshot_name", snapshotName), now);
-                return WorkspaceInfo.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
+                return WorkspaceInfos.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
                         WorkspaceSnapshots.BASELINE.equals(snapshotName) ? "baseline" : "named",
                         WorkspaceRecord.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
             } catch (IOException | RuntimeException e) {

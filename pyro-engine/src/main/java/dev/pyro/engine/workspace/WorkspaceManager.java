@@ -1,10 +1,18 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.SeedOrigin;
+import dev.pyro.api.workspace.WorkspaceDeleteResult;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.state.NetworkPolicy;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
 import dev.pyro.protocol.AgentConnection;
@@ -121,13 +129,13 @@ public final class WorkspaceManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ commands
 
-    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, GuestExec.Listener listener) {
+    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, OutputListener listener) {
         return exec(id, command, timeoutSeconds, Map.of(), listener);
     }
 
     /** Runs a command in {@code /workspace}; {@code secretEnv} maps secret names to variable names. */
     public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, Map<String, String> secretEnv,
-                                    GuestExec.Listener listener) {
+                                    OutputListener listener) {
         return commands.exec(id, command, timeoutSeconds, secretEnv, listener);
     }
 

@@ -1,5 +1,7 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.LastCommand;
+import dev.pyro.api.workspace.WorkspaceSeed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.provision.SandboxTerms;
@@ -33,7 +35,7 @@ public record WorkspaceRecord(
         SandboxRecord sandbox) {
 
     public static final int LAYOUT_VERSION = 1;
-    public static final String WORKSPACE_PATH = "/workspace";
+    public static final String WORKSPACE_PATH = dev.pyro.api.Defaults.WORKSPACE_PATH;
 
     public String environment() {
         return terms.environment();

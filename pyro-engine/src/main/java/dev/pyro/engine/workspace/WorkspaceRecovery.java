@@ -1,9 +1,9 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.api.state.WorkspaceState;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.Sandboxes;
-import dev.pyro.engine.ids.WorkspaceId;
+import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;

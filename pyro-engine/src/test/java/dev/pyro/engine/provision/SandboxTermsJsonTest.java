@@ -2,7 +2,7 @@ package dev.pyro.engine.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.vms.VmInstance;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import java.util.ArrayList;

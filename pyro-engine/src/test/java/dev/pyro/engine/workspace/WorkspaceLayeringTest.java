@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.WorkspaceSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
