@@ -1,6 +1,5 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.api.workspace.WorkspaceSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -27,7 +26,7 @@ class WorkspaceLayeringTest {
     void contextAndFeatureServicesNeverNameThePartsAbove() throws IOException {
         List<Path> below = new ArrayList<>(List.of(MAIN.resolve("WorkspaceContext.java"),
                 MAIN.resolve("WorkspaceSnapshots.java"), MAIN.resolve("WorkspaceFiles.java"),
-                MAIN.resolve("WorkspaceSummary.java")));
+                MAIN.resolve("WorkspaceSummaries.java")));
         for (String feature : List.of("shell", "service", "disk", "files", "review")) {
             try (Stream<Path> files = Files.walk(MAIN.resolve(feature))) {
                 files.filter(f -> f.toString().endsWith(".java")).forEach(below::add);
