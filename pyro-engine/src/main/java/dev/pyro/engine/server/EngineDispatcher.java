@@ -118,7 +118,7 @@ final class EngineDispatcher {
             SnapshotParams r = params(p, SnapshotParams.class);
             return workspaces.reset(required(r.workspaceId(), "workspace_id"), r.snapshotName(), c.events());
         });
-        WorkspaceShells shells = new WorkspaceShells(workspaces);
+        WorkspaceShells shells = new WorkspaceShells(workspaces.context());
         handlers.put(EngineProtocol.OPEN_SHELL, (p, c) -> {
             ShellParams s = shellParams(p);
             return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), Defaults.SHELL_COLS),
@@ -142,7 +142,7 @@ final class EngineDispatcher {
             ShellParams s = shellParams(p);
             return shells.close(s.workspaceId(), required(s.shellId(), "shell_id"));
         });
-        WorkspaceServices services = new WorkspaceServices(workspaces);
+        WorkspaceServices services = new WorkspaceServices(workspaces.context());
         handlers.put(EngineProtocol.START_SERVICE, (p, c) -> {
             ServiceParams s = serviceParams(p);
             return services.start(s.workspaceId(), s.serviceName(), s.command(), s.cwd(), s.readiness(),
@@ -164,7 +164,7 @@ final class EngineDispatcher {
             ServiceParams s = serviceParams(p);
             return services.stop(s.workspaceId(), required(s.serviceName(), "service_name"));
         });
-        WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces);
+        WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces.context());
         handlers.put(EngineProtocol.CREATE_SNAPSHOT, (p, c) -> {
             SnapshotParams s = params(p, SnapshotParams.class);
             return snapshots.create(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
@@ -181,7 +181,7 @@ final class EngineDispatcher {
             return preparer.prepare(required(prepare.environment(), "environment"), prepare.network(), prepare.force(),
                     prepare.backend(), c.events());
         });
-        WorkspaceFiles files = new WorkspaceFiles(workspaces);
+        WorkspaceFiles files = new WorkspaceFiles(workspaces.context());
         handlers.put(EngineProtocol.PUSH_WORKSPACE_SYNC, (p, c) -> {
             WorkspaceFileParams f = fileParams(p);
             return files.syncPush(f.workspaceId(), f.sourcePath(), f.dest());
@@ -209,7 +209,7 @@ final class EngineDispatcher {
             return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
         });
         handlers.put(EngineProtocol.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(fileParams(p).workspaceId()));
-        WorkspaceDisk disk = new WorkspaceDisk(workspaces);
+        WorkspaceDisk disk = new WorkspaceDisk(workspaces.context());
         handlers.put(EngineProtocol.EXPORT_WORKSPACE_DISK, (p, c) -> {
             WorkspaceDiskParams d = diskParams(p);
             return disk.export(d.workspaceId(), d.outputPath());
