@@ -1,5 +1,6 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.vms.VmManager;
@@ -17,7 +18,7 @@ final class EngineServices implements AutoCloseable {
     private final EngineDispatcher dispatcher;
 
     EngineServices(PyroPaths paths, EngineSettings settings, EngineLog log,
-                   Supplier<EngineProtocol.EngineInfo> info, Runnable shutdown) {
+                   Supplier<EngineInfo> info, Runnable shutdown) {
         // max_active counts VMs plus every workspace: one Capacity, to which each manager adds its own.
         Capacity capacity = new Capacity(settings.maxActiveVms());
         this.vms = new VmManager(paths, capacity);

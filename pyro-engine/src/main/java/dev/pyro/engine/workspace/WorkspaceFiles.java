@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.WorkspaceSummary;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.PyroException;

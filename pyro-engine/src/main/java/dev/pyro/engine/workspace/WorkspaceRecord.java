@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.LastCommand;
 import dev.pyro.api.workspace.WorkspaceSeed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.service;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.workspace.service.PublishedPortRequest;
 import dev.pyro.api.workspace.service.Readiness;

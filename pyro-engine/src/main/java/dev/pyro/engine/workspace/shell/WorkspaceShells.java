@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.shell;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.api.state.ShellState;
 import dev.pyro.api.ids.WorkspaceId;
