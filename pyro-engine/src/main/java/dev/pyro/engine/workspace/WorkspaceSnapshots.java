@@ -155,10 +155,7 @@ public final class WorkspaceSnapshots {
 
     /** A snapshot name becomes {@code snapshots/<name>.tar}: delete and reset check it like create does. */
     private static void checkName(String name) {
-        if (name == null || !dev.pyro.api.ids.Identifiers.isName(name)) {
-            throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
-                    + "(at most 64, starting with a letter or digit)");
-        }
+        dev.pyro.api.ids.SnapshotName.of(name); // the one check (and text) of a snapshot name
     }
 
     private Path snapshotsDir(String id) {
@@ -166,7 +163,7 @@ public final class WorkspaceSnapshots {
     }
 
     private static Path archive(Path dir, String name) {
-        return dir.resolve(name + ".tar");
+        return dir.resolve(dev.pyro.api.ids.SnapshotName.of(name).value() + ".tar"); // never a path from an unchecked name
     }
 
     private static PyroException duplicate(String name, String id) {

@@ -50,7 +50,6 @@ public final class WorkspaceServices {
     public static final int DEFAULT_READY_INTERVAL_MS = dev.pyro.api.Defaults.SERVICE_READY_INTERVAL_MS;
     public static final int DEFAULT_TAIL_LINES = dev.pyro.api.Defaults.SERVICE_TAIL_LINES;
     static final String GUEST_DIR = "/run/pyro-services";
-    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final int LOG_READ_LIMIT = 4 * 1024 * 1024;
 
@@ -363,17 +362,12 @@ public final class WorkspaceServices {
 
     /** Every service operation checks the name: it becomes {@code services/<name>.json} and a guest log path. */
     private static void checkName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw PyroException.invalid("service_name must not be empty");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw PyroException.invalid("service_name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-        }
+        dev.pyro.api.ids.ServiceName.of(name); // the one check (and text) of a service name
     }
 
     private Path file(String id, String name) {
-        checkName(name);
-        return context.store().dir(WorkspaceId.of(id)).resolve("services").resolve(name + ".json");
+        String checked = dev.pyro.api.ids.ServiceName.of(name).value(); // never a path from an unchecked name
+        return context.store().dir(WorkspaceId.of(id)).resolve("services").resolve(checked + ".json");
     }
 
     /** Records a service; one that no longer runs loses its published ports here, whatever ended it. */

@@ -218,7 +218,8 @@ public final class WorkspaceShells {
     }
 
     private Path recordFile(String id, String shellId) {
-        return context.store().dir(WorkspaceId.of(id)).resolve("shells").resolve(shellId + ".json");
+        return context.store().dir(WorkspaceId.of(id)).resolve("shells")
+                .resolve(dev.pyro.api.ids.ShellId.of(shellId).value() + ".json"); // never a path from an unchecked id
     }
 
     private void persist(ShellSession session) {
