@@ -6,7 +6,7 @@ import dev.pyro.api.workspace.SnapshotCreated;
 import dev.pyro.api.OutputListener;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.vm.GuestKernels;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.api.environment.PrepareResult;

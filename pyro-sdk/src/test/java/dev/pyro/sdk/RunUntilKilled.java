@@ -1,7 +1,7 @@
 package dev.pyro.sdk;
 
 import dev.pyro.api.OutputListener;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.api.vm.VmRequest;

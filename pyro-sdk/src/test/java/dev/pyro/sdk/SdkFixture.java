@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.server.EngineClient;

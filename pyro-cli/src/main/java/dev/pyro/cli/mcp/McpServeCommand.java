@@ -1,7 +1,7 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.mcp.McpServerOptions;
 import dev.pyro.mcp.McpSurface;

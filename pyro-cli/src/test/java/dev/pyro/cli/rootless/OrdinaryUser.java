@@ -3,7 +3,7 @@ package dev.pyro.cli.rootless;
 import dev.pyro.cli.McpPeers;
 import dev.pyro.cli.PyroCli;
 import dev.pyro.engine.cache.CacheLock;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.kernel.KernelBuilder;

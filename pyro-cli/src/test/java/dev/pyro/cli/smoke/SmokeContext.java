@@ -1,7 +1,7 @@
 package dev.pyro.cli.smoke;
 
 import dev.pyro.cli.EngineProcesses;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.mcp.McpSurface;

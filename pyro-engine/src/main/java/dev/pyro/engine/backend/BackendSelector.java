@@ -5,7 +5,7 @@ import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.backend.vm.QemuBackend;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.api.Progress;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.pyro.engine.backend;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.QemuBackend;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.pyro.engine.doctor;
 import dev.pyro.api.Defaults;
 import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.prepare.DailyLoop;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostSetup;

@@ -1,7 +1,7 @@
 package dev.pyro.engine.environment;
 
 import dev.pyro.engine.cache.CacheLock;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.host.UserNamespace;

@@ -4,7 +4,7 @@ import dev.pyro.api.environment.PruneResult;
 import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.pyro.engine.kernel;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.process.HostCommandException;

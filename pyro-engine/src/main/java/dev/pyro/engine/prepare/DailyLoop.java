@@ -3,7 +3,7 @@ package dev.pyro.engine.prepare;
 import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.backend.vm.QemuBackend;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.template.TemplateStatus;
 import dev.pyro.api.vm.VmLimits;

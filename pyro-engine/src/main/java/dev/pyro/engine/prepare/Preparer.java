@@ -5,7 +5,7 @@ import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.api.environment.PrepareResult;
 import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.guest.GuestExec;

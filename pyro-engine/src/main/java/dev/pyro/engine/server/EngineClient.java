@@ -2,7 +2,7 @@ package dev.pyro.engine.server;
 
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Json;
 import dev.pyro.api.Progress;

@@ -2,7 +2,7 @@ package dev.pyro.engine.server;
 
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.OwnedPaths;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.protocol.ErrorText;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.engine.vms.VmManager;
 import java.io.IOException;

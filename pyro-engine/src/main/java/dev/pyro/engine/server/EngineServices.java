@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.api.engine.EngineInfo;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceManager;

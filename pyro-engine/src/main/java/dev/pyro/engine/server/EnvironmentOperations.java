@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.backend.vm.GuestKernels;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.EnvironmentInstaller;

@@ -21,7 +21,7 @@ import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;

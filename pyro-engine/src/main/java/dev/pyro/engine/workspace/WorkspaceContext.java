@@ -6,7 +6,7 @@ import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.CacheLock;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.ErrorText;

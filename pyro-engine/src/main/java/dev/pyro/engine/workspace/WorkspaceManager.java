@@ -10,7 +10,7 @@ import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.engine.provision.Capacity;

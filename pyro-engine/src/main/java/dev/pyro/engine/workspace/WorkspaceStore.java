@@ -5,7 +5,7 @@ import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.ids.Identifiers;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.Json;

@@ -163,7 +163,7 @@ class GvisorHostSocketDirTest {
     void anOldSandboxMovesToTheBoundedLayoutAtItsNextStart() throws Exception {
         RealSandboxes.assumeBackendWorks("gvisor");
         Path state = Files.createTempDirectory("pyro-host-old-");
-        dev.pyro.engine.config.PyroPaths paths = RealSandboxes.paths(state);
+        dev.pyro.api.PyroPaths paths = RealSandboxes.paths(state);
         SandboxBackend backend = new BackendSelector(paths).select("gvisor", false, true, Progress.NONE).backend();
         SandboxRecord created = backend.create(new SandboxRequest("0123456789ab",
                 dev.pyro.engine.environment.EnvironmentCatalog.get(RealSandboxes.ENVIRONMENT),

@@ -2,7 +2,7 @@ package dev.pyro.engine.backend;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.environment.EnvironmentInstaller;

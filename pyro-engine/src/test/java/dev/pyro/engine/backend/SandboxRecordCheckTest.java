@@ -2,7 +2,7 @@ package dev.pyro.engine.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

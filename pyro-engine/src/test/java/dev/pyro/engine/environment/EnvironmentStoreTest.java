@@ -5,7 +5,7 @@ import dev.pyro.api.environment.EnvironmentInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.CacheLock;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;

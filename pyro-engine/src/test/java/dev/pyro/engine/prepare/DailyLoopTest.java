@@ -4,7 +4,7 @@ import dev.pyro.api.environment.DailyLoopReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.FakeInstalls;

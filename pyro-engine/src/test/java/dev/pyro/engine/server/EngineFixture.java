@@ -6,7 +6,7 @@ import dev.pyro.api.OutputListener;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.api.Progress;

@@ -8,7 +8,7 @@ import dev.pyro.api.PyroException;
 import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.api.engine.Operation;
 import dev.pyro.api.engine.Operations;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

@@ -12,7 +12,7 @@ import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Json;
 import dev.pyro.engine.prepare.DailyLoop;

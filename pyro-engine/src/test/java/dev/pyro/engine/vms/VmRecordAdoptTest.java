@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;

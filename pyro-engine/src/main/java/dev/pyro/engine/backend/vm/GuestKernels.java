@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.host.HostTools;

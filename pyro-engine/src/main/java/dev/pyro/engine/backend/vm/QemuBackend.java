@@ -6,7 +6,7 @@ import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.api.Json;
 import dev.pyro.engine.kernel.GuestKernel;

@@ -5,7 +5,7 @@ import dev.pyro.engine.backend.AgentHandoff;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.process.HostCommand;

@@ -1,4 +1,4 @@
-package dev.pyro.engine.config;
+package dev.pyro.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.pyro.engine.config;
+package dev.pyro.api;
 
 import java.nio.file.Path;
 import java.util.Map;
