@@ -6,6 +6,7 @@ import dev.pyro.cli.smoke.McpSessionDriver;
 import dev.pyro.cli.smoke.SmokeContext;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * exact command Codex reports from its config serves the repro-fix loop to the official TypeScript
  * MCP client: fail, patch, pass, export, then {@code workspace_reset} as the retry step.
  */
+@SandboxTest
 class DailyLoopSmokeTest {
 
     private static final String PATCH = "--- a/message.txt\n+++ b/message.txt\n@@ -1 +1 @@\n-broken\n+fixed\n";

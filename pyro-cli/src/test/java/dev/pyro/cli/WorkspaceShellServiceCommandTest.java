@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Shells and services through the CLI: each call a separate process, the engine daemon keeps the state. */
+@SandboxTest
 class WorkspaceShellServiceCommandTest {
 
     @TempDir(cleanup = CleanupMode.NEVER)

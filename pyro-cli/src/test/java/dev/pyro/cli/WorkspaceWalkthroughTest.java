@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** The README's workspace walkthrough, run as users run it, against a real gVisor sandbox. */
+@SandboxTest
 class WorkspaceWalkthroughTest {
 
     @TempDir(cleanup = CleanupMode.NEVER)

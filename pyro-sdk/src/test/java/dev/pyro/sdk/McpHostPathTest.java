@@ -7,6 +7,7 @@ import dev.pyro.sdk.mcp.McpServerOptions;
 import dev.pyro.sdk.mcp.McpSurface;
 import dev.pyro.sdk.mcp.PyroMcpServer;
 import dev.pyro.sdk.mcp.tools.ToolOutcome;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,8 @@ class McpHostPathTest {
                     "seed_path", allowed.toString())), "outside the host directories this MCP server may use (none");
         }
     }
+
+    @SandboxTest
 
     @Test
     void allowedPathsWorkOnGvisorAndTheServerMayAllowHostCompat() throws Exception {

@@ -9,6 +9,7 @@ import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.vms.VmExecResult;
 import dev.pyro.engine.vms.VmRequest;
 import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The SDK facade through the engine daemon ({@code Pyro.create}) and in-process ({@code Pyro.embedded}). */
+@SandboxTest
 class PyroDaemonTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(SdkFixture.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * the real checkout and makes its tests pass there too. A second run starts from {@code --repo-url}
  * on a local bare repository.
  */
+@SandboxTest
 class RealProjectQualificationTest {
 
     private static final String BUGGY_SLUG = "slug() { printf '%s\\n' \"$1\" | tr '[:upper:]' '[:lower:]' | tr ' ' '_'; }\n";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * client, and through the Java SDK. {@code scripts/smoke} runs it with
  * {@code -Dpyro.smoke.scenario=ID|all} and {@code -Dpyro.smoke.drivers=mcp,sdk}.
  */
+@SandboxTest
 class UseCaseSmokeTest {
 
     private static Path work;

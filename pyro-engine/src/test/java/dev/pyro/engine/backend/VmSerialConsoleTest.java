@@ -8,6 +8,7 @@ import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * same class as gVisor's console and {@code /run/pyro-host} in issue 17). The workspace keeps
  * answering, and nothing in its runtime dir grows by the flood.
  */
+@SandboxTest
 class VmSerialConsoleTest {
 
     private static final long FLOOD_BYTES = 4L << 20;

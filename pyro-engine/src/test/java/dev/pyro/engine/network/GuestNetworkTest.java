@@ -17,6 +17,7 @@ import dev.pyro.engine.workspace.service.PublishedPortRequest;
 import dev.pyro.engine.workspace.service.Readiness;
 import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * unreachable from the guest, and published ports are served on 127.0.0.1 only, for as long as
  * their service runs.
  */
+@SandboxTest
 class GuestNetworkTest {
 
     /** A tiny HTTP server on all guest interfaces (perl is in every environment). */

@@ -18,6 +18,7 @@ import dev.pyro.engine.workspace.service.PublishedPortRequest;
 import dev.pyro.engine.workspace.service.Readiness;
 import dev.pyro.engine.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * as long as their service runs, across an engine restart. Isolated: the mode is a JVM-wide property.
  */
 @Isolated
+@SandboxTest
 class RootlessGuestNetworkTest {
 
     private static String before;

@@ -8,6 +8,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code pyro prepare} on a real gVisor sandbox: prepared, then reused, then forced; stale when the record drifts. */
+@SandboxTest
 class PreparerTest {
 
     @Test

@@ -7,6 +7,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** A client that goes away mid-run (Ctrl-C on pyro run) leaves no VM behind. */
+@SandboxTest
 class EngineDisconnectTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

@@ -14,6 +14,7 @@ import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceLogs;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * engine reports every workspace with a truthful state, keeps every completed operation, and leaves
  * no orphan process, mount or temp file. Real gVisor sandboxes, a real daemon.
  */
+@SandboxTest
 class EngineFaultsTest {
 
     EngineFixture fixture;

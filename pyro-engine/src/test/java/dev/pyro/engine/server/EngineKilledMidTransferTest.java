@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
+import dev.pyro.test.SandboxTest;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * a large file. An export left an 89 MB {@code .pyro-export-*} directory beside its output; a sync
  * left a partial file in the guest (the old one already gone). Real gVisor sandboxes, a real daemon.
  */
+@SandboxTest
 class EngineKilledMidTransferTest {
 
     EngineFixture fixture;

@@ -9,6 +9,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.environment.EnvironmentInfo;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Starting, sharing, replacing and stopping the engine daemon; no sandboxes needed. */
+@SandboxTest
 class EngineLifecycleTest {
 
     EngineFixture fixture;

@@ -11,6 +11,7 @@ import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.vms.VmExecResult;
 import dev.pyro.engine.vms.VmRequest;
 import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** kill -9 of the engine loses nothing: the next engine re-adopts running sandboxes, marks dead ones stopped. */
+@SandboxTest
 class EngineRecoveryTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

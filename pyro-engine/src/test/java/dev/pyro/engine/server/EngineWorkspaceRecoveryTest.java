@@ -10,6 +10,7 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** An engine killed (-9) in the middle of a workspace command loses neither the workspace nor its record. */
+@SandboxTest
 class EngineWorkspaceRecoveryTest {
 
     EngineFixture fixture;

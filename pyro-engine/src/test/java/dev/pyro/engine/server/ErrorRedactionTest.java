@@ -12,12 +12,14 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.workspace.SecretSpec;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Errors about a workspace never carry its secrets' values. */
+@SandboxTest
 class ErrorRedactionTest {
 
     @Test

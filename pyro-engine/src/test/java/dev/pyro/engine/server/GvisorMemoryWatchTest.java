@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.gvisor.GvisorMemoryWatch;
 import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * a command load is never touched. Prints the Pss figures and the watch's cost that GvisorMemoryWatch cites.
  */
 @org.junit.jupiter.api.parallel.Isolated
+@SandboxTest
 class GvisorMemoryWatchTest {
 
     EngineFixture fixture;

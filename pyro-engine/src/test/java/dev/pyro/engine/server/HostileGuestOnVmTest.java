@@ -3,6 +3,7 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * sit inside the guest: its kernel's OOM killer within the VM's fixed memory (the agent is exempt)
  * and the pids cgroup every command runs in.
  */
+@SandboxTest
 class HostileGuestOnVmTest extends HostileGuestTest {
 
     @Override

@@ -7,6 +7,7 @@ import dev.pyro.engine.server.EngineProtocol.ServiceParams;
 import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 // Alone: its hostile guests and timed neighbours load the 2-core host on purpose, and other
 // classes' sandboxes would both skew its figures and time out under it (vm subclasses included).
 @org.junit.jupiter.api.parallel.Isolated
+@SandboxTest
 class HostileGuestTest {
 
     EngineFixture fixture;

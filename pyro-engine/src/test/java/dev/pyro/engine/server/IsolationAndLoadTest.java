@@ -12,6 +12,7 @@ import dev.pyro.engine.workspace.SecretSpec;
 import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceLogs;
+import dev.pyro.test.SandboxTest;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
 // Alone: its hostile guests and timed neighbours load the 2-core host on purpose, and other
 // classes' sandboxes would both skew its figures and time out under it (vm subclasses included).
 @org.junit.jupiter.api.parallel.Isolated
+@SandboxTest
 class IsolationAndLoadTest {
 
     static final String SECRET = "s3cr3t-value-8f2a91";

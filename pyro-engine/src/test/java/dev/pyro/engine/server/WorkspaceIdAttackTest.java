@@ -8,6 +8,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.json.Json;
 import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * refused with an error naming {@code workspace_id}, and leave the foreign directory, its files
  * and the processes that mention it alone.
  */
+@SandboxTest
 class WorkspaceIdAttackTest {
 
     EngineFixture fixture;

@@ -26,6 +26,7 @@ import dev.pyro.engine.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Workspaces on real QEMU guests started from warm templates. Each test has its own template store
  * (a private cache dir that links the shared kernel and initramfs), so it starts with no template.
  */
+@SandboxTest
 class VmTemplateTest {
 
     Path state;

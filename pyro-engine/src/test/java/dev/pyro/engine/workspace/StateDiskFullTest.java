@@ -9,6 +9,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.progress.Progress;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * write records fail with a clear error, nothing half-written stays behind, and once space is back
  * a new engine reports the workspace truthfully and loses no completed operation.
  */
+@SandboxTest
 class StateDiskFullTest {
 
     /** The backend the case runs on; {@link StateDiskFullOnVmTest} runs it on {@code vm}. */

@@ -8,6 +8,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.review.DiffPayload;
+import dev.pyro.test.SandboxTest;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The live file operations against one real gVisor workspace, hostile input included. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 class WorkspaceFilesTest {
 
     Path state;

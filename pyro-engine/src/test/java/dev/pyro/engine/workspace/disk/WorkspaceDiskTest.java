@@ -16,6 +16,7 @@ import dev.pyro.engine.workspace.WorkspaceRequest;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskExport;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskList;
 import dev.pyro.engine.workspace.disk.DiskPayloads.DiskRead;
+import dev.pyro.test.SandboxTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The disk tools on a real gVisor workspace: list, read and export its stopped disk, secrets never included. */
+@SandboxTest
 class WorkspaceDiskTest {
 
     static final String TOKEN = "disk-tok-7c1e-very-secret";

@@ -10,6 +10,7 @@ import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Services on a real gVisor workspace: each readiness kind, failures, logs, stop. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 class WorkspaceServicesTest {
 
     // A tiny HTTP server from Debian's essential perl: no extra packages in the guest.

@@ -8,6 +8,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.progress.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** PTY shells on a real gVisor workspace, driving an interactive program. */
+@SandboxTest
 class WorkspaceShellsTest {
 
     Path state;
