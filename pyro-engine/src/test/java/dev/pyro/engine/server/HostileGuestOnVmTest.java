@@ -26,15 +26,15 @@ class HostileGuestOnVmTest extends HostileGuestTest {
     @Test
     void aMemoryHogStaysInsideItsLimit() throws Exception {
         String hog = create(256);
-        WorkspaceExecResult result = EngineWorkspaces.exec(client, hog,
+        WorkspaceExecResult result = EngineWorkspaces.exec(daemon.client, hog,
                 "perl -e '$x = \"x\" x (1024*1024*1024); print \"allocated\\n\"'; echo exit=$?", 120);
         long rssMib = qemuRssMib(hog);
         System.out.printf("vm memory hog: 1 GiB asked in a 256 MiB VM: '%s', QEMU RSS %d MiB%n",
                 (result.stdout() + result.stderr()).trim().replace('\n', ' '), rssMib);
         assertThat(result.stdout()).doesNotContain("allocated").contains("exit=");
         assertThat(rssMib).isLessThan(256 + 256);
-        assertThat(EngineWorkspaces.status(client, hog).state()).isEqualTo("started");
-        assertThat(EngineWorkspaces.exec(client, hog, "echo alive", 30).stdout()).isEqualTo("alive\n");
+        assertThat(EngineWorkspaces.status(daemon.client, hog).state()).isEqualTo("started");
+        assertThat(EngineWorkspaces.exec(daemon.client, hog, "echo alive", 30).stdout()).isEqualTo("alive\n");
     }
 
     /** VmRSS of the QEMU process whose command line names this workspace. */
