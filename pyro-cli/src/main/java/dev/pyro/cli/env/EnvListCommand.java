@@ -2,7 +2,7 @@ package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.util.List;

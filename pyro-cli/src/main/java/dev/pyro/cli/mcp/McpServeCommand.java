@@ -1,6 +1,6 @@
 package dev.pyro.cli.mcp;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.McpServerOptions;

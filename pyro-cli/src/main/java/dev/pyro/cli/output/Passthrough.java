@@ -1,5 +1,6 @@
 package dev.pyro.cli.output;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.guest.GuestExec;
 import java.io.PrintStream;
 
@@ -9,10 +10,10 @@ public final class Passthrough {
     private Passthrough() {
     }
 
-    public static GuestExec.Listener toStandardStreams() {
+    public static OutputListener toStandardStreams() {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        return new GuestExec.Listener() {
+        return new OutputListener() {
             @Override
             public void stdout(byte[] data) {
                 out.write(data, 0, data.length);

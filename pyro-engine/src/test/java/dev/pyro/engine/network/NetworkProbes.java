@@ -1,5 +1,6 @@
 package dev.pyro.engine.network;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import java.io.IOException;
@@ -30,7 +31,7 @@ final class NetworkProbes {
     }
 
     static String exec(WorkspaceManager manager, String id, String command) {
-        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
     }
 
     /** The local addresses (hex, as in /proc/net/tcp) listening on {@code port}. */

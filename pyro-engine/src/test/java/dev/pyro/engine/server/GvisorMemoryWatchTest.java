@@ -3,7 +3,7 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.gvisor.GvisorMemoryWatch;
-import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
