@@ -8,6 +8,7 @@ import dev.pyro.api.PyroPaths;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.mcp.PyroMcpServer;
+import dev.pyro.test.SandboxTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The example programs run against real sandboxes (an engine in this JVM, a private state dir). */
+@SandboxTest
 class ExamplesTest {
 
     private Path state;

@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,20 +31,15 @@ class FileConformanceTest {
     @TempDir
     static Path tmp;
 
+    @RealAgent
     static AgentHarness agent;
+    @RealAgent
     static AgentConnection conn;
     static Path root;
 
     @BeforeAll
     static void start() throws Exception {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-        conn = agent.connect();
         root = Files.createDirectories(tmp.resolve("ws"));
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
     }
 
     private static String p(String rel) {

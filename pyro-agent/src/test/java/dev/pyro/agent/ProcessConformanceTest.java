@@ -23,8 +23,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,19 +31,10 @@ class ProcessConformanceTest {
     @TempDir
     static Path tmp;
 
+    @RealAgent
     static AgentHarness agent;
+    @RealAgent
     static AgentConnection conn;
-
-    @BeforeAll
-    static void start() {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-        conn = agent.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-    }
 
     @Test
     void helloReportsVersionAndLimits() {

@@ -8,32 +8,16 @@ import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.AgentProcess;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.SpawnRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes on a pseudo-terminal: isatty, size, resize, input, EOF. */
 class PtyConformanceTest {
-    @TempDir
-    static Path tmp;
-
+    @RealAgent
     static AgentHarness agent;
+    @RealAgent
     static AgentConnection conn;
-
-    @BeforeAll
-    static void start() {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-        conn = agent.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-    }
 
     @Test
     void ptyIsAControllingTerminalOfTheRequestedSize() {

@@ -9,29 +9,13 @@ import dev.pyro.protocol.AgentProcess;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.ProcessInfo;
 import dev.pyro.protocol.SpawnRequest;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes outlive host connections; a new connection lists, attaches to and signals them. */
 class ReconnectConformanceTest {
-    @TempDir
-    static Path tmp;
-
+    @RealAgent
     static AgentHarness agent;
-
-    @BeforeAll
-    static void start() {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-    }
 
     private static ProcessInfo find(AgentConnection c, int id) {
         return c.listProcesses().stream().filter(p -> p.processId() == id).findFirst().orElse(null);

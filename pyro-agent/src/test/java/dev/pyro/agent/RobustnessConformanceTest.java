@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -23,17 +21,8 @@ class RobustnessConformanceTest {
     @TempDir
     static Path tmp;
 
+    @RealAgent
     static AgentHarness agent;
-
-    @BeforeAll
-    static void start() {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-    }
 
     @AfterEach
     void agentStillServes() {

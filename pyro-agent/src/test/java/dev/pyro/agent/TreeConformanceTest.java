@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,22 +24,13 @@ class TreeConformanceTest {
     @TempDir
     static Path tmp;
 
+    @RealAgent
     static AgentHarness agent;
+    @RealAgent
     static AgentConnection conn;
 
     static final long T1 = 1_500_000_000_000_000_000L;
     static final long T2 = 1_600_000_000_500_000_000L;
-
-    @BeforeAll
-    static void start() {
-        agent = AgentHarness.start(tmp.resolve("agent"));
-        conn = agent.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        agent.close();
-    }
 
     private static String perms(Path p) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));

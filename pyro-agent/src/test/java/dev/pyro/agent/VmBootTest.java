@@ -7,6 +7,7 @@ import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentProcess;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.SpawnRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * config, PTY, files, a reconnect, shutdown. Opt-in (about 5 s): {@code -Dpyro.bootTest=true}.
  */
 @EnabledIfSystemProperty(named = "pyro.bootTest", matches = "true")
+@SandboxTest
 class VmBootTest {
     @TempDir
     Path tmp;

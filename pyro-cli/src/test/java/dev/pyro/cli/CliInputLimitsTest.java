@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.Printable;
-import dev.pyro.engine.cache.FileTrees;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Input the CLI refuses with a clear line before anything happens: names and labels with control
@@ -21,14 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliInputLimitsTest {
 
-    @TempDir(cleanup = CleanupMode.NEVER)
-    Path tmp;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        EngineProcesses.stopEngine(tmp.resolve("state"));
-        FileTrees.deleteRecursively(tmp);
-    }
+    @RegisterExtension
+    final IsolatedCli cli = IsolatedCli.withDefaults();
 
     @Test
     void controlCharactersAreEscapedInHumanOutput() {
@@ -41,7 +32,6 @@ class CliInputLimitsTest {
 
     @Test
     void theCliRefusesControlCharactersInNamesAndLabels() throws Exception {
-        CliProcess cli = new CliProcess().env("PYRO_STATE_DIR", tmp.resolve("state").toString());
         CliProcess.Result name = cli.run("workspace", "create", "debian:12", "--name", "x\u001b[2J\nfake");
         assertThat(name.exitCode()).as(name.stderr()).isEqualTo(2);
         assertThat(name.stderr()).isEqualTo("error: name must be a single line of printable text (no newline, tab, "
@@ -49,22 +39,21 @@ class CliInputLimitsTest {
         CliProcess.Result label = cli.run("workspace", "create", "debian:12", "--label", "k=v\u001b[31m");
         assertThat(label.exitCode()).isEqualTo(2);
         assertThat(label.stderr()).contains("label 'k' value must be printable text");
-        assertThat(tmp.resolve("state/workspaces")).satisfiesAnyOf(
+        assertThat(cli.tmp.resolve("state/workspaces")).satisfiesAnyOf(
                 p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     }
 
     @Test
     void aFileWriteOverTheLimitGetsTheSpecsSizeErrorAtOnce() throws Exception {
-        Path big = tmp.resolve("big.txt");
+        Path big = cli.tmp.resolve("big.txt");
         java.nio.file.Files.writeString(big, "x".repeat(5 * 1024 * 1024));
-        CliProcess cli = new CliProcess().env("PYRO_STATE_DIR", tmp.resolve("state").toString());
         CliProcess.Result r = cli.run("workspace", "file", "write", "0123456789ab", "big.txt", "--text-file",
                 big.toString());
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
         assertThat(r.stderr()).isEqualTo("error: text must be at most 1048576 bytes when encoded as UTF-8\n");
         // "at once": refused before it is sent, so no engine ever saw the write (it used to be sent and
         // dropped, then retried five times); checked by what the engine logged, not by a clock
-        Path log = tmp.resolve("state/engine.log");
+        Path log = cli.tmp.resolve("state/engine.log");
         if (java.nio.file.Files.exists(log)) {
             assertThat(java.nio.file.Files.readString(log)).doesNotContain("write_workspace_file");
         }

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.cli.smoke.McpSessionDriver;
 import dev.pyro.cli.smoke.SmokeContext;
-import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.cli.smoke.SmokeWork;
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,43 +23,29 @@ import tools.jackson.databind.JsonNode;
  * exact command Codex reports from its config serves the repro-fix loop to the official TypeScript
  * MCP client: fail, patch, pass, export, then {@code workspace_reset} as the retry step.
  */
+@SandboxTest
 class DailyLoopSmokeTest {
 
     private static final String PATCH = "--- a/message.txt\n+++ b/message.txt\n@@ -1 +1 @@\n-broken\n+fixed\n";
 
-    private Path work;
-    private SmokeContext ctx;
-
-    @BeforeEach
-    void start() throws Exception {
-        work = Files.createTempDirectory("pyro-daily-loop-");
-        ctx = new SmokeContext(work);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            ctx.close();
-        } finally {
-            FileTrees.deleteRecursively(work);
-        }
-    }
+    @RegisterExtension
+    final SmokeWork smoke = new SmokeWork("pyro-daily-loop-");
 
     @Test
     void prepareConnectLoopReset() throws Exception {
-        HostPeers.User user = HostPeers.user(work, true);
+        HostPeers.User user = HostPeers.user(smoke.work, true);
         Map<String, String> env = new LinkedHashMap<>(user.env());
-        env.putAll(ctx.serverEnv());
+        env.putAll(smoke.ctx.serverEnv());
         CliProcess pyro = user.pyro();
-        ctx.serverEnv().forEach(pyro::env);
+        smoke.ctx.serverEnv().forEach(pyro::env);
 
-        SmokeContext.log("daily-loop", "prepare " + ctx.environment());
-        JsonNode first = json(pyro.run("prepare", ctx.environment(), "--force", "--json"));
+        SmokeContext.log("daily-loop", "prepare " + smoke.ctx.environment());
+        JsonNode first = json(pyro.run("prepare", smoke.ctx.environment(), "--force", "--json"));
         assertThat(first.get("prepared").asBoolean()).as(first.toString()).isTrue();
-        JsonNode second = json(pyro.run("prepare", ctx.environment(), "--json"));
+        JsonNode second = json(pyro.run("prepare", smoke.ctx.environment(), "--json"));
         assertThat(second.get("reused").asBoolean()).as(second.toString()).isTrue();
 
-        Path repo = Files.createDirectories(work.resolve("project"));
+        Path repo = Files.createDirectories(smoke.work.resolve("project"));
         Files.writeString(repo.resolve("message.txt"), "broken\n");
         Files.writeString(repo.resolve("check.sh"), "[ \"$(cat message.txt)\" = fixed ] || { echo \"got $(cat message.txt)\" >&2; "
                 + "exit 1; }\ncat message.txt\n");
@@ -70,7 +56,7 @@ class DailyLoopSmokeTest {
 
         SmokeContext.log("daily-loop", "connect codex --mode repro-fix");
         JsonNode connected = json(pyro.run("host", "connect", "codex", "--mode", "repro-fix", "--project-path",
-                repo.toString(), "--environment", ctx.environment(), "--json"));
+                repo.toString(), "--environment", smoke.ctx.environment(), "--json"));
         assertThat(connected.get("action").asString()).isEqualTo("added");
         HostPeers.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
         assertThat(get.exitCode()).as(get.all()).isZero();
@@ -80,7 +66,7 @@ class DailyLoopSmokeTest {
         assertThat(argv).containsSubsequence("mcp", "serve", "--mode", "repro-fix");
 
         SmokeContext.log("daily-loop", "loop through " + String.join(" ", argv));
-        McpSessionDriver d = ctx.track(McpSessionDriver.startCommand(work, user.home(), env, argv));
+        McpSessionDriver d = smoke.ctx.track(McpSessionDriver.startCommand(smoke.work, user.home(), env, argv));
         JsonNode ws = d.call("workspace_create", Map.of("name", "daily-loop",
                 "labels", Map.of(SmokeContext.SUITE_LABEL, "daily-loop-smoke")));
         String id = ws.get("workspace_id").asString();

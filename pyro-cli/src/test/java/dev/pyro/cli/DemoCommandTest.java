@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,8 @@ class DemoCommandTest {
         return new CliProcess().env("PYRO_STATE_DIR", tmp.resolve("state").toString()).env("PYRO_BACKEND", "gvisor");
     }
 
+    @SandboxTest
+
     @Test
     void guidedTourRunsOneShotThenTheWorkspaceLoopAndLeavesNothing() throws Exception {
         CliProcess.Result r = cli().run("demo");
@@ -40,6 +43,8 @@ class DemoCommandTest {
         CliProcess.Result list = cli().run("workspace", "list", "--json");
         assertThat(Json.MAPPER.readTree(list.stdout()).get("count").asInt()).isZero();
     }
+
+    @SandboxTest
 
     @Test
     void jsonIsTheOneShotPayload() throws Exception {

@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A fence preceded by {@code <!-- not-run: reason -->} is skipped, and so is a command of
  * {@link #NOT_RUN}; both are printed with their reasons.
  */
+@SandboxTest
 class DocsCommandsTest {
 
     /** A command that does not run here, and why. Keep this short and honest. */

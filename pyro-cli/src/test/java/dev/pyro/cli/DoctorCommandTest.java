@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import dev.pyro.engine.cache.FileTrees;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,8 @@ class DoctorCommandTest {
     void deleteTmp() throws Exception {
         FileTrees.deleteRecursively(tmp);
     }
+
+    @SandboxTest
 
     @Test
     void reportsBackendsAndTheAutoChoice() throws Exception {

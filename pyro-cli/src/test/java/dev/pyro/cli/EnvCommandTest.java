@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,6 +67,8 @@ class EnvCommandTest {
         assertThat(tmp.resolve("environments")).doesNotExist();
     }
 
+    @SandboxTest
+
     @Test
     void pullBuildsARealEnvironmentIntoTheSharedCache() throws Exception {
         // The shared cache (~/.cache/pyro) keeps this build between test runs.
@@ -99,6 +102,8 @@ class EnvCommandTest {
                 .containsPattern("(?m)^Installed:\\s+yes$")
                 .containsPattern("(?m)^Distribution:\\s+debian 12$");
     }
+
+    @SandboxTest
 
     @Test
     void concurrentPullsBuildOnceAndABrokenInstallIsRepaired() throws Exception {

@@ -3,6 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * workspaces: bare {@code pyro mcp serve --mode repro-fix} in a Git checkout seeds from its tracked
  * files; then read, reproduce, patch, rerun, diff, export, delete. And a clean clone at a ref.
  */
+@SandboxTest
 class McpReproFixStoryTest {
 
     private static final String BUGGY = "add() { echo $(($1 - $2)); }\n";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ class McpStdioTransportTest {
      * error and the server keeps serving; a secret used through MCP never appears in any byte the
      * server writes (stdout or stderr), only [REDACTED].
      */
+    @SandboxTest
     @Test
     void hostileRequestsGetErrorsAndASecretNeverLeavesTheServer() throws Exception {
         String secret = "s3cr3t-mcp-value-8861";

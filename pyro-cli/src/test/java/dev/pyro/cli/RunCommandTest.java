@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.Json;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** {@code pyro run} as users run it, against real sandboxes. */
+@SandboxTest
 class RunCommandTest {
 
     @TempDir(cleanup = CleanupMode.NEVER)

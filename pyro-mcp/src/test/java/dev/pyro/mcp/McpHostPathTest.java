@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.mcp.tools.ToolOutcome;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,6 +102,7 @@ class McpHostPathTest {
         }
     }
 
+    @SandboxTest
     @Test
     void allowedPathsWorkOnGvisorAndTheServerMayAllowHostCompat() throws Exception {
         McpFixture.assumeGvisorWorks();

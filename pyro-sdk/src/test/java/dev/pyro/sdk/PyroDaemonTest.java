@@ -10,6 +10,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.vm.VmStatus;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The SDK facade through the engine daemon ({@code Pyro.create}) and in-process ({@code Pyro.embedded}). */
+@SandboxTest
 class PyroDaemonTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(SdkFixture.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

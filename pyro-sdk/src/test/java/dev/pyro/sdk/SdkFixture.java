@@ -10,6 +10,7 @@ import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.engine.server.EngineClient;
 import dev.pyro.engine.server.EngineFiles;
+import dev.pyro.test.Lanes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ final class SdkFixture implements AutoCloseable {
     }
 
     static void assumeGvisorWorks() {
+        Lanes.requireSandboxLane("the gvisor backend");
         PyroPaths paths = PyroPaths.fromEnvironment();
         boolean available = new Doctor(paths, new GuestKernels(paths)).run().backends().stream()
                 .anyMatch(b -> b.name().equals("gvisor") && b.available());

@@ -8,6 +8,7 @@ import dev.pyro.api.Json;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.kernel.KernelBuilder;
 import dev.pyro.api.Progress;
+import dev.pyro.test.Lanes;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,6 +89,7 @@ public final class OrdinaryUser implements AutoCloseable {
 
     /** Skips the test (with the reason) unless it runs as root, which it needs to make accounts. */
     public static void assumeRoot() {
+        Lanes.requireSandboxLane("an ordinary account");
         Assumptions.assumeTrue(isRoot(), "the rootless tests make ordinary accounts (useradd) and so run only as "
                 + "root, as CI does; this run is uid " + currentUid());
     }

@@ -2,12 +2,12 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pyro.test.RootlessTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * environment, can run this build, and leaves nothing behind (processes, home, /etc/subuid lines,
  * /tmp files).
  */
-@Tag("rootless")
+@RootlessTest
 class OrdinaryUserTest {
 
     @Test

@@ -3,11 +3,11 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.RootlessTest;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
  * backend whether it works so; on this host kind (runsc 20240729, QEMU TCG, passt, user
  * namespaces allowed, subordinate ids granted) vm and gvisor both must.
  */
-@Tag("rootless")
+@RootlessTest
 class RootlessDoctorTest {
 
     OrdinaryUser user;

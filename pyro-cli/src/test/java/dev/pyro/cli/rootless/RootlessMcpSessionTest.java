@@ -2,11 +2,11 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pyro.test.RootlessTest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
  * client, started as an ordinary account, starts {@code pyro mcp serve} (stdio) as that account and
  * creates a workspace, runs a command, reads the file it wrote and deletes the workspace.
  */
-@Tag("rootless")
+@RootlessTest
 class RootlessMcpSessionTest {
 
     OrdinaryUser user;

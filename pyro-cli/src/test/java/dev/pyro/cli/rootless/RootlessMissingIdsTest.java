@@ -2,10 +2,10 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pyro.test.RootlessTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * trace or a Java class name, and leaves no half-built environment; doctor says the same and still
  * exits normally.
  */
-@Tag("rootless")
+@RootlessTest
 class RootlessMissingIdsTest {
 
     OrdinaryUser user;

@@ -3,6 +3,7 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.RootlessTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * or touch the other's. The first user's home is made world-searchable (0755, the default of some
  * distributions) so that only Pyro's own owner-only modes stand between them.
  */
-@Tag("rootless")
+@RootlessTest
 class RootlessMultiUserTest {
 
     /** Connects to a Unix socket: "connected", or "refused: REASON" and exit 3. */

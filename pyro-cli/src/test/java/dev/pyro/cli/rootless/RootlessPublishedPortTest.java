@@ -3,6 +3,7 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.RootlessTest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * The account builds debian:12 itself; its guest kernel is the test run's (see
  * {@link OrdinaryUser#copyKernelFromTestRun}).
  */
-@Tag("rootless")
+@RootlessTest
 class RootlessPublishedPortTest {
 
     /** Answers every connection with "ok" (perl is in every environment). */

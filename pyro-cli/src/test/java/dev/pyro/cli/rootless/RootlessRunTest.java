@@ -3,11 +3,11 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.RootlessTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -18,9 +18,9 @@ import tools.jackson.databind.JsonNode;
  * -- git --version} builds the environment as that user (no root, no sudo) and runs the command in
  * a sandbox. Only the downloaded Debian packages come from the test run (downloads, not builds).
  */
-@Tag("rootless")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RootlessTest
 class RootlessRunTest {
 
     /** One account for the class: the first test builds its environment, the others reuse it. */

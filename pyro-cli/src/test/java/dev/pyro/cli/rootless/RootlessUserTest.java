@@ -3,6 +3,7 @@ package dev.pyro.cli.rootless;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.Json;
+import dev.pyro.test.RootlessTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -24,9 +24,9 @@ import tools.jackson.databind.JsonNode;
  * rebuild, and the pids limit inside gVisor. One account for the class: its environment build
  * (about a minute) is made once, by the first test.
  */
-@Tag("rootless")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@RootlessTest
 class RootlessUserTest {
 
     private static final String ENV = "debian:12-base";

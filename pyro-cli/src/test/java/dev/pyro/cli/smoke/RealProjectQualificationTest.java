@@ -3,8 +3,8 @@ package dev.pyro.cli.smoke;
 import static dev.pyro.cli.smoke.UseCaseSmokes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.mcp.McpSurface;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,9 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * the real checkout and makes its tests pass there too. A second run starts from {@code --repo-url}
  * on a local bare repository.
  */
+@SandboxTest
 class RealProjectQualificationTest {
 
     private static final String BUGGY_SLUG = "slug() { printf '%s\\n' \"$1\" | tr '[:upper:]' '[:lower:]' | tr ' ' '_'; }\n";
@@ -34,35 +34,20 @@ class RealProjectQualificationTest {
     private static final String FIX = "--- a/lib/slug.sh\n+++ b/lib/slug.sh\n@@ -1,2 +1,2 @@\n " + SLUG_HEADER
             + "-" + BUGGY_SLUG + "+" + FIXED_SLUG;
 
-    private Path work;
-    private SmokeContext ctx;
-
-    @BeforeEach
-    void start() throws Exception {
-        work = Files.createTempDirectory("pyro-real-project-");
-        ctx = new SmokeContext(work);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            ctx.close();
-        } finally {
-            FileTrees.deleteRecursively(work);
-        }
-    }
+    @RegisterExtension
+    final SmokeWork smoke = new SmokeWork("pyro-real-project-");
 
     @Test
     void fromTheCheckoutAsAChatHostStartsIt() throws Exception {
-        Path repo = project(work.resolve("wordtools"));
+        Path repo = project(smoke.work.resolve("wordtools"));
         // The engine runs with the caller's full rights (it manages sandboxes); the server below runs
         // like a user's chat host, for whom data/private.txt is unreadable.
-        ctx.pyro().listWorkspaces();
+        smoke.ctx.pyro().listWorkspaces();
         List<String> asUser = List.of("setpriv", "--inh-caps=-dac_override,-dac_read_search",
                 "--bounding-set=-dac_override,-dac_read_search");
         // exports go beside the checkout, a directory the person allows (MCP clients reach no other host path)
-        McpSessionDriver d = ctx.track(McpSessionDriver.start(work, repo, ctx.serverEnv(), asUser,
-                "--mode", McpSurface.REPRO_FIX.id(), "--allow-host-path", work.toString()));
+        McpSessionDriver d = smoke.ctx.track(McpSessionDriver.start(smoke.work, repo, smoke.ctx.serverEnv(), asUser,
+                "--mode", McpSurface.REPRO_FIX.id(), "--allow-host-path", smoke.work.toString()));
         assertThat(d.hello().get("instructions").asString()).contains(repo.toRealPath().toString());
 
         JsonNode ws = d.call("workspace_create", createArgs("real-project"));
@@ -80,18 +65,18 @@ class RealProjectQualificationTest {
                         || p.startsWith("/workspace/generated") || p.contains("private.txt")
                         || p.startsWith("/workspace/.git/") || p.equals("/workspace/.git"));
 
-        qualify(d, id, work.resolve("exported-1"), repo);
+        qualify(d, id, smoke.work.resolve("exported-1"), repo);
     }
 
     @Test
     void fromALocalBareRepositoryUrl() throws Exception {
-        Path repo = project(work.resolve("wordtools"));
-        Path bare = work.resolve("wordtools.git");
-        Git.run(work, "clone", "-q", "--bare", repo.toString(), bare.toString());
+        Path repo = project(smoke.work.resolve("wordtools"));
+        Path bare = smoke.work.resolve("wordtools.git");
+        Git.run(smoke.work, "clone", "-q", "--bare", repo.toString(), bare.toString());
         String url = bare.toUri().toString();
-        McpSessionDriver d = ctx.track(McpSessionDriver.start(work, work, ctx.serverEnv(), "--mode",
-                McpSurface.REPRO_FIX.id(), "--repo-url", url, "--repo-ref", "main", "--environment", ctx.environment(),
-                "--allow-host-path", work.toString()));
+        McpSessionDriver d = smoke.ctx.track(McpSessionDriver.start(smoke.work, smoke.work, smoke.ctx.serverEnv(), "--mode",
+                McpSurface.REPRO_FIX.id(), "--repo-url", url, "--repo-ref", "main", "--environment", smoke.ctx.environment(),
+                "--allow-host-path", smoke.work.toString()));
         JsonNode ws = d.call("workspace_create", Map.of("name", "real-project-clone",
                 "labels", Map.of(SmokeContext.SUITE_LABEL, "real-project")));
         String id = ws.get("workspace_id").asString();
@@ -100,7 +85,7 @@ class RealProjectQualificationTest {
         List<String> paths = listRecursive(d, id);
         assertThat(paths).contains("/workspace/lib/slug.sh", "/workspace/data/private.txt", "/workspace/bin/wt")
                 .noneMatch(p -> p.contains("debug.log") || p.startsWith("/workspace/generated"));
-        qualify(d, id, work.resolve("exported-2"), repo);
+        qualify(d, id, smoke.work.resolve("exported-2"), repo);
     }
 
     /** Own tests fail, patch, pass; summary and diff reviewed; the patch exported and proven on the checkout. */
@@ -155,7 +140,7 @@ class RealProjectQualificationTest {
 
     private Map<String, Object> createArgs(String name) {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("environment", ctx.environment());
+        args.put("environment", smoke.ctx.environment());
         args.put("name", name);
         args.put("labels", Map.of(SmokeContext.SUITE_LABEL, "real-project"));
         return args;

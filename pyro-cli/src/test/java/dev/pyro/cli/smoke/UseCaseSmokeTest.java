@@ -3,18 +3,17 @@ package dev.pyro.cli.smoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The use-case smoke pack (spec §13.2) on real gVisor sandboxes: every recipe of
@@ -22,27 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  * client, and through the Java SDK. {@code scripts/smoke} runs it with
  * {@code -Dpyro.smoke.scenario=ID|all} and {@code -Dpyro.smoke.drivers=mcp,sdk}.
  */
+@SandboxTest
 class UseCaseSmokeTest {
 
-    private static Path work;
-    private static SmokeContext ctx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        work = Files.createTempDirectory("pyro-use-case-smoke-");
-        ctx = new SmokeContext(work);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (ctx != null) {
-                ctx.close();
-            }
-        } finally {
-            FileTrees.deleteRecursively(work);
-        }
-    }
+    @RegisterExtension
+    static final SmokeWork smoke = new SmokeWork("pyro-use-case-smoke-");
 
     @TestFactory
     Stream<DynamicTest> recipes() {
@@ -50,7 +33,7 @@ class UseCaseSmokeTest {
         for (String kind : System.getProperty("pyro.smoke.drivers", "mcp,sdk").split(",")) {
             for (UseCase useCase : selected()) {
                 tests.add(DynamicTest.dynamicTest(useCase.id() + " via " + kind,
-                        () -> new UseCaseSmokes(ctx, kind.trim()).run(useCase)));
+                        () -> new UseCaseSmokes(smoke.ctx, kind.trim()).run(useCase)));
             }
         }
         return tests.stream();

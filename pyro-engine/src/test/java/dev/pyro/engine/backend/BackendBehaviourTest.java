@@ -11,6 +11,7 @@ import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * backends) no network by default and no view of host files or processes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 abstract class BackendBehaviourTest {
 
     static final int VCPUS = 2;

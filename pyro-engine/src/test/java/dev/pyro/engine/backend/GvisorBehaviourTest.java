@@ -3,10 +3,12 @@ package dev.pyro.engine.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.gvisor.GvisorLayer;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
+@SandboxTest
 class GvisorBehaviourTest extends BackendBehaviourTest {
     @Override
     String backendName() {

@@ -9,6 +9,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * the write fails inside the guest with ENOSPC, the host grows by at most the layer's size, a
  * neighbour keeps working, and delete leaves no mount behind.
  */
+@SandboxTest
 class GvisorDiskLimitTest {
 
     @Test

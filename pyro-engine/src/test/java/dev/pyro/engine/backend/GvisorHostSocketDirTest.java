@@ -9,6 +9,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * symlink to another host socket, a regular file) is never dialed or read; the agent still
  * reconnects after its guest kills it and after the engine restarts.
  */
+@SandboxTest
 class GvisorHostSocketDirTest {
 
     static final String KILL_AGENT = "for p in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in "

@@ -2,9 +2,11 @@ package dev.pyro.engine.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pyro.test.SandboxTest;
 import org.junit.jupiter.api.Test;
 
 /** The host backend behaves like the others for commands, and says it is not isolated. */
+@SandboxTest
 class HostBehaviourTest extends BackendBehaviourTest {
     @Override
     String backendName() {

@@ -10,6 +10,7 @@ import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.api.Progress;
+import dev.pyro.test.Lanes;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What the sandbox tests share: the real caches (environments and the kernel are built once per
  * machine, not per run), and the doctor's word on which backends can work here. A backend is
- * skipped only when the doctor says it cannot run on this host, and the skip says why.
+ * skipped only when the doctor says it cannot run on this host, and the skip says why. Every entry
+ * fails in the fast lane: a test that gets here must carry {@code @SandboxTest}.
  */
 public final class RealSandboxes {
 
@@ -29,11 +31,13 @@ public final class RealSandboxes {
 
     /** Shared caches, private state. */
     public static PyroPaths paths(Path state) {
+        Lanes.requireSandboxLane("RealSandboxes.paths");
         PyroPaths shared = PyroPaths.fromEnvironment();
         return new PyroPaths(shared.cacheDir(), state, shared.environmentCacheDir());
     }
 
     public static synchronized void assumeBackendWorks(String backend) {
+        Lanes.requireSandboxLane("the " + backend + " backend");
         if (STATUS.isEmpty()) {
             PyroPaths paths = PyroPaths.fromEnvironment();
             new Doctor(paths, new GuestKernels(paths)).run().backends()
@@ -49,6 +53,7 @@ public final class RealSandboxes {
     }
 
     public static InstallState environment(PyroPaths paths) {
+        Lanes.requireSandboxLane("the " + ENVIRONMENT + " environment");
         return new EnvironmentInstaller(new EnvironmentStore(paths), new GuestKernels(paths)::expectedVersionIfKnown)
                 .ensureInstalled(ENVIRONMENT, Progress.NONE);
     }

@@ -9,6 +9,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code rm} and survives a restart. The fill is an fallocate of all free space plus a write, so
  * the test does not have to push gigabytes through TCG (a full dd: docs/reliability.md).
  */
+@SandboxTest
 class VmDiskLimitTest {
 
     @Test

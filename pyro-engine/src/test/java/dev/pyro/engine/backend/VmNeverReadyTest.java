@@ -12,6 +12,7 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A guest that never becomes ready is reported within a bounded wait and leaves nothing running. */
+@SandboxTest
 class VmNeverReadyTest {
 
     @Test

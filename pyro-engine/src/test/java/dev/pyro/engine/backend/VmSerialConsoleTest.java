@@ -9,6 +9,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * same class as gVisor's console and {@code /run/pyro-host} in issue 17). The workspace keeps
  * answering, and nothing in its runtime dir grows by the flood.
  */
+@SandboxTest
 class VmSerialConsoleTest {
 
     private static final long FLOOD_BYTES = 4L << 20;

@@ -1,13 +1,15 @@
 package dev.pyro.engine.network;
 
-import dev.pyro.api.OutputListener;
+import static dev.pyro.engine.network.NetworkProbes.exec;
+import static dev.pyro.engine.network.NetworkProbes.httpGet;
+import static dev.pyro.engine.network.NetworkProbes.listeners;
+import static dev.pyro.engine.network.NetworkProbes.webServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.WorkspaceInfo;
@@ -18,16 +20,12 @@ import dev.pyro.api.workspace.service.PublishedPortRequest;
 import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,14 +37,8 @@ import org.junit.jupiter.api.Test;
  * unreachable from the guest, and published ports are served on 127.0.0.1 only, for as long as
  * their service runs.
  */
+@SandboxTest
 class GuestNetworkTest {
-
-    /** A tiny HTTP server on all guest interfaces (perl is in every environment). */
-    static String webServer(int port) {
-        return "perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new(LocalAddr=>\"0.0.0.0\",LocalPort=>" + port
-                + ",Listen=>5,ReuseAddr=>1) or die \"bind: $!\"; print \"listening\\n\"; $|=1; "
-                + "while($c=$s->accept){<$c>; print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nok\"; close $c}'";
-    }
 
     @Test
     void egressGoesOutNotToTheHostAndPublishedPortsLiveWithTheirService() throws Exception {
@@ -174,10 +166,6 @@ class GuestNetworkTest {
         }
     }
 
-    private static String exec(WorkspaceManager manager, String id, String command) {
-        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
-    }
-
     private static boolean linkExists(String name) throws IOException, InterruptedException {
         return HostCommand.of("ip", "link", "show", name).runAllowingFailure().exitCode() == 0;
     }
@@ -192,24 +180,5 @@ class GuestNetworkTest {
                 return false;
             }
         }).filter(ProcessHandle::isAlive).toList();
-    }
-
-    /** The local addresses (hex, as in /proc/net/tcp) listening on {@code port}. */
-    static List<String> listeners(int port) throws IOException {
-        String suffix = String.format(":%04X", port);
-        return Files.readAllLines(Path.of("/proc/net/tcp")).stream().skip(1).map(l -> l.trim().split("\\s+"))
-                .filter(f -> f[1].endsWith(suffix) && f[3].equals("0A")).map(f -> f[1].substring(0, 8)).toList();
-    }
-
-    private static String httpGet(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

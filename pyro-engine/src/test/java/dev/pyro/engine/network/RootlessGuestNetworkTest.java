@@ -1,13 +1,15 @@
 package dev.pyro.engine.network;
 
-import dev.pyro.api.OutputListener;
+import static dev.pyro.engine.network.NetworkProbes.exec;
+import static dev.pyro.engine.network.NetworkProbes.httpGet;
+import static dev.pyro.engine.network.NetworkProbes.listeners;
+import static dev.pyro.engine.network.NetworkProbes.webServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.Progress;
@@ -19,13 +21,12 @@ import dev.pyro.api.workspace.service.PublishedPortRequest;
 import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * as long as their service runs, across an engine restart. Isolated: the mode is a JVM-wide property.
  */
 @Isolated
+@SandboxTest
 class RootlessGuestNetworkTest {
 
     private static String before;
@@ -128,7 +130,7 @@ class RootlessGuestNetworkTest {
             assertThat(exec(manager, id, "ls /sys/class/net")).contains("eth0", "eth1");
             // the first published connection of a fresh guest answers at once (pyro.hello1: before it,
             // QEMU did not know eth1's MAC and this GET timed out)
-            ServiceInfo early = services.start(id, "early", GuestNetworkTest.webServer(8081), null,
+            ServiceInfo early = services.start(id, "early", webServer(8081), null,
                     Readiness.tcp("127.0.0.1:8081"), 30, 100, Map.of(), List.of(new PublishedPortRequest(8081, null)));
             assertThat(httpGet(early.publishedPorts().get(0).hostPort())).endsWith("ok");
             services.stop(id, "early");
@@ -166,16 +168,16 @@ class RootlessGuestNetworkTest {
                     + wildcardService.getLocalPort() + "' 2>/dev/null; echo rc=$?")).isEqualTo("rc=0\n");
 
             // published ports: 127.0.0.1 only, only while their service runs
-            ServiceInfo web = services.start(id, "web", GuestNetworkTest.webServer(8080), null,
+            ServiceInfo web = services.start(id, "web", webServer(8080), null,
                     Readiness.tcp("127.0.0.1:8080"), 30, 100, Map.of(), List.of(new PublishedPortRequest(8080, null)));
             assertThat(web.state()).isEqualTo("running");
             PublishedPort port = web.publishedPorts().get(0);
             assertThat(port.host()).isEqualTo("127.0.0.1");
             assertThat(httpGet(port.hostPort())).startsWith("HTTP/1.0 200 OK").endsWith("ok");
-            assertThat(GuestNetworkTest.listeners(port.hostPort())).containsExactly("0100007F");
+            assertThat(listeners(port.hostPort())).containsExactly("0100007F");
             try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 int busy = taken.getLocalPort();
-                assertThatThrownBy(() -> services.start(id, "web2", GuestNetworkTest.webServer(8081), null, null, 30,
+                assertThatThrownBy(() -> services.start(id, "web2", webServer(8081), null, null, 30,
                         100, Map.of(), List.of(new PublishedPortRequest(8081, busy))))
                         .isInstanceOf(PyroException.class)
                         .hasMessage("host port " + busy + " is already in use on 127.0.0.1; choose another host_port"
@@ -207,7 +209,7 @@ class RootlessGuestNetworkTest {
             assertThatThrownBy(() -> httpGet(port.hostPort())).isInstanceOf(ConnectException.class);
 
             int fixed = PortProxies.freePort();
-            ServiceInfo again = services2.start(id, "web", GuestNetworkTest.webServer(8080), null,
+            ServiceInfo again = services2.start(id, "web", webServer(8080), null,
                     Readiness.tcp("127.0.0.1:8080"), 30, 100, Map.of(), List.of(new PublishedPortRequest(8080, fixed)));
             assertThat(again.publishedPorts()).extracting(PublishedPort::hostPort).containsExactly(fixed);
             assertThat(httpGet(fixed)).endsWith("ok");
@@ -257,7 +259,7 @@ class RootlessGuestNetworkTest {
             manager.start(id);
             assertThat(exec(manager, id, egress)).endsWith("rc=0\n");
 
-            int port = services.start(id, "web", GuestNetworkTest.webServer(8080), null, Readiness.tcp("127.0.0.1:8080"),
+            int port = services.start(id, "web", webServer(8080), null, Readiness.tcp("127.0.0.1:8080"),
                     30, 100, Map.of(), List.of(new PublishedPortRequest(8080, null))).publishedPorts().get(0).hostPort();
             assertThat(httpGet(port)).endsWith("ok");
             long qemu = Long.parseLong(Files.readString(sandbox.resolve("qemu.pid")).trim());
@@ -314,7 +316,7 @@ class RootlessGuestNetworkTest {
         try {
             String id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm", false)
                     .withSize(1, 512, 600).withNetworkPolicy("egress+published-ports"), Progress.NONE).workspaceId();
-            ServiceInfo web = services.start(id, "web", GuestNetworkTest.webServer(8080), null,
+            ServiceInfo web = services.start(id, "web", webServer(8080), null,
                     Readiness.tcp("127.0.0.1:8080"), 30, 100, Map.of(), List.of(new PublishedPortRequest(8080, null)));
             int port = web.publishedPorts().get(0).hostPort();
             for (int i = 0; i < 5; i++) {
@@ -393,21 +395,5 @@ class RootlessGuestNetworkTest {
     private static void writeGuestFile(WorkspaceManager manager, String id, String path, String text) {
         String b64 = java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
         exec(manager, id, "echo " + b64 + " | base64 -d > " + path);
-    }
-
-    private static String exec(WorkspaceManager manager, String id, String command) {
-        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
-    }
-
-    private static String httpGet(int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.pyro.api.PyroPaths;
 import dev.pyro.api.Json;
 import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code pyro prepare} on a real gVisor sandbox: prepared, then reused, then forced; stale when the record drifts. */
+@SandboxTest
 class PreparerTest {
 
     @Test

@@ -8,6 +8,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.Json;
 import dev.pyro.api.engine.RunParams;
 import dev.pyro.api.vm.VmRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** A client that goes away mid-run (Ctrl-C on pyro run) leaves no VM behind. */
+@SandboxTest
 class EngineDisconnectTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

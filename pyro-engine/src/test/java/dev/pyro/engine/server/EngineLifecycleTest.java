@@ -11,6 +11,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.api.Json;
 import dev.pyro.api.engine.EngineInfo;
+import dev.pyro.test.SandboxTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Starting, sharing, replacing and stopping the engine daemon; no sandboxes needed. */
+@SandboxTest
 class EngineLifecycleTest {
 
     EngineFixture fixture;

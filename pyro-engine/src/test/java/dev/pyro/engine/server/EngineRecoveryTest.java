@@ -12,6 +12,7 @@ import dev.pyro.api.engine.VmParams;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.vm.VmStatus;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** kill -9 of the engine loses nothing: the next engine re-adopts running sandboxes, marks dead ones stopped. */
+@SandboxTest
 class EngineRecoveryTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

@@ -19,6 +19,7 @@ import dev.pyro.engine.vms.VmManager;
 import dev.pyro.api.vm.VmNetworkInfo;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.vm.VmStatus;
+import dev.pyro.test.SandboxTest;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** One-shot VMs through the engine daemon on real gVisor sandboxes: streaming, results, errors. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 class EngineRunTest {
 
     static final VmRequest GVISOR = VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor").withSize(1, 256);

@@ -11,6 +11,7 @@ import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** An engine killed (-9) in the middle of a workspace command loses neither the workspace nor its record. */
+@SandboxTest
 class EngineWorkspaceRecoveryTest {
 
     EngineFixture fixture;

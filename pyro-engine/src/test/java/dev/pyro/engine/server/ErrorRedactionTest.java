@@ -13,12 +13,14 @@ import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.SecretSpec;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Errors about a workspace never carry its secrets' values. */
+@SandboxTest
 class ErrorRedactionTest {
 
     @Test

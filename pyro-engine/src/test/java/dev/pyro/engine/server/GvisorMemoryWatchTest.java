@@ -4,9 +4,9 @@ import dev.pyro.api.engine.Operations;
 import dev.pyro.api.engine.WorkspaceParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.gvisor.GvisorMemoryWatch;
 import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's own memory bound of gVisor sandboxes (what an ordinary user's engine relies on, as
@@ -26,36 +25,19 @@ import org.junit.jupiter.api.Test;
  * a command load is never touched. Prints the Pss figures and the watch's cost that GvisorMemoryWatch cites.
  */
 @org.junit.jupiter.api.parallel.Isolated
+@SandboxTest
 class GvisorMemoryWatchTest {
 
-    EngineFixture fixture;
-    EngineClient client;
-    final List<String> ids = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        fixture = new EngineFixture();
-        RealSandboxes.environment(fixture.paths);
-        client = fixture.client(Map.of("PYRO_GVISOR_MEMORY_WATCH", "true", "PYRO_MAX_ACTIVE_VMS", "8"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fixture != null) {
-            ids.forEach(id -> EngineWorkspaces.deleteQuietly(client, id));
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    final EngineDaemon daemon = new EngineDaemon(() -> "gvisor",
+            Map.of("PYRO_GVISOR_MEMORY_WATCH", "true", "PYRO_MAX_ACTIVE_VMS", "8"));
 
     String create(int memMib) {
-        String id = EngineWorkspaces.create(client, "gvisor", memMib);
-        ids.add(id);
-        return id;
+        return daemon.create(memMib);
     }
 
     Path workDir(String id) throws Exception {
-        try (Stream<Path> found = Files.find(fixture.paths.workspacesDir().resolve(id), 4,
+        try (Stream<Path> found = Files.find(daemon.fixture.paths.workspacesDir().resolve(id), 4,
                 (p, a) -> a.isDirectory() && p.getFileName().toString().equals("runsc"))) {
             return found.findFirst().orElseThrow().getParent();
         }
@@ -88,7 +70,7 @@ class GvisorMemoryWatchTest {
             }
         });
         for (int i = 0; i < 5; i++) {
-            assertThat(EngineWorkspaces.exec(client, calm,
+            assertThat(EngineWorkspaces.exec(daemon.client, calm,
                     "dd if=/dev/zero of=/dev/shm/half bs=1M count=96 2>/dev/null; "
                             + "for j in $(seq 30); do ls -R /usr >/dev/null; done; "
                             + "perl -e '$x = \"x\" x (32*1024*1024); print length($x), \"\\n\"'; rm /dev/shm/half", 60)
@@ -101,16 +83,16 @@ class GvisorMemoryWatchTest {
         long start = System.nanoTime();
         String outcome;
         try {
-            outcome = EngineWorkspaces.exec(client, hog,
+            outcome = EngineWorkspaces.exec(daemon.client, hog,
                     "dd if=/dev/zero of=/dev/shm/fill bs=1M count=512; echo wrote; sleep 30", 60).stdout();
         } catch (RuntimeException e) {
             outcome = "error: " + e.getMessage();
         }
-        WorkspaceInfo status = EngineWorkspaces.status(client, hog);
+        WorkspaceInfo status = EngineWorkspaces.status(daemon.client, hog);
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!"stopped".equals(status.state()) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            status = EngineWorkspaces.status(client, hog);
+            status = EngineWorkspaces.status(daemon.client, hog);
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("512 MiB into /dev/shm of a 256 MiB workspace: '%s'; %s (%s) after %d ms%n",
@@ -121,7 +103,7 @@ class GvisorMemoryWatchTest {
         assertThat(GvisorMemoryWatch.sandboxPids(hogDir)).isEmpty();
         String execError;
         try {
-            EngineWorkspaces.exec(client, hog, "true", 10);
+            EngineWorkspaces.exec(daemon.client, hog, "true", 10);
             execError = "(none)";
         } catch (RuntimeException e) {
             execError = e.getMessage();
@@ -129,12 +111,12 @@ class GvisorMemoryWatchTest {
         System.out.printf("exec after: %s%nengine log: %s%n", execError, watchLines());
         assertThat(execError).contains("memory");
 
-        assertThat(EngineWorkspaces.status(client, calm).state()).isEqualTo("started");
-        assertThat(EngineWorkspaces.exec(client, calm, "echo fine", 30).stdout()).isEqualTo("fine\n");
+        assertThat(EngineWorkspaces.status(daemon.client, calm).state()).isEqualTo("started");
+        assertThat(EngineWorkspaces.exec(daemon.client, calm, "echo fine", 30).stdout()).isEqualTo("fine\n");
 
         // It starts again, and a start clears the reason.
-        client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(hog), WorkspaceInfo.class);
-        assertThat(EngineWorkspaces.exec(client, hog, "echo back", 30).stdout()).isEqualTo("back\n");
+        daemon.client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(hog), WorkspaceInfo.class);
+        assertThat(EngineWorkspaces.exec(daemon.client, hog, "echo back", 30).stdout()).isEqualTo("back\n");
     }
 
     @Test
@@ -143,7 +125,7 @@ class GvisorMemoryWatchTest {
         for (int i = 0; i < 5; i++) {
             dirs.add(workDir(create(256)));
         }
-        long engine = fixture.pidFile();
+        long engine = daemon.fixture.pidFile();
         Thread.sleep(3000);
         long cpu0 = cpuTicks(engine);
         long t0 = System.nanoTime();
@@ -166,13 +148,13 @@ class GvisorMemoryWatchTest {
                 100.0 * (cpu1 - cpu0) / 100 / seconds, seconds, perRoundMicros, ProcessHandle.allProcesses().count(),
                 mib(total / rounds / 5));
         System.out.println("engine log: " + watchLines());
-        for (String id : ids) {
-            assertThat(EngineWorkspaces.status(client, id).state()).isEqualTo("started");
+        for (String id : daemon.ids) {
+            assertThat(EngineWorkspaces.status(daemon.client, id).state()).isEqualTo("started");
         }
     }
 
     String watchLines() throws Exception {
-        return String.join(" | ", Files.readAllLines(fixture.files().log()).stream()
+        return String.join(" | ", Files.readAllLines(daemon.fixture.files().log()).stream()
                 .filter(l -> l.contains("gVisor")).toList());
     }
 

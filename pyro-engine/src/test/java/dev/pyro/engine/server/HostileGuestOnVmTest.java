@@ -3,6 +3,7 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * sit inside the guest: its kernel's OOM killer within the VM's fixed memory (the agent is exempt)
  * and the pids cgroup every command runs in.
  */
+@SandboxTest
 class HostileGuestOnVmTest extends HostileGuestTest {
 
     @Override
@@ -24,15 +26,15 @@ class HostileGuestOnVmTest extends HostileGuestTest {
     @Test
     void aMemoryHogStaysInsideItsLimit() throws Exception {
         String hog = create(256);
-        WorkspaceExecResult result = EngineWorkspaces.exec(client, hog,
+        WorkspaceExecResult result = EngineWorkspaces.exec(daemon.client, hog,
                 "perl -e '$x = \"x\" x (1024*1024*1024); print \"allocated\\n\"'; echo exit=$?", 120);
         long rssMib = qemuRssMib(hog);
         System.out.printf("vm memory hog: 1 GiB asked in a 256 MiB VM: '%s', QEMU RSS %d MiB%n",
                 (result.stdout() + result.stderr()).trim().replace('\n', ' '), rssMib);
         assertThat(result.stdout()).doesNotContain("allocated").contains("exit=");
         assertThat(rssMib).isLessThan(256 + 256);
-        assertThat(EngineWorkspaces.status(client, hog).state()).isEqualTo("started");
-        assertThat(EngineWorkspaces.exec(client, hog, "echo alive", 30).stdout()).isEqualTo("alive\n");
+        assertThat(EngineWorkspaces.status(daemon.client, hog).state()).isEqualTo("started");
+        assertThat(EngineWorkspaces.exec(daemon.client, hog, "echo alive", 30).stdout()).isEqualTo("alive\n");
     }
 
     /** VmRSS of the QEMU process whose command line names this workspace. */

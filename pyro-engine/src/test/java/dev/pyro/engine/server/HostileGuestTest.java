@@ -4,11 +4,11 @@ import dev.pyro.api.engine.Operations;
 import dev.pyro.api.engine.WorkspaceParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.engine.ServiceParams;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.service.ServiceInfo;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hostile guest in a real gVisor sandbox, served by a real engine daemon: a fork bomb, a memory
@@ -30,37 +29,19 @@ import org.junit.jupiter.api.Test;
 // Alone: its hostile guests and timed neighbours load the 2-core host on purpose, and other
 // classes' sandboxes would both skew its figures and time out under it (vm subclasses included).
 @org.junit.jupiter.api.parallel.Isolated
+@SandboxTest
 class HostileGuestTest {
 
-    EngineFixture fixture;
-    EngineClient client;
-    final List<String> ids = new ArrayList<>();
+    @RegisterExtension
+    final EngineDaemon daemon = new EngineDaemon(this::backend);
 
     /** The backend every case runs on; {@link HostileGuestOnVmTest} runs them on {@code vm}. */
     String backend() {
         return "gvisor";
     }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks(backend());
-        fixture = new EngineFixture();
-        RealSandboxes.environment(fixture.paths);
-        client = fixture.client();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fixture != null) {
-            ids.forEach(id -> EngineWorkspaces.deleteQuietly(client, id));
-            fixture.close();
-        }
-    }
-
     String create(int memMib) {
-        String id = EngineWorkspaces.create(client, backend(), memMib);
-        ids.add(id);
-        return id;
+        return daemon.create(memMib);
     }
 
     /** Times engine pings and execs in {@code neighbour} while {@code hostile} runs; returns {max ping ms, max exec ms}. */
@@ -69,10 +50,10 @@ class HostileGuestTest {
         List<Long> execs = new ArrayList<>();
         long until = System.currentTimeMillis() + minMillis;
         while (!hostile.isDone() || System.currentTimeMillis() < until) {
-            pings.add(timed(() -> client.ping()));
+            pings.add(timed(() -> daemon.client.ping()));
             long[] execMs = {0};
             execMs[0] = timed(() -> {
-                WorkspaceExecResult r = EngineWorkspaces.exec(client, neighbour, "echo fine", 10);
+                WorkspaceExecResult r = EngineWorkspaces.exec(daemon.client, neighbour, "echo fine", 10);
                 assertThat(r.stdout()).isEqualTo("fine\n");
                 return r;
             });
@@ -97,9 +78,9 @@ class HostileGuestTest {
 
     /** Started and answering, or stopped with the reason: never "started" with a dead guest. */
     void assertTruthful(String id) {
-        WorkspaceInfo status = EngineWorkspaces.status(client, id);
+        WorkspaceInfo status = EngineWorkspaces.status(daemon.client, id);
         if ("started".equals(status.state())) {
-            assertThat(EngineWorkspaces.exec(client, id, "echo alive", 30).stdout()).isEqualTo("alive\n");
+            assertThat(EngineWorkspaces.exec(daemon.client, id, "echo alive", 30).stdout()).isEqualTo("alive\n");
         } else {
             assertThat(status.state()).isEqualTo("stopped");
             assertThat(status.lastError()).isNotBlank();
@@ -116,7 +97,7 @@ class HostileGuestTest {
         String bomb = create(512);
         String neighbour = create(512);
         String pidsMax = "vm".equals(backend())
-                ? EngineWorkspaces.exec(client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.max", 30).stdout().trim()
+                ? EngineWorkspaces.exec(daemon.client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.max", 30).stdout().trim()
                 : cgroup("pids", bomb, "pids.max");
         if (pidsMax != null) {
             assertThat(pidsMax).isEqualTo("1024");
@@ -124,7 +105,7 @@ class HostileGuestTest {
         long hostTasksBefore = ProcessHandle.allProcesses().count();
         CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return EngineWorkspaces.exec(client, bomb, "b() { b | b & }; b; sleep 6; echo contained", 15)
+                return EngineWorkspaces.exec(daemon.client, bomb, "b() { b | b & }; b; sleep 6; echo contained", 15)
                         .stdout();
             } catch (RuntimeException e) {
                 return "error: " + e.getMessage();
@@ -132,7 +113,7 @@ class HostileGuestTest {
         });
         long[] max = whileResponsive(neighbour, run, 6000);
         String outcome = run.get(60, TimeUnit.SECONDS);
-        WorkspaceInfo status = EngineWorkspaces.status(client, bomb);
+        WorkspaceInfo status = EngineWorkspaces.status(daemon.client, bomb);
         System.out.printf("fork bomb: outcome '%s', workspace %s (%s), host processes %d -> %d%n",
                 outcome.trim(), status.state(), status.lastError(), hostTasksBefore, ProcessHandle.allProcesses().count());
         assertThat(max[0]).isLessThan(3000);
@@ -140,16 +121,16 @@ class HostileGuestTest {
         assertTruthful(bomb);
         if ("vm".equals(backend())) {
             // the limit is inside the guest: forks fail there, and the workspace keeps answering
-            assertThat(EngineWorkspaces.status(client, bomb).state()).isEqualTo("started");
-            String events = EngineWorkspaces.exec(client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.events", 30)
+            assertThat(EngineWorkspaces.status(daemon.client, bomb).state()).isEqualTo("started");
+            String events = EngineWorkspaces.exec(daemon.client, bomb, "cat /sys/fs/cgroup/pyro-workload/pids.events", 30)
                     .stdout().trim();
             System.out.printf("fork bomb on vm: guest pids.events '%s'%n", events);
             assertThat(Long.parseLong(events.replaceAll("[^0-9]", ""))).as("forks refused at the limit").isPositive();
         }
-        if ("stopped".equals(EngineWorkspaces.status(client, bomb).state())) {
+        if ("stopped".equals(EngineWorkspaces.status(daemon.client, bomb).state())) {
             // the workspace recovers with a start
-            client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(bomb), WorkspaceInfo.class);
-            assertThat(EngineWorkspaces.exec(client, bomb, "echo back", 30).stdout()).isEqualTo("back\n");
+            daemon.client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(bomb), WorkspaceInfo.class);
+            assertThat(EngineWorkspaces.exec(daemon.client, bomb, "echo back", 30).stdout()).isEqualTo("back\n");
         }
     }
 
@@ -163,7 +144,7 @@ class HostileGuestTest {
         }
         CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> {
             try {
-                WorkspaceExecResult r = EngineWorkspaces.exec(client, hog,
+                WorkspaceExecResult r = EngineWorkspaces.exec(daemon.client, hog,
                         "perl -e '$x = \"x\" x (1024*1024*1024); print \"allocated\\n\"'; echo exit=$?", 60);
                 return r.stdout() + r.stderr();
             } catch (RuntimeException e) {
@@ -192,15 +173,15 @@ class HostileGuestTest {
         ServiceParams start = new ServiceParams(id, "stubborn",
                 "trap '' TERM; touch .stubborn-ready; while :; do sleep 1; done", null,
                 dev.pyro.api.workspace.service.Readiness.file(".stubborn-ready"), 60, 100, null, null, null, false);
-        ServiceInfo started = client.call(Operations.START_SERVICE.name(), start, ServiceInfo.class);
+        ServiceInfo started = daemon.client.call(Operations.START_SERVICE.name(), start, ServiceInfo.class);
         assertThat(started.state()).isEqualTo("running");
         long t0 = System.nanoTime();
-        ServiceInfo stopped = client.call(Operations.STOP_SERVICE.name(), ServiceParams.of(id, "stubborn"), ServiceInfo.class);
+        ServiceInfo stopped = daemon.client.call(Operations.STOP_SERVICE.name(), ServiceParams.of(id, "stubborn"), ServiceInfo.class);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("service ignoring SIGTERM: stop_reason=%s after %d ms%n", stopped.stopReason(), ms);
         assertThat(stopped.state()).isEqualTo("stopped");
         assertThat(stopped.stopReason()).isEqualTo("sigkill");
-        String left = EngineWorkspaces.exec(client, id,
+        String left = EngineWorkspaces.exec(daemon.client, id,
                 "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q \"trap ''[ ]TERM\" && echo $p; done; true",
                 30).stdout();
         assertThat(left).isEmpty();
@@ -211,7 +192,7 @@ class HostileGuestTest {
         String flood = create(512);
         String neighbour = create(512);
         CompletableFuture<WorkspaceExecResult> run = CompletableFuture.supplyAsync(() ->
-                EngineWorkspaces.exec(client, flood, "head -c 200000000 /dev/zero | tr '\\0' x", 120));
+                EngineWorkspaces.exec(daemon.client, flood, "head -c 200000000 /dev/zero | tr '\\0' x", 120));
         long[] max = whileResponsive(neighbour, run, 1000);
         WorkspaceExecResult result = run.get(150, TimeUnit.SECONDS);
         System.out.printf("output flood: 200 MB written, %d chars kept, exit %d, %d ms%n",
@@ -232,7 +213,7 @@ class HostileGuestTest {
         for (int i = 0; i < rounds; i++) {
             String error;
             try {
-                EngineWorkspaces.exec(client, id, "for p in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in "
+                EngineWorkspaces.exec(daemon.client, id, "for p in /proc/[0-9]*; do case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in "
                         + "'pyro-agent --'*) kill -9 ${p#/proc/};; esac; done; sleep 5", 30);
                 error = "(none)";
             } catch (RuntimeException e) {
@@ -242,7 +223,7 @@ class HostileGuestTest {
             long deadline = System.currentTimeMillis() + 40_000;
             while (true) {
                 try {
-                    assertThat(EngineWorkspaces.exec(client, id, "echo again", 30).stdout()).isEqualTo("again\n");
+                    assertThat(EngineWorkspaces.exec(daemon.client, id, "echo again", 30).stdout()).isEqualTo("again\n");
                     recovered++;
                     break;
                 } catch (RuntimeException e) {
@@ -256,7 +237,7 @@ class HostileGuestTest {
         System.out.printf("agent killed by its guest: %d rounds, %d clear errors, %d recoveries%n", rounds, rounds,
                 recovered);
         assertThat(recovered).isEqualTo(rounds);
-        assertThat(EngineWorkspaces.status(client, id).state()).isEqualTo("started");
-        assertThat(EngineWorkspaces.exec(client, neighbour, "echo fine", 30).stdout()).isEqualTo("fine\n");
+        assertThat(EngineWorkspaces.status(daemon.client, id).state()).isEqualTo("started");
+        assertThat(EngineWorkspaces.exec(daemon.client, neighbour, "echo fine", 30).stdout()).isEqualTo("fine\n");
     }
 }

@@ -8,19 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.Json;
 import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,20 +30,16 @@ import tools.jackson.databind.node.ObjectNode;
  * refused with an error naming {@code workspace_id}, and leave the foreign directory, its files
  * and the processes that mention it alone.
  */
+@SandboxTest
 class WorkspaceIdAttackTest {
 
-    EngineFixture fixture;
-    EngineClient client;
+    @RegisterExtension
+    final EngineDaemon daemon = new EngineDaemon(() -> "gvisor", Map.of("PYRO_MAX_ACTIVE_VMS", "2"));
     Path victim;
     Process bystander;
-    final List<String> ids = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        fixture = new EngineFixture();
-        RealSandboxes.environment(fixture.paths);
-        client = fixture.client(Map.of("PYRO_MAX_ACTIVE_VMS", "2"));
         // An Nx-style project dir holding a plain workspace.json, and a process naming it.
         victim = Files.createTempDirectory("pyro-victim-");
         Files.writeString(victim.resolve("workspace.json"), "{\"version\": 2, \"projects\": {}}\n");
@@ -58,23 +54,17 @@ class WorkspaceIdAttackTest {
             bystander.descendants().forEach(ProcessHandle::destroyForcibly); // sh's sleep, not only sh
             bystander.destroyForcibly();
         }
-        if (fixture != null) {
-            ids.forEach(id -> EngineWorkspaces.deleteQuietly(client, id));
-            fixture.close();
-        }
         if (victim != null) {
             FileTrees.deleteRecursively(victim);
         }
     }
 
     String create() {
-        String id = EngineWorkspaces.create(client, "gvisor", 512);
-        ids.add(id);
-        return id;
+        return daemon.create(512);
     }
 
     Object raw(String method, Map<String, Object> params) {
-        return client.call(method, params, Object.class);
+        return daemon.client.call(method, params, Object.class);
     }
 
     void refusedAsInvalidId(String method, Map<String, Object> params) {
@@ -93,7 +83,7 @@ class WorkspaceIdAttackTest {
 
     /** Ids a hostile client sends for {@code dir}: absolute, relative with {@code ../}, and with a separator. */
     List<String> pathIds(Path dir) {
-        Path workspaces = fixture.state.resolve("workspaces");
+        Path workspaces = daemon.fixture.state.resolve("workspaces");
         return List.of(dir.toString(), workspaces.relativize(dir).toString(), "a/b", "../escape",
                 dir + "/", "ABCDEF012345", "0123456789a\n");
     }
@@ -122,9 +112,9 @@ class WorkspaceIdAttackTest {
         assertThatThrownBy(() -> raw(Operations.STATUS_WORKSPACE.name(), Map.of("workspace_id", "\u001b[31mred\n")))
                 .hasMessage("workspace_id must be 12 lowercase hex characters (as Pyro prints it), got "
                         + "'\\u001b[31mred\\u000a'");
-        assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
+        assertThat(EngineWorkspaces.exec(daemon.client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
         assertThat(locksOutsideLocksDir()).isEmpty();
-        assertThat(fixture.state.resolve("escape.lock")).doesNotExist();
+        assertThat(daemon.fixture.state.resolve("escape.lock")).doesNotExist();
     }
 
     @Test
@@ -132,7 +122,7 @@ class WorkspaceIdAttackTest {
         String id = create();
         // A record copied from a real workspace, turned into a host one pointing at the victim dir.
         ObjectNode record = (ObjectNode) Json.MAPPER.readTree(
-                fixture.state.resolve("workspaces").resolve(id).resolve("workspace.json").toFile());
+                daemon.fixture.state.resolve("workspaces").resolve(id).resolve("workspace.json").toFile());
         record.put("backend", "host").put("allow_host_compat", true).put("state", "stopped");
         ObjectNode sandbox = (ObjectNode) record.get("sandbox");
         sandbox.put("backend", "host").put("work_dir", victim.resolve("runtime").toString())
@@ -154,7 +144,7 @@ class WorkspaceIdAttackTest {
     @Test
     void aRecordPlantedInTheGuestBindIsNeverAWorkspace() throws Exception {
         String id = create();
-        Path workspaceDir = fixture.state.resolve("workspaces").resolve(id);
+        Path workspaceDir = daemon.fixture.state.resolve("workspaces").resolve(id);
         ObjectNode record = (ObjectNode) Json.MAPPER.readTree(workspaceDir.resolve("workspace.json").toFile());
         record.put("workspace_id", id + "/runtime/host").put("name", "guest-chosen");
         // What a guest can write under /run/pyro-host (the host side is runtime/host).
@@ -162,16 +152,16 @@ class WorkspaceIdAttackTest {
         refusedAsInvalidId(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", id + "/runtime/host"));
         refusedAsInvalidId(Operations.EXEC_WORKSPACE.name(), Map.of("workspace_id", id + "/runtime/host",
                 "command", "id", "timeout_seconds", 10));
-        WorkspaceList list = client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
+        WorkspaceList list = daemon.client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::workspaceId).containsExactly(id);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::name).doesNotContain("guest-chosen");
-        assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
+        assertThat(EngineWorkspaces.exec(daemon.client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
     }
 
     @Test
     void plantedDirsAreNotListedNotCountedAndARecordNotMatchingItsDirIsRefused() throws Exception {
         String id = create();
-        Path workspaces = fixture.state.resolve("workspaces");
+        Path workspaces = daemon.fixture.state.resolve("workspaces");
         ObjectNode record = (ObjectNode) Json.MAPPER.readTree(workspaces.resolve(id).resolve("workspace.json").toFile());
         // Junk in the workspaces dir: a dir with a non-id name, a stray lock file, a symlink named like an id.
         Json.writeFile(Files.createDirectories(workspaces.resolve("notes")).resolve("workspace.json"),
@@ -183,17 +173,17 @@ class WorkspaceIdAttackTest {
         Json.writeFile(Files.createDirectories(workspaces.resolve(other)).resolve("workspace.json"),
                 record.deepCopy().put("name", "copied"));
 
-        WorkspaceList list = client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
+        WorkspaceList list = daemon.client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::workspaceId).containsExactlyInAnyOrder(id, other);
         assertThat(list.workspaces()).filteredOn(i -> i.workspaceId().equals(other))
                 .extracting(WorkspaceList.Item::state, WorkspaceList.Item::name)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(WorkspaceList.UNREADABLE, null));
-        assertThatThrownBy(() -> EngineWorkspaces.exec(client, other, "id", 10))
+        assertThatThrownBy(() -> EngineWorkspaces.exec(daemon.client, other, "id", 10))
                 .hasMessageContaining("is refused: it names workspace '" + id + "'");
         // Capacity (2) counts the two workspace dirs, not the junk: deleting the copy frees a slot.
         raw(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", other));
         assertThat(workspaces.resolve(id)).isDirectory();
-        assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
+        assertThat(EngineWorkspaces.exec(daemon.client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
         create();
         assertThat(victim.resolve("workspace.json")).exists();
         assertThat(workspaces.resolve("notes/workspace.json")).exists(); // not ours: left alone
@@ -202,16 +192,16 @@ class WorkspaceIdAttackTest {
     @Test
     void aRecordWhoseSandboxPointsElsewhereIsRefusedAndItsDeleteStaysInItsOwnDir() throws Exception {
         String id = create();
-        Path dir = fixture.state.resolve("workspaces").resolve(id);
+        Path dir = daemon.fixture.state.resolve("workspaces").resolve(id);
         ObjectNode record = (ObjectNode) Json.MAPPER.readTree(dir.resolve("workspace.json").toFile());
         ((ObjectNode) record.get("sandbox")).put("work_dir", victim.toString());
         Json.writeFile(dir.resolve("workspace.json"), record);
 
-        assertThatThrownBy(() -> EngineWorkspaces.status(client, id))
+        assertThatThrownBy(() -> EngineWorkspaces.status(daemon.client, id))
                 .hasMessageContaining("is refused: its sandbox dir " + victim);
-        assertThatThrownBy(() -> EngineWorkspaces.exec(client, id, "id", 10)).hasMessageContaining("is refused");
+        assertThatThrownBy(() -> EngineWorkspaces.exec(daemon.client, id, "id", 10)).hasMessageContaining("is refused");
         raw(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", id));
-        ids.remove(id);
+        daemon.ids.remove(id);
         assertThat(dir).doesNotExist();
         assertThat(EngineWorkspaces.processesMentioning(dir)).isEmpty();
         assertThat(EngineWorkspaces.mountsUnder(dir)).isEmpty();
@@ -222,7 +212,7 @@ class WorkspaceIdAttackTest {
     @Test
     void snapshotAndServiceNamesThatArePathsAreRefused() throws Exception {
         String id = create();
-        Path snapshots = fixture.state.resolve("workspaces").resolve(id).resolve("snapshots");
+        Path snapshots = daemon.fixture.state.resolve("workspaces").resolve(id).resolve("snapshots");
         Files.writeString(victim.resolve("stolen.txt"), "host secret\n");
         assertThat(new ProcessBuilder("tar", "-cf", "loot.tar", "stolen.txt").directory(victim.toFile())
                 .start().waitFor()).isZero();
@@ -234,9 +224,9 @@ class WorkspaceIdAttackTest {
                 .hasMessageStartingWith("snapshot_name is invalid");
         assertThat(victim.resolve("loot.tar")).exists();
         assertThat(victim.resolve("loot.json")).exists();
-        assertThat(EngineWorkspaces.exec(client, id, "ls /workspace", 10).stdout()).doesNotContain("stolen");
+        assertThat(EngineWorkspaces.exec(daemon.client, id, "ls /workspace", 10).stdout()).doesNotContain("stolen");
 
-        Path services = fixture.state.resolve("workspaces").resolve(id).resolve("services");
+        Path services = daemon.fixture.state.resolve("workspaces").resolve(id).resolve("services");
         String service = services.relativize(victim.resolve("loot")).toString();
         for (String method : List.of(Operations.STATUS_SERVICE.name(), Operations.STOP_SERVICE.name(),
                 Operations.LOGS_SERVICE.name())) {
@@ -248,10 +238,10 @@ class WorkspaceIdAttackTest {
 
     /** Lock files anywhere in the state dir but {@code workspaces/.locks} (the engine's own lock aside). */
     List<Path> locksOutsideLocksDir() throws Exception {
-        try (Stream<Path> files = Files.walk(fixture.state)) {
+        try (Stream<Path> files = Files.walk(daemon.fixture.state)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".lock"))
-                    .filter(f -> !f.getParent().equals(fixture.state.resolve("workspaces/.locks")))
-                    .filter(f -> !f.equals(fixture.state.resolve("engine.lock")))
+                    .filter(f -> !f.getParent().equals(daemon.fixture.state.resolve("workspaces/.locks")))
+                    .filter(f -> !f.equals(daemon.fixture.state.resolve("engine.lock")))
                     .filter(f -> !f.toString().contains("/runtime/"))
                     .toList();
         }

@@ -27,6 +27,7 @@ import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Workspaces on real QEMU guests started from warm templates. Each test has its own template store
  * (a private cache dir that links the shared kernel and initramfs), so it starts with no template.
  */
+@SandboxTest
 class VmTemplateTest {
 
     Path state;

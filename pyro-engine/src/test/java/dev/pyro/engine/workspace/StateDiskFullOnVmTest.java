@@ -1,6 +1,9 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.test.SandboxTest;
+
 /** {@link StateDiskFullTest} on a microVM: its disk overlay lives in the full state dir too. */
+@SandboxTest
 class StateDiskFullOnVmTest extends StateDiskFullTest {
 
     @Override

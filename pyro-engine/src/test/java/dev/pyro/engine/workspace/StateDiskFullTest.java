@@ -13,6 +13,7 @@ import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.api.Progress;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * write records fail with a clear error, nothing half-written stays behind, and once space is back
  * a new engine reports the workspace truthfully and loses no completed operation.
  */
+@SandboxTest
 class StateDiskFullTest {
 
     /** The backend the case runs on; {@link StateDiskFullOnVmTest} runs it on {@code vm}. */

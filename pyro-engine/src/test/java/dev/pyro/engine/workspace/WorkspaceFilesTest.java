@@ -11,6 +11,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.review.DiffPayload;
+import dev.pyro.test.SandboxTest;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The live file operations against one real gVisor workspace, hostile input included. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 class WorkspaceFilesTest {
 
     Path state;

@@ -14,6 +14,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Workspace lifecycle on real gVisor sandboxes: create, exec journal, stop/start, reset, delete, TTL. */
+@SandboxTest
 class WorkspaceLifecycleTest {
 
     Path state;

@@ -9,11 +9,13 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** A workspace on a QEMU microVM: its /workspace lives on the VM's own disk across stop and start. */
+@SandboxTest
 class WorkspaceOnVmTest {
 
     @Test

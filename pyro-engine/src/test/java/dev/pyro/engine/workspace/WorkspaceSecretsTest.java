@@ -13,6 +13,7 @@ import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
+import dev.pyro.test.SandboxTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Secrets live only in the guest and every output Pyro keeps or returns shows [REDACTED]. */
+@SandboxTest
 class WorkspaceSecretsTest {
 
     static final String TOKEN = "tok-3f9a-very-secret";

@@ -16,6 +16,7 @@ import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.engine.workspace.shell.WorkspaceShells;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Named snapshots and reset to them, on a real gVisor workspace. */
+@SandboxTest
 class WorkspaceSnapshotsTest {
 
     Path state;

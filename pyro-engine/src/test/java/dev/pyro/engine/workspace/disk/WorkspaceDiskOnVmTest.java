@@ -12,6 +12,7 @@ import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The disk tools on a QEMU workspace: its qcow2 overlay read as a raw ext4 image. */
+@SandboxTest
 class WorkspaceDiskOnVmTest {
 
     static final String TOKEN = "vm-disk-tok-41d0-secret";

@@ -17,6 +17,7 @@ import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskExport;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskList;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskRead;
+import dev.pyro.test.SandboxTest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The disk tools on a real gVisor workspace: list, read and export its stopped disk, secrets never included. */
+@SandboxTest
 class WorkspaceDiskTest {
 
     static final String TOKEN = "disk-tok-7c1e-very-secret";

@@ -12,6 +12,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * workspace tree (names, types, sizes, link targets, checksums), the guest's {@code /etc} and the
  * host's list of workspaces are compared before and after.
  */
+@SandboxTest
 class HostileInputCorpusTest {
 
     /** The archives: name, bytes, expected error. Small on purpose; the 2 GiB bomb is a few MiB of gzip. */

@@ -13,6 +13,7 @@ import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** Services on a real gVisor workspace: each readiness kind, failures, logs, stop. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SandboxTest
 class WorkspaceServicesTest {
 
     // A tiny HTTP server from Debian's essential perl: no extra packages in the guest.

@@ -9,6 +9,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** PTY shells on a real gVisor workspace, driving an interactive program. */
+@SandboxTest
 class WorkspaceShellsTest {
 
     Path state;
