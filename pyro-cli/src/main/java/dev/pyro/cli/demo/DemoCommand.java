@@ -9,15 +9,14 @@ import dev.pyro.engine.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceRequest;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.sdk.Environments;
+import dev.pyro.sdk.HostFiles;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withBackend(backend == null ? "auto" : backend, false).withSeed(seed)
                     .withName("pyro-demo").withLabels(Map.of("demo", "pyro"))).workspaceId();
         } finally {
-            deleteSeed(seed);
+            HostFiles.deleteTree(seed);
         }
         try {
             out.println("      workspace " + id + " created from a seed with message.txt = broken");
@@ -114,18 +113,6 @@ public final class DemoCommand implements Callable<Integer> {
             pyro.deleteWorkspace(id);
             out.println("      workspace " + id + " deleted");
             out.flush();
-        }
-    }
-
-    /**
-     * The seed is this process's own temp dir (owner-only, one file written above), so a walk that
-     * follows no links removes it safely; the engine's hardened tree delete is not needed here.
-     */
-    private static void deleteSeed(Path seed) throws IOException {
-        try (Stream<Path> walk = Files.walk(seed)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
