@@ -1,7 +1,7 @@
 package dev.pyro.examples;
 
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmRequest;
 import dev.pyro.sdk.Pyro;
 
 /**

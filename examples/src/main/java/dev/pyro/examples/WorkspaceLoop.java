@@ -1,8 +1,8 @@
 package dev.pyro.examples;
 
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintStream;

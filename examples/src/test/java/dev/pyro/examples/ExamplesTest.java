@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.vms.VmExecResult;
+import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.PyroMcpServer;
 import java.io.ByteArrayOutputStream;

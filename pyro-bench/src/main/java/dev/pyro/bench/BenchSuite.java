@@ -1,6 +1,6 @@
 package dev.pyro.bench;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -12,12 +12,12 @@ import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.backend.vm.GuestKernels;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.server.EngineClient;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;

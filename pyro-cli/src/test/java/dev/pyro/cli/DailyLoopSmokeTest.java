@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.cli.smoke.McpSessionDriver;
 import dev.pyro.cli.smoke.SmokeContext;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

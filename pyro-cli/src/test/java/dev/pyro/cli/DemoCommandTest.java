@@ -2,7 +2,7 @@ package dev.pyro.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

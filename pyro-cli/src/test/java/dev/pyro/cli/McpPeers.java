@@ -1,6 +1,6 @@
 package dev.pyro.cli;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

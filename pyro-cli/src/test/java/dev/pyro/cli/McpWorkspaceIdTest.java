@@ -3,7 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,15 +1,19 @@
 package dev.pyro.sdk;
 
+import dev.pyro.api.workspace.SnapshotListing;
+import dev.pyro.api.workspace.SnapshotDeleted;
+import dev.pyro.api.workspace.SnapshotCreated;
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
-import dev.pyro.engine.doctor.DoctorReport;
-import dev.pyro.engine.prepare.PrepareResult;
-import dev.pyro.engine.environment.EnvironmentInfo;
-import dev.pyro.engine.environment.PruneResult;
+import dev.pyro.api.doctor.DoctorReport;
+import dev.pyro.api.environment.PrepareResult;
+import dev.pyro.api.environment.EnvironmentInfo;
+import dev.pyro.api.environment.PruneResult;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.server.EmbeddedEngine;
 import dev.pyro.engine.server.EngineCalls;
 import dev.pyro.engine.server.EngineClient;
@@ -21,37 +25,37 @@ import dev.pyro.engine.server.EngineProtocol.VmParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.ServiceParams;
 import dev.pyro.engine.server.EngineProtocol.ShellParams;
-import dev.pyro.engine.workspace.service.Readiness;
-import dev.pyro.engine.workspace.service.PublishedPortRequest;
-import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.PublishedPortRequest;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
-import dev.pyro.engine.workspace.shell.ShellInfo;
+import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceDiskParams;
-import dev.pyro.engine.workspace.disk.DiskPayloads;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads;
-import dev.pyro.engine.workspace.WorkspaceSummary;
-import dev.pyro.engine.workspace.review.DiffPayload;
-import dev.pyro.engine.workspace.review.PatchApplyPayload;
+import dev.pyro.api.workspace.disk.DiskPayloads;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads;
+import dev.pyro.api.workspace.WorkspaceSummary;
+import dev.pyro.api.workspace.review.DiffPayload;
+import dev.pyro.api.workspace.review.PatchApplyPayload;
 import java.nio.file.Path;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.server.EnvironmentOperations;
-import dev.pyro.engine.vms.ReapResult;
-import dev.pyro.engine.vms.VmDeleteResult;
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmNetworkInfo;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.vms.VmStatus;
-import dev.pyro.engine.workspace.WorkspaceDeleteResult;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceList;
-import dev.pyro.engine.workspace.WorkspaceLogs;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.api.vm.ReapResult;
+import dev.pyro.api.vm.VmDeleteResult;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmNetworkInfo;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.vm.VmStatus;
+import dev.pyro.api.workspace.WorkspaceDeleteResult;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.SeedOrigin;
 import dev.pyro.sdk.mcp.McpServerOptions;
 import dev.pyro.sdk.mcp.McpSurface;
 import dev.pyro.sdk.mcp.PyroMcpServer;
@@ -61,7 +65,7 @@ import java.util.Map;
 /**
  * The Java SDK: one method per public operation, returning records that serialize to the JSON
  * payloads the CLI ({@code --json}) and the MCP server return. Errors meant for users are
- * {@link dev.pyro.engine.PyroException}s with a message that says what to fix.
+ * {@link dev.pyro.api.PyroException}s with a message that says what to fix.
  *
  * <p>{@link #create()} talks to the engine daemon of the state dir (starting it when none answers),
  * so sandboxes outlive this process and a Ctrl-C still deletes the VM of a run.
@@ -108,11 +112,11 @@ public final class Pyro implements AutoCloseable {
 
     /** create → start → exec → delete, in one call (the {@code pyro run} path). */
     public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds) {
-        return runInVm(request, command, timeoutSeconds, Progress.NONE, GuestExec.Listener.NONE);
+        return runInVm(request, command, timeoutSeconds, Progress.NONE, OutputListener.NONE);
     }
 
     public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds, Progress progress,
-                                GuestExec.Listener output) {
+                                OutputListener output) {
         return engine.call(EngineProtocol.RUN_IN_VM, new RunParams(resolved(request), command, timeoutSeconds),
                 VmExecResult.class, progress, output);
     }
@@ -168,7 +172,7 @@ public final class Pyro implements AutoCloseable {
         WorkspaceRequest resolved = request.withBackend(BackendSelector.requested(request.backend()),
                 request.allowHostCompat());
         return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved, origin),
-                WorkspaceInfo.class, progress, GuestExec.Listener.NONE);
+                WorkspaceInfo.class, progress, OutputListener.NONE);
     }
 
     public WorkspaceList listWorkspaces() {
@@ -186,17 +190,17 @@ public final class Pyro implements AutoCloseable {
     }
 
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds) {
-        return execWorkspace(workspaceId, command, timeoutSeconds, GuestExec.Listener.NONE);
+        return execWorkspace(workspaceId, command, timeoutSeconds, OutputListener.NONE);
     }
 
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
-                                             GuestExec.Listener output) {
+                                             OutputListener output) {
         return execWorkspace(workspaceId, command, timeoutSeconds, Map.of(), output);
     }
 
     /** {@code secretEnv}: secret name → environment variable name for this command. */
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
-                                             Map<String, String> secretEnv, GuestExec.Listener output) {
+                                             Map<String, String> secretEnv, OutputListener output) {
         return engine.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId, command,
                 timeoutSeconds, secretEnv), WorkspaceExecResult.class, Progress.NONE, output);
     }
@@ -307,19 +311,19 @@ public final class Pyro implements AutoCloseable {
     }
 
     /** Keeps the current {@code /workspace} under a name, for {@code resetWorkspace(id, name)}. */
-    public WorkspaceSnapshots.Created createSnapshot(String workspaceId, String snapshotName) {
+    public SnapshotCreated createSnapshot(String workspaceId, String snapshotName) {
         return engine.call(EngineProtocol.CREATE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
-                WorkspaceSnapshots.Created.class);
+                SnapshotCreated.class);
     }
 
-    public WorkspaceSnapshots.Listing listSnapshots(String workspaceId) {
+    public SnapshotListing listSnapshots(String workspaceId) {
         return engine.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(workspaceId),
-                WorkspaceSnapshots.Listing.class);
+                SnapshotListing.class);
     }
 
-    public WorkspaceSnapshots.Deleted deleteSnapshot(String workspaceId, String snapshotName) {
+    public SnapshotDeleted deleteSnapshot(String workspaceId, String snapshotName) {
         return engine.call(EngineProtocol.DELETE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
-                WorkspaceSnapshots.Deleted.class);
+                SnapshotDeleted.class);
     }
 
     public WorkspaceDeleteResult deleteWorkspace(String workspaceId) {
@@ -455,7 +459,7 @@ public final class Pyro implements AutoCloseable {
      */
     public PrepareResult prepare(String environment, boolean network, boolean force, Progress progress) {
         return engine.call(EngineProtocol.PREPARE, new EngineProtocol.PrepareParams(environment, network, force,
-                BackendSelector.requested(null)), PrepareResult.class, progress, GuestExec.Listener.NONE);
+                BackendSelector.requested(null)), PrepareResult.class, progress, OutputListener.NONE);
     }
 
     /**

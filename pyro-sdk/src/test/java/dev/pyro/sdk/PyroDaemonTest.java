@@ -1,14 +1,15 @@
 package dev.pyro.sdk;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.vm.VmStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class PyroDaemonTest {
             public void step(long done, long total, String message) {
             }
         };
-        GuestExec.Listener listener = new GuestExec.Listener() {
+        OutputListener listener = new OutputListener() {
             @Override
             public void stdout(byte[] data) {
                 out.append(new String(data, StandardCharsets.UTF_8));
@@ -151,7 +152,7 @@ class PyroDaemonTest {
         CountDownLatch running = new CountDownLatch(1);
         Thread caller = new Thread(() -> {
             try (Pyro pyro = Pyro.create(fixture.paths)) {
-                pyro.runInVm(GVISOR, "echo running; sleep 60", 120, Progress.NONE, new GuestExec.Listener() {
+                pyro.runInVm(GVISOR, "echo running; sleep 60", 120, Progress.NONE, new OutputListener() {
                     @Override
                     public void stdout(byte[] data) {
                         running.countDown();

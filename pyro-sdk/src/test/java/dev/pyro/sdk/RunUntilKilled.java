@@ -1,9 +1,10 @@
 package dev.pyro.sdk;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmRequest;
 import java.nio.file.Path;
 
 /** A client process for {@link PyroDaemonTest}: runs a long command through the daemon, passing output through. */
@@ -17,7 +18,7 @@ public final class RunUntilKilled {
         PyroPaths paths = new PyroPaths(shared.cacheDir(), Path.of(args[0]), shared.environmentCacheDir());
         try (Pyro pyro = Pyro.create(paths)) {
             pyro.runInVm(VmRequest.defaults(SdkFixture.ENVIRONMENT).withBackend("gvisor").withSize(1, 256),
-                    "echo running; sleep 60", 120, Progress.NONE, new GuestExec.Listener() {
+                    "echo running; sleep 60", 120, Progress.NONE, new OutputListener() {
                         @Override
                         public void stdout(byte[] data) {
                             System.out.write(data, 0, data.length);

@@ -1,13 +1,13 @@
 package dev.pyro.cli.demo;
 
+import dev.pyro.api.Defaults;
+import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.HostFiles;
 import dev.pyro.sdk.Pyro;
@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "{ echo \"check: expected fixed, got $(cat message.txt)\"; exit 1; }";
 
     @Option(names = "--environment", paramLabel = "ENV", description = "Environment to use (default: ${DEFAULT-VALUE}).")
-    String environment = EnvironmentCatalog.DEFAULT_ENVIRONMENT;
+    String environment = Defaults.ENVIRONMENT;
 
     @Option(names = "--network", description = "Run the one-shot step with guest networking and show the route out.")
     boolean network;
@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
                 step(out, "1/3", "one command in a fresh sandbox (pyro run " + environment
                         + (network ? " --network" : "") + " -- " + (network ? "<route check>" : command) + ")");
             }
-            VmExecResult run = pyro.runInVm(request, command, 30, Progress.NONE, GuestExec.Listener.NONE);
+            VmExecResult run = pyro.runInVm(request, command, 30, Progress.NONE, OutputListener.NONE);
             if (json) {
                 JsonOutput.print(out, run);
                 return run.exitCode();

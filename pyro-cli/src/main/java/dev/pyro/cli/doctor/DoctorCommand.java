@@ -1,11 +1,11 @@
 package dev.pyro.cli.doctor;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.doctor.DoctorReport;
-import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.doctor.DoctorReport;
+import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.protocol.ErrorText;
 import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.HostPackages;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class DoctorCommand implements Runnable {
 
     @Option(names = "--environment", paramLabel = "ENV", description = "Environment to report on (default: ${DEFAULT-VALUE}).")
-    String environment = EnvironmentCatalog.DEFAULT_ENVIRONMENT;
+    String environment = Defaults.ENVIRONMENT;
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "Platform key (default: ${DEFAULT-VALUE}; the only one).")
     String platform = "linux-x86_64";

@@ -1,7 +1,7 @@
 package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;

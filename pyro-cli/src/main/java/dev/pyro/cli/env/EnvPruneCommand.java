@@ -1,7 +1,7 @@
 package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.PruneResult;
+import dev.pyro.api.environment.PruneResult;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.util.List;

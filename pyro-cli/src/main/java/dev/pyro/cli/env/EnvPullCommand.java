@@ -2,8 +2,8 @@ package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentInfo;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.environment.EnvironmentInfo;
+import dev.pyro.api.Progress;
 import dev.pyro.sdk.Pyro;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +33,7 @@ final class EnvPullCommand implements Runnable {
     @Override
     public void run() {
         if (!backend.equals("vm") && !backend.equals("gvisor") && !backend.equals("auto")) {
-            throw dev.pyro.engine.PyroException.invalid("--backend must be vm, gvisor or auto, not '" + backend + "'");
+            throw dev.pyro.api.PyroException.invalid("--backend must be vm, gvisor or auto, not '" + backend + "'");
         }
         try (CliProgress bar = json ? null : CliProgress.forStderr("pull")) {
             Progress progress = bar == null ? Progress.NONE : bar;

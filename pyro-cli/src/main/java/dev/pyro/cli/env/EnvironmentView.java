@@ -1,7 +1,7 @@
 package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.Fields;
-import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.api.environment.EnvironmentInfo;
 import java.io.PrintWriter;
 
 /** Human rendering of one environment (pull and inspect share it). */

@@ -1,6 +1,6 @@
 package dev.pyro.cli.host;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

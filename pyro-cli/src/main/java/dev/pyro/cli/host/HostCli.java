@@ -1,6 +1,6 @@
 package dev.pyro.cli.host;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.protocol.ErrorText;
 import java.io.File;
 import java.io.IOException;

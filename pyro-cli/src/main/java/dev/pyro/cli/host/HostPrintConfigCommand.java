@@ -3,7 +3,7 @@ package dev.pyro.cli.host;
 import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.pyro.cli.output;
 
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

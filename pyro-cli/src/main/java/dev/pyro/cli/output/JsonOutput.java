@@ -1,6 +1,6 @@
 package dev.pyro.cli.output;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.PrintWriter;
 
 /** {@code --json}: the structured payload, exactly as the SDK returns it, on stdout. */

@@ -1,6 +1,6 @@
 package dev.pyro.cli.output;
 
-import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.api.OutputListener;
 import java.io.PrintStream;
 
 /** A command's output as it arrives, straight to this process's stdout and stderr. */
@@ -9,10 +9,10 @@ public final class Passthrough {
     private Passthrough() {
     }
 
-    public static GuestExec.Listener toStandardStreams() {
+    public static OutputListener toStandardStreams() {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        return new GuestExec.Listener() {
+        return new OutputListener() {
             @Override
             public void stdout(byte[] data) {
                 out.write(data, 0, data.length);

@@ -1,12 +1,12 @@
 package dev.pyro.cli.prepare;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.prepare.PrepareResult;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.environment.PrepareResult;
+import dev.pyro.api.Progress;
 import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 public final class PrepareCommand implements Runnable {
 
     @Parameters(paramLabel = "ENVIRONMENT", arity = "0..1", description = "Environment to warm (default: ${DEFAULT-VALUE}).")
-    String environment = EnvironmentCatalog.DEFAULT_ENVIRONMENT;
+    String environment = Defaults.ENVIRONMENT;
 
     @Option(names = "--network", description = "Also prove guest networking (policy egress; needs the vm backend).")
     boolean network;

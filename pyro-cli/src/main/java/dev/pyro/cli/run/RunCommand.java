@@ -1,13 +1,13 @@
 package dev.pyro.cli.run;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Passthrough;
-import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmLimits;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.vm.VmRequest;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintStream;
 import java.util.List;
@@ -72,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
         String shellCommand = ShellWords.join(command);
         try (Pyro pyro = Pyro.create(); CliProgress bar = json ? null : CliProgress.forStderr("run")) {
             Progress progress = bar == null ? Progress.NONE : bar;
-            GuestExec.Listener passthrough = json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
+            OutputListener passthrough = json ? OutputListener.NONE : Passthrough.toStandardStreams();
             VmExecResult result = pyro.runInVm(request, shellCommand, timeoutSeconds, progress, passthrough);
             if (json) {
                 JsonOutput.print(spec.commandLine().getOut(), result);

@@ -1,6 +1,6 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.disk.DiskPayloads;
+import dev.pyro.api.workspace.disk.DiskPayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.disk.DiskPayloads;
-import dev.pyro.engine.workspace.disk.WorkspaceDisk;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.disk.DiskPayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ final class WorkspaceDiskReadCommand extends WorkspaceIdCommand<DiskPayloads.Dis
 
     @Option(names = "--max-bytes", paramLabel = "N",
             description = "At most this many bytes, up to 1048576 (default: ${DEFAULT-VALUE}).")
-    int maxBytes = WorkspaceDisk.DEFAULT_READ_MAX_BYTES;
+    int maxBytes = Defaults.DISK_READ_MAX_BYTES;
 
     @Option(names = "--content-only", description = "Print only the content, no summary line.")
     boolean contentOnly;

@@ -1,12 +1,12 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Passthrough;
 import dev.pyro.cli.run.ShellWords;
-import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.vms.VmLimits;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintStream;
 import java.util.List;
@@ -47,7 +47,7 @@ final class WorkspaceExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream err = System.err;
-        GuestExec.Listener passthrough = json.json ? GuestExec.Listener.NONE : Passthrough.toStandardStreams();
+        OutputListener passthrough = json.json ? OutputListener.NONE : Passthrough.toStandardStreams();
         try (Pyro pyro = Pyro.create()) {
             Map<String, String> env = SecretEnv.parse(secretEnv);
             WorkspaceExecResult result = pyro.execWorkspace(workspaceId, ShellWords.join(command), timeoutSeconds,

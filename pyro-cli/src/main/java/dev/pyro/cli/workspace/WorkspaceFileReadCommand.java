@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.WorkspaceFilePayloads;
-import dev.pyro.engine.workspace.WorkspaceFiles;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ final class WorkspaceFileReadCommand extends WorkspaceIdCommand<WorkspaceFilePay
     String path;
 
     @Option(names = "--max-bytes", paramLabel = "N", description = "At most this many bytes, up to 1048576 (default: ${DEFAULT-VALUE}).")
-    int maxBytes = WorkspaceFiles.DEFAULT_READ_MAX_BYTES;
+    int maxBytes = Defaults.FILE_READ_MAX_BYTES;
 
     @Option(names = "--content-only", description = "Print only the content, no summary line.")
     boolean contentOnly;

@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintWriter;

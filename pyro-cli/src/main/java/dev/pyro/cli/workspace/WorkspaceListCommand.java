@@ -3,7 +3,7 @@ package dev.pyro.cli.workspace;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Printable;
-import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.CommandEntry;
-import dev.pyro.engine.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.CommandEntry;
+import dev.pyro.api.workspace.WorkspaceLogs;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

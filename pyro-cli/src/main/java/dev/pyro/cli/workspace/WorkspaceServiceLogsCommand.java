@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.service.ServiceInfo;
-import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class WorkspaceServiceLogsCommand extends WorkspaceServiceIdCommand<ServiceInfo> {
 
     @Option(names = "--tail-lines", paramLabel = "N", description = "Lines per stream (default: ${DEFAULT-VALUE}).")
-    int tailLines = WorkspaceServices.DEFAULT_TAIL_LINES;
+    int tailLines = Defaults.SERVICE_TAIL_LINES;
 
     @Option(names = "--all", description = "Every line.")
     boolean all;

@@ -1,13 +1,13 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.cli.run.ShellWords;
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.workspace.service.Readiness;
-import dev.pyro.engine.workspace.service.ServiceInfo;
-import dev.pyro.engine.workspace.service.WorkspaceServices;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
-import dev.pyro.engine.workspace.service.PublishedPortRequest;
+import dev.pyro.api.workspace.service.PublishedPortRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,10 +42,10 @@ final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo>
     String readyCommand;
 
     @Option(names = "--ready-timeout-seconds", paramLabel = "S", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
-    int readyTimeoutSeconds = WorkspaceServices.DEFAULT_READY_TIMEOUT_SECONDS;
+    int readyTimeoutSeconds = Defaults.SERVICE_READY_TIMEOUT_SECONDS;
 
     @Option(names = "--ready-interval-ms", paramLabel = "MS", description = "Check this often (default: ${DEFAULT-VALUE}).")
-    int readyIntervalMs = WorkspaceServices.DEFAULT_READY_INTERVAL_MS;
+    int readyIntervalMs = Defaults.SERVICE_READY_INTERVAL_MS;
 
     @Option(names = "--secret-env", paramLabel = "SECRET[=ENV_VAR]", description = "Pass a workspace secret; repeatable.")
     List<String> secretEnv = List.of();

@@ -1,9 +1,9 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.workspace.shell.ShellInfo;
-import dev.pyro.engine.workspace.shell.WorkspaceShells;
+import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.sdk.Pyro;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +24,10 @@ final class WorkspaceShellOpenCommand implements Runnable {
     String cwd;
 
     @Option(names = "--cols", paramLabel = "N", description = "Terminal width (default: ${DEFAULT-VALUE}).")
-    int cols = WorkspaceShells.DEFAULT_COLS;
+    int cols = Defaults.SHELL_COLS;
 
     @Option(names = "--rows", paramLabel = "N", description = "Terminal height (default: ${DEFAULT-VALUE}).")
-    int rows = WorkspaceShells.DEFAULT_ROWS;
+    int rows = Defaults.SHELL_ROWS;
 
     @Option(names = "--secret-env", paramLabel = "SECRET[=ENV_VAR]", description = "Pass a workspace secret; repeatable.")
     List<String> secretEnv = List.of();

@@ -1,7 +1,7 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.shell.ShellInfo;
-import dev.pyro.engine.workspace.shell.WorkspaceShells;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ final class WorkspaceShellReadCommand extends WorkspaceShellIdCommand<ShellInfo>
     int cursor;
 
     @Option(names = "--max-chars", paramLabel = "N", description = "At most this many characters (default: ${DEFAULT-VALUE}).")
-    int maxChars = WorkspaceShells.DEFAULT_MAX_CHARS;
+    int maxChars = Defaults.SHELL_READ_MAX_CHARS;
 
     @Option(names = "--plain", description = "Render for chat: escape sequences dropped, \\r and backspaces applied.")
     boolean plain;

@@ -1,6 +1,6 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.shell.ShellInfo;
+import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.WorkspaceSummary;
+import dev.pyro.api.workspace.WorkspaceSummary;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

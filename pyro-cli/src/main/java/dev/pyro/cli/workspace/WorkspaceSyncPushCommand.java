@@ -1,6 +1,6 @@
 package dev.pyro.cli.workspace;
 
-import dev.pyro.engine.workspace.WorkspaceFilePayloads;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.nio.file.Path;

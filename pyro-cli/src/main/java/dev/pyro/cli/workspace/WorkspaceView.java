@@ -1,8 +1,8 @@
 package dev.pyro.cli.workspace;
 
 import dev.pyro.cli.output.Fields;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceSeed;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceSeed;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.stream.Collectors;

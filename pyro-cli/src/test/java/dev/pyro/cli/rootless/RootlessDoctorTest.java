@@ -2,7 +2,7 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

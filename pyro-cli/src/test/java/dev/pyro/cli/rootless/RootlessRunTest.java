@@ -2,7 +2,7 @@ package dev.pyro.cli.rootless;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

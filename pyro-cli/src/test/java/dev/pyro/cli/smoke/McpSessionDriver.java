@@ -1,7 +1,7 @@
 package dev.pyro.cli.smoke;
 
 import dev.pyro.cli.McpPeers;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

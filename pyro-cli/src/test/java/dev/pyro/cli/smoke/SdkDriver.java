@@ -1,9 +1,9 @@
 package dev.pyro.cli.smoke;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.Json;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.McpServerOptions;
 import dev.pyro.sdk.mcp.McpSurface;

@@ -2,7 +2,7 @@ package dev.pyro.cli.smoke;
 
 import dev.pyro.cli.EngineProcesses;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.McpSurface;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.pyro.engine.backend;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.backend.vm.QemuBackend;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.util.List;
 
 /**

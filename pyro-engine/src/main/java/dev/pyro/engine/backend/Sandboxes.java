@@ -4,7 +4,7 @@ import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.QemuBackend;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,14 +83,14 @@ public final class Sandboxes {
     }
 
     /** The error for a sandbox that {@link SandboxBackend#resumeIfStalled} found still paused. */
-    public static dev.pyro.engine.PyroException pausedOnFullDisk(SandboxRecord sandbox) {
+    public static dev.pyro.api.PyroException pausedOnFullDisk(SandboxRecord sandbox) {
         long freeMib;
         try {
             freeMib = Files.getFileStore(sandbox.workDir()).getUsableSpace() >> 20;
         } catch (IOException e) {
             freeMib = 0;
         }
-        return dev.pyro.engine.PyroException.runtime("the sandbox is paused: its disk overlay in " + sandbox.workDir()
+        return dev.pyro.api.PyroException.runtime("the sandbox is paused: its disk overlay in " + sandbox.workDir()
                 + " could not grow (" + freeMib + " MiB free on that filesystem); free space there and retry, "
                 + "the guest then goes on where it stopped", null);
     }

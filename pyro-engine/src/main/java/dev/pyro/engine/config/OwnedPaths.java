@@ -1,6 +1,6 @@
 package dev.pyro.engine.config;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.host.HostPrivilege;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

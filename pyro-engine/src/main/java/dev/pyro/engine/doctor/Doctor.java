@@ -1,5 +1,7 @@
 package dev.pyro.engine.doctor;
 
+import dev.pyro.api.Defaults;
+import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.prepare.DailyLoop;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
@@ -40,7 +42,7 @@ public final class Doctor {
     }
 
     public DoctorReport run() {
-        return run(dev.pyro.engine.environment.EnvironmentCatalog.DEFAULT_ENVIRONMENT);
+        return run(Defaults.ENVIRONMENT);
     }
 
     /** The host report plus the daily-loop readiness of {@code environment}. */
@@ -112,7 +114,7 @@ public final class Doctor {
         if (auto == null && namespaceProblem.isEmpty()) { // else its line names the fix
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
         }
-        List<dev.pyro.engine.environment.EnvironmentInfo> environments = store.list();
+        List<dev.pyro.api.environment.EnvironmentInfo> environments = store.list();
         return new DoctorReport(PyroPaths.PLATFORM, privilege.label(), userNamespace, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
                 networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
                 missing, List.copyOf(issues), DailyLoop.evaluate(paths, environment));

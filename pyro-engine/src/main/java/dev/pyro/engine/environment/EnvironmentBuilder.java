@@ -6,7 +6,7 @@ import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.host.UserNamespace;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.pyro.engine.environment;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.process.HostCommandException;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;

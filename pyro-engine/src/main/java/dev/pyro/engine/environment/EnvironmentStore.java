@@ -1,9 +1,11 @@
 package dev.pyro.engine.environment;
 
+import dev.pyro.api.environment.PruneResult;
+import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +131,7 @@ public final class EnvironmentStore {
     }
 
     public EnvironmentInfo info(EnvironmentSpec spec) {
-        return EnvironmentInfo.of(spec, check(spec), paths.environmentCacheDir().toString());
+        return info(spec, check(spec), paths.environmentCacheDir().toString());
     }
 
     public List<EnvironmentInfo> list() {
@@ -194,5 +196,16 @@ public final class EnvironmentStore {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static EnvironmentInfo info(EnvironmentSpec spec, InstallState state, String cacheDir) {
+        EnvironmentManifest m = state.manifest();
+        return new EnvironmentInfo(spec.name(), spec.version(), spec.description(), spec.distribution(),
+                spec.distributionVersion(), spec.defaultPackages(), EnvironmentCatalog.CATALOG_VERSION,
+                state.installed(), state.reason(), state.installDir().toString(), cacheDir,
+                "debian " + spec.suite() + " packages, built locally",
+                m == null ? null : m.digest(),
+                m == null ? null : m.builtAt(),
+                m == null ? null : m.kernelVersion());
     }
 }

@@ -1,5 +1,6 @@
 package dev.pyro.engine.guest;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentProcess;
 import dev.pyro.protocol.AgentTimeoutException;
@@ -24,27 +25,12 @@ public final class GuestExec {
     private static final int EXIT_TIMEOUT = 124;
 
     /** Receives output as it arrives (for {@code pyro run}, which passes it through). */
-    public interface Listener {
-        void stdout(byte[] data);
-
-        void stderr(byte[] data);
-
-        Listener NONE = new Listener() {
-            @Override
-            public void stdout(byte[] data) {
-            }
-
-            @Override
-            public void stderr(byte[] data) {
-            }
-        };
-    }
 
     private GuestExec() {
     }
 
     public static ExecOutcome run(AgentConnection agent, String command, String cwd, Map<String, String> env,
-                                  int timeoutSeconds, Listener listener) {
+                                  int timeoutSeconds, OutputListener listener) {
         long started = System.nanoTime();
         BoundedOutput stdout = new BoundedOutput(OUTPUT_LIMIT_BYTES);
         BoundedOutput stderr = new BoundedOutput(OUTPUT_LIMIT_BYTES);

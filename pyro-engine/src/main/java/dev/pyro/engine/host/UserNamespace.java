@@ -1,6 +1,6 @@
 package dev.pyro.engine.host;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

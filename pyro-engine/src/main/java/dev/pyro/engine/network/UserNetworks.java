@@ -1,6 +1,6 @@
 package dev.pyro.engine.network;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;

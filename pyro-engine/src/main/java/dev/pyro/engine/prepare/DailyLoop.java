@@ -1,15 +1,16 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.backend.vm.QemuBackend;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.template.TemplateStatus;
-import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.api.vm.VmLimits;
 import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.environment.EnvironmentInfo;
+import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.engine.environment.EnvironmentStore;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,19 @@
 package dev.pyro.engine.prepare;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.environment.DailyLoopReport;
+import dev.pyro.api.environment.PrepareResult;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentSpec;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.template.TemplateStatus;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,10 +60,10 @@ public final class Preparer {
         String probe = network ? "grep -q '^eth0[[:space:]]00000000' /proc/net/route" : "true";
         try {
             progress.phase("exec", "workspace_id=" + ws.workspaceId());
-            check(workspaces.exec(ws.workspaceId(), probe, 60, GuestExec.Listener.NONE), "exec");
+            check(workspaces.exec(ws.workspaceId(), probe, 60, OutputListener.NONE), "exec");
             progress.phase("reset", "workspace_id=" + ws.workspaceId());
             workspaces.reset(ws.workspaceId(), progress);
-            check(workspaces.exec(ws.workspaceId(), probe, 60, GuestExec.Listener.NONE), "exec after reset");
+            check(workspaces.exec(ws.workspaceId(), probe, 60, OutputListener.NONE), "exec after reset");
         } finally {
             progress.phase("delete", "workspace_id=" + ws.workspaceId());
             workspaces.delete(ws.workspaceId());

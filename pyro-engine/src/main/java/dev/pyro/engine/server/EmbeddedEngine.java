@@ -1,10 +1,11 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Json;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +46,7 @@ public final class EmbeddedEngine implements EngineCalls {
     }
 
     @Override
-    public <T> T call(String method, Object params, Class<T> type, Progress progress, GuestExec.Listener output) {
+    public <T> T call(String method, Object params, Class<T> type, Progress progress, OutputListener output) {
         EngineDispatcher dispatcher = services().dispatcher();
         JsonNode node = Json.MAPPER.valueToTree(params == null ? java.util.Map.of() : params);
         Object result = dispatcher.dispatch(method, node,

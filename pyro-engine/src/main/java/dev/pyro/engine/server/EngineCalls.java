@@ -1,7 +1,8 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 
 /**
  * How the SDK reaches an engine: a method name and params in, a typed result out, progress and
@@ -10,10 +11,10 @@ import dev.pyro.engine.progress.Progress;
  */
 public interface EngineCalls extends AutoCloseable {
 
-    <T> T call(String method, Object params, Class<T> type, Progress progress, GuestExec.Listener output);
+    <T> T call(String method, Object params, Class<T> type, Progress progress, OutputListener output);
 
     default <T> T call(String method, Object params, Class<T> type) {
-        return call(method, params, type, Progress.NONE, GuestExec.Listener.NONE);
+        return call(method, params, type, Progress.NONE, OutputListener.NONE);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Json;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
 import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
@@ -59,12 +60,12 @@ public final class EngineClient implements EngineCalls {
     }
 
     @Override
-    public <T> T call(String method, Object params, Class<T> type, Progress progress, GuestExec.Listener output) {
+    public <T> T call(String method, Object params, Class<T> type, Progress progress, OutputListener output) {
         return call(method, params, Json.MAPPER.constructType(type), progress, output);
     }
 
     /** For generic results, e.g. {@code Json.MAPPER.getTypeFactory().constructCollectionType(List.class, X.class)}. */
-    public <T> T call(String method, Object params, JavaType type, Progress progress, GuestExec.Listener output) {
+    public <T> T call(String method, Object params, JavaType type, Progress progress, OutputListener output) {
         ensureCurrentEngine();
         JsonNode result = deliver(method, params, progress, output, true)
                 .orElseThrow(() -> unreachable(method));
@@ -81,7 +82,7 @@ public final class EngineClient implements EngineCalls {
      * 30 s, running sandboxes stay for the next engine. Returns false when no engine answered.
      */
     public boolean shutdown() {
-        Optional<JsonNode> answer = deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, GuestExec.Listener.NONE,
+        Optional<JsonNode> answer = deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, OutputListener.NONE,
                 false);
         answer.ifPresent(info -> EngineLauncher.awaitExit(info.path("pid").asLong(),
                 EngineLauncher.OLD_ENGINE_TIMEOUT));
@@ -101,11 +102,11 @@ public final class EngineClient implements EngineCalls {
                 return;
             }
             launcher.checkSettings();
-            JsonNode node = deliver(EngineProtocol.PING, Map.of(), Progress.NONE, GuestExec.Listener.NONE, true)
+            JsonNode node = deliver(EngineProtocol.PING, Map.of(), Progress.NONE, OutputListener.NONE, true)
                     .orElseThrow(() -> unreachable(EngineProtocol.PING));
             EngineInfo info = Json.MAPPER.treeToValue(node, EngineInfo.class);
             if (!build.equals(info.build())) {
-                deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, GuestExec.Listener.NONE, false);
+                deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, OutputListener.NONE, false);
                 EngineLauncher.awaitExit(info.pid(), EngineLauncher.OLD_ENGINE_TIMEOUT);
                 launcher.ensureRunning();
             }
@@ -114,7 +115,7 @@ public final class EngineClient implements EngineCalls {
     }
 
     /** The result, or empty when no engine answered and {@code start} is false. */
-    private Optional<JsonNode> deliver(String method, Object params, Progress progress, GuestExec.Listener output,
+    private Optional<JsonNode> deliver(String method, Object params, Progress progress, OutputListener output,
                                        boolean start) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             SocketChannel channel = connect();
@@ -160,7 +161,7 @@ public final class EngineClient implements EngineCalls {
 
     /** Empty when the engine closed the connection before accepting the request (safe to retry). */
     private Optional<JsonNode> exchange(SocketChannel channel, String method, Object params, Progress progress,
-                                        GuestExec.Listener output) {
+                                        OutputListener output) {
         BufferedReader reader;
         String first;
         try {
@@ -202,7 +203,7 @@ public final class EngineClient implements EngineCalls {
         throw lost(method, "the connection closed before the answer");
     }
 
-    private static void onEvent(JsonNode event, Progress progress, GuestExec.Listener output) {
+    private static void onEvent(JsonNode event, Progress progress, OutputListener output) {
         switch (event.path("event").asString("")) {
             case EngineProtocol.PHASE -> progress.phase(event.path("phase").asString(""), text(event, "detail"));
             case EngineProtocol.STEP -> progress.step(event.path("done").asLong(), event.path("total").asLong(),

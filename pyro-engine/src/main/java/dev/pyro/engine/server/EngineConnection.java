@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

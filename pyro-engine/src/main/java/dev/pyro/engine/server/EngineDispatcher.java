@@ -1,9 +1,10 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.prepare.Preparer;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.CreateParams;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
 import dev.pyro.engine.server.EngineProtocol.EnvironmentParams;
@@ -27,9 +28,9 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.vm.VmRequest;
 import dev.pyro.protocol.ErrorText;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,13 +121,13 @@ final class EngineDispatcher {
         WorkspaceShells shells = new WorkspaceShells(workspaces);
         handlers.put(EngineProtocol.OPEN_SHELL, (p, c) -> {
             ShellParams s = shellParams(p);
-            return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), WorkspaceShells.DEFAULT_COLS),
-                    or(s.rows(), WorkspaceShells.DEFAULT_ROWS), s.secretEnv());
+            return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), Defaults.SHELL_COLS),
+                    or(s.rows(), Defaults.SHELL_ROWS), s.secretEnv());
         });
         handlers.put(EngineProtocol.READ_SHELL, (p, c) -> {
             ShellParams s = shellParams(p);
             return shells.read(s.workspaceId(), required(s.shellId(), "shell_id"), or(s.cursor(), 0),
-                    or(s.maxChars(), WorkspaceShells.DEFAULT_MAX_CHARS), s.plain(), s.waitForIdleMs());
+                    or(s.maxChars(), Defaults.SHELL_READ_MAX_CHARS), s.plain(), s.waitForIdleMs());
         });
         handlers.put(EngineProtocol.WRITE_SHELL, (p, c) -> {
             ShellParams s = shellParams(p);
@@ -145,8 +146,8 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.START_SERVICE, (p, c) -> {
             ServiceParams s = serviceParams(p);
             return services.start(s.workspaceId(), s.serviceName(), s.command(), s.cwd(), s.readiness(),
-                    or(s.readyTimeoutSeconds(), WorkspaceServices.DEFAULT_READY_TIMEOUT_SECONDS),
-                    or(s.readyIntervalMs(), WorkspaceServices.DEFAULT_READY_INTERVAL_MS), s.secretEnv(),
+                    or(s.readyTimeoutSeconds(), Defaults.SERVICE_READY_TIMEOUT_SECONDS),
+                    or(s.readyIntervalMs(), Defaults.SERVICE_READY_INTERVAL_MS), s.secretEnv(),
                     s.publishedPorts());
         });
         handlers.put(EngineProtocol.LIST_SERVICES, (p, c) -> services.list(serviceParams(p).workspaceId()));
@@ -157,7 +158,7 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.LOGS_SERVICE, (p, c) -> {
             ServiceParams s = serviceParams(p);
             return services.logs(s.workspaceId(), required(s.serviceName(), "service_name"),
-                    s.allLines() ? null : or(s.tailLines(), WorkspaceServices.DEFAULT_TAIL_LINES));
+                    s.allLines() ? null : or(s.tailLines(), Defaults.SERVICE_TAIL_LINES));
         });
         handlers.put(EngineProtocol.STOP_SERVICE, (p, c) -> {
             ServiceParams s = serviceParams(p);
@@ -192,7 +193,7 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.READ_WORKSPACE_FILE, (p, c) -> {
             WorkspaceFileParams f = fileParams(p);
             return files.read(f.workspaceId(), required(f.path(), "path"),
-                    f.maxBytes() == null ? WorkspaceFiles.DEFAULT_READ_MAX_BYTES : f.maxBytes());
+                    f.maxBytes() == null ? Defaults.FILE_READ_MAX_BYTES : f.maxBytes());
         });
         handlers.put(EngineProtocol.WRITE_WORKSPACE_FILE, (p, c) -> {
             WorkspaceFileParams f = fileParams(p);
@@ -220,7 +221,7 @@ final class EngineDispatcher {
         handlers.put(EngineProtocol.READ_WORKSPACE_DISK, (p, c) -> {
             WorkspaceDiskParams d = diskParams(p);
             return disk.read(d.workspaceId(), required(d.path(), "path"),
-                    d.maxBytes() == null ? WorkspaceDisk.DEFAULT_READ_MAX_BYTES : d.maxBytes());
+                    d.maxBytes() == null ? Defaults.DISK_READ_MAX_BYTES : d.maxBytes());
         });
     }
 

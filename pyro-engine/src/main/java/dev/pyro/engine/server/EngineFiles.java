@@ -1,6 +1,6 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.OwnedPaths;
 import dev.pyro.engine.config.PyroPaths;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.host.UserNamespace;

@@ -1,9 +1,9 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.ids.Identifiers;
-import dev.pyro.engine.ids.VmId;
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.ids.Identifiers;
+import dev.pyro.api.ids.VmId;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.vm.VmRequest;
 
 /**
  * The engine's wire protocol, shared by {@link EngineServer} and {@link EngineClient}: one request per
@@ -137,10 +137,10 @@ public final class EngineProtocol {
     }
 
     /** {@code origin}: null, or where a staged seed really came from (the MCP server's project source). */
-    public record WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request,
-                                        dev.pyro.engine.workspace.SeedOrigin origin) {
+    public record WorkspaceCreateParams(dev.pyro.api.workspace.WorkspaceRequest request,
+                                        dev.pyro.api.workspace.SeedOrigin origin) {
 
-        public WorkspaceCreateParams(dev.pyro.engine.workspace.WorkspaceRequest request) {
+        public WorkspaceCreateParams(dev.pyro.api.workspace.WorkspaceRequest request) {
             this(request, null);
         }
     }
@@ -171,7 +171,7 @@ public final class EngineProtocol {
 
     /** Service operations; each uses the fields it needs ({@code tail_lines} null: all lines). */
     public record ServiceParams(String workspaceId, String serviceName, String command, String cwd,
-                                dev.pyro.engine.workspace.service.Readiness readiness, Integer readyTimeoutSeconds,
+                                dev.pyro.api.workspace.service.Readiness readiness, Integer readyTimeoutSeconds,
                                 Integer readyIntervalMs, java.util.Map<String, String> secretEnv,
                                 java.util.List<Object> publishedPorts, Integer tailLines, boolean allLines) {
 

@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.vm.VmLimits;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,12 +1,13 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 
 /** Where a request's progress and command output go: a socket (daemon) or the caller (embedded). */
-interface EventSink extends Progress, GuestExec.Listener {
+interface EventSink extends Progress, OutputListener {
 
-    static EventSink of(Progress progress, GuestExec.Listener output) {
+    static EventSink of(Progress progress, OutputListener output) {
         return new EventSink() {
             @Override
             public void phase(String phase, String detail) {

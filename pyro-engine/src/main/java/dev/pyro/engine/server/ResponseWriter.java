@@ -1,8 +1,8 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Json;
+import dev.pyro.api.Progress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.template;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.template;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -3,7 +3,7 @@ package dev.pyro.engine.template;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.vm.VmStatus;
 import dev.pyro.engine.backend.SandboxRecord;
 
 /**

@@ -1,6 +1,14 @@
 package dev.pyro.engine.vms;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.vm.ReapResult;
+import dev.pyro.api.vm.VmNetworkInfo;
+import dev.pyro.api.vm.VmDeleteResult;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmStatus;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
@@ -19,15 +27,15 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostPrivilege;
-import dev.pyro.engine.ids.Identifiers;
-import dev.pyro.engine.ids.VmId;
+import dev.pyro.api.ids.Identifiers;
+import dev.pyro.api.ids.VmId;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.network.GuestNetwork;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.template.CloneRefresh;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -177,7 +185,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     /** Runs one command, then deletes the VM whatever happened ({@code post_exec_cleanup}). */
-    public VmExecResult exec(String vmId, String command, int timeoutSeconds, GuestExec.Listener listener) {
+    public VmExecResult exec(String vmId, String command, int timeoutSeconds, OutputListener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         VmInstance vm = live(vmId);
         if (!VmInstance.STARTED.equals(vm.state())) {
@@ -203,7 +211,7 @@ public final class VmManager implements AutoCloseable {
 
     /** create → start → exec; anything failing after create deletes the VM ({@code run_vm_error_cleanup}). */
     public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
-                            GuestExec.Listener listener) {
+                            OutputListener listener) {
         return run(request, command, timeoutSeconds, progress, listener, vmId -> {
         });
     }
@@ -213,7 +221,7 @@ public final class VmManager implements AutoCloseable {
      * it when the client that asked for the run goes away mid-run.
      */
     public VmExecResult run(VmRequest request, String command, int timeoutSeconds, Progress progress,
-                            GuestExec.Listener listener, Consumer<String> onCreated) {
+                            OutputListener listener, Consumer<String> onCreated) {
         VmLimits.validateTimeout(timeoutSeconds);
         progress.phase("create", "environment=" + request.environment());
         VmStatus created = create(request, progress);

@@ -1,10 +1,12 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.workspace.SeedOrigin;
+import dev.pyro.api.workspace.WorkspaceSeed;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.workspace.files.AgentGuestFs;
 import dev.pyro.engine.workspace.files.ArchiveFormat;
 import dev.pyro.engine.workspace.files.ImportPlan;
-import dev.pyro.engine.workspace.files.ImportResult;
+import dev.pyro.api.workspace.files.ImportResult;
 import dev.pyro.engine.workspace.files.ImportSource;
 import dev.pyro.engine.workspace.files.ImportSources;
 import dev.pyro.engine.workspace.files.PlanArchive;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.workspace.review.TreeEntry;
 import java.io.Closeable;
 import dev.pyro.protocol.ErrorText;

@@ -1,19 +1,21 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.Export;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileEntry;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileList;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileRead;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileWrite;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.Sync;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.WorkspaceSummary;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.Export;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileList;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileRead;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileWrite;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.Sync;
 import dev.pyro.engine.workspace.files.AgentGuestFs;
 import dev.pyro.engine.workspace.files.ExportResult;
 import dev.pyro.engine.workspace.files.GuestFs;
 import dev.pyro.engine.workspace.files.GuestNode;
 import dev.pyro.engine.workspace.files.ImportPlan;
-import dev.pyro.engine.workspace.files.ImportResult;
+import dev.pyro.api.workspace.files.ImportResult;
 import dev.pyro.engine.workspace.files.ImportSource;
 import dev.pyro.engine.workspace.files.ImportSources;
 import dev.pyro.engine.workspace.files.SymlinkCheck;
@@ -22,8 +24,8 @@ import dev.pyro.engine.workspace.files.WorkspaceExport;
 import dev.pyro.engine.workspace.files.WorkspacePath;
 import dev.pyro.engine.workspace.review.BaselineDiff;
 import dev.pyro.engine.workspace.review.CurrentFile;
-import dev.pyro.engine.workspace.review.DiffPayload;
-import dev.pyro.engine.workspace.review.PatchApplyPayload;
+import dev.pyro.api.workspace.review.DiffPayload;
+import dev.pyro.api.workspace.review.PatchApplyPayload;
 import dev.pyro.engine.workspace.review.PatchPlan;
 import dev.pyro.engine.workspace.review.PatchPlanner;
 import dev.pyro.engine.workspace.review.PatchTarget;
@@ -51,7 +53,7 @@ import java.util.TreeMap;
  */
 public final class WorkspaceFiles {
 
-    public static final int DEFAULT_READ_MAX_BYTES = 65536;
+    public static final int DEFAULT_READ_MAX_BYTES = dev.pyro.api.Defaults.FILE_READ_MAX_BYTES;
     public static final int FILE_MAX_BYTES = 1048576;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -264,7 +266,7 @@ public final class WorkspaceFiles {
 
     /** A review of the session since the last reset (commands, edits, syncs, exports, current diff). */
     public WorkspaceSummary summary(String id) {
-        return WorkspaceSummary.of(manager, this, id);
+        return WorkspaceSummaries.of(manager, this, id);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,7 +1,18 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.SeedOrigin;
+import dev.pyro.api.workspace.CommandEntry;
+import dev.pyro.api.workspace.LastCommand;
+import dev.pyro.api.workspace.WorkspaceSeed;
+import dev.pyro.api.workspace.WorkspaceDeleteResult;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
@@ -19,11 +30,11 @@ import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.template.CloneRefresh;
-import dev.pyro.engine.vms.VmLimits;
+import dev.pyro.api.vm.VmLimits;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
-import dev.pyro.engine.workspace.files.ImportResult;
+import dev.pyro.api.workspace.files.ImportResult;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.ErrorText;
@@ -144,7 +155,7 @@ public final class WorkspaceManager implements AutoCloseable {
                     backend.name(), null, name, labels, now, 0, null,
                     seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, sandbox);
             store.write(record);
-            return WorkspaceInfo.of(record, null);
+            return WorkspaceInfos.of(record, null);
         } catch (IOException | RuntimeException e) {
             discard(id, backend, sandbox);
             throw e instanceof PyroException p ? p
@@ -184,7 +195,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 .sorted(Comparator.comparingDouble(WorkspaceRecord::lastActivityAt).reversed()
                         .thenComparing(Comparator.comparingDouble(WorkspaceRecord::createdAt).reversed())
                         .thenComparing(WorkspaceRecord::workspaceId))
-                .map(r -> WorkspaceList.Item.of(r, serviceCounts(r.workspaceId())))
+                .map(r -> WorkspaceInfos.listItem(r, serviceCounts(r.workspaceId())))
                 .toList());
         // A record damaged outside Pyro is listed, not hidden: its status names the file and the fix.
         ids.stream().filter(this::unreadable).map(WorkspaceList.Item::unreadable).forEach(items::add);
@@ -192,7 +203,7 @@ public final class WorkspaceManager implements AutoCloseable {
     }
 
     public WorkspaceInfo status(String id) {
-        return WorkspaceInfo.of(refreshLiveness(live(id)), null).withServices(serviceCounts(id));
+        return WorkspaceInfos.of(refreshLiveness(live(id)), null).withServices(serviceCounts(id));
     }
 
     /** {total, running} from the service records (a stopped workspace has none running). */
@@ -207,7 +218,7 @@ public final class WorkspaceManager implements AutoCloseable {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 total++;
                 try {
-                    if ("running".equals(dev.pyro.engine.json.Json.MAPPER.readTree(file.toFile()).path("state").asString())) {
+                    if ("running".equals(dev.pyro.api.Json.MAPPER.readTree(file.toFile()).path("state").asString())) {
                         running++;
                     }
                 } catch (RuntimeException e) {
@@ -228,7 +239,7 @@ public final class WorkspaceManager implements AutoCloseable {
         String newName = clearName ? null : WorkspaceNames.name(name);
         SortedMap<String, String> add = WorkspaceNames.labels(labels == null ? Map.of() : labels);
         List<String> remove = clearLabels == null ? List.of() : clearLabels.stream().map(WorkspaceNames::labelKey).toList();
-        return WorkspaceInfo.of(mutate(id, b -> {
+        return WorkspaceInfos.of(mutate(id, b -> {
             if (name != null || clearName) {
                 b.name = newName;
             }
@@ -242,7 +253,7 @@ public final class WorkspaceManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ exec and journal
 
-    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, GuestExec.Listener listener) {
+    public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, OutputListener listener) {
         return exec(id, command, timeoutSeconds, Map.of(), listener);
     }
 
@@ -252,7 +263,7 @@ public final class WorkspaceManager implements AutoCloseable {
      * value split across two chunks cannot slip through.
      */
     public WorkspaceExecResult exec(String id, String command, int timeoutSeconds, Map<String, String> secretEnv,
-                                    GuestExec.Listener listener) {
+                                    OutputListener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         WorkspaceRecord record = requireStarted(id, "workspace_exec");
         Path dir = store.dir(WorkspaceId.of(id));
@@ -268,7 +279,7 @@ public final class WorkspaceManager implements AutoCloseable {
             }
         }
         ExecOutcome raw = GuestExec.run(agent, command, cwd, env, timeoutSeconds,
-                secretValues.isEmpty() ? listener : GuestExec.Listener.NONE);
+                secretValues.isEmpty() ? listener : OutputListener.NONE);
         ExecOutcome outcome = secretValues.isEmpty() ? raw : new ExecOutcome(
                 WorkspaceSecrets.redact(raw.stdout(), secretValues), WorkspaceSecrets.redact(raw.stderr(), secretValues),
                 raw.exitCode(), raw.durationMs(), raw.timedOut(), raw.truncated());
@@ -326,7 +337,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 b.lastActivityAt = clock.getAsDouble();
             });
             store.write(updated);
-            return WorkspaceInfo.of(updated, null);
+            return WorkspaceInfos.of(updated, null);
         } catch (IOException e) {
             throw PyroException.runtime("stopping workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
@@ -356,7 +367,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 b.lastActivityAt = clock.getAsDouble();
             });
             store.write(updated);
-            return WorkspaceInfo.of(updated, null);
+            return WorkspaceInfos.of(updated, null);
         } catch (IOException e) {
             throw PyroException.runtime("starting workspace " + id + " failed: " + ErrorText.of(e), e);
         } catch (InterruptedException e) {
@@ -423,7 +434,7 @@ public final class WorkspaceManager implements AutoCloseable {
                 });
                 store.write(updated);
                 new ReviewEvents(dir).record("reset", Map.of("snapshot_name", snapshotName), now);
-                return WorkspaceInfo.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
+                return WorkspaceInfos.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
                         WorkspaceSnapshots.BASELINE.equals(snapshotName) ? "baseline" : "named",
                         WorkspaceRecord.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
             } catch (IOException | RuntimeException e) {

@@ -1,5 +1,8 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.LastCommand;
+import dev.pyro.api.workspace.WorkspaceSeed;
 import dev.pyro.engine.backend.SandboxRecord;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,7 @@ public record WorkspaceRecord(
         SandboxRecord sandbox) {
 
     public static final int LAYOUT_VERSION = 1;
-    public static final String WORKSPACE_PATH = "/workspace";
+    public static final String WORKSPACE_PATH = dev.pyro.api.Defaults.WORKSPACE_PATH;
     public static final String STARTED = "started";
     public static final String STOPPED = "stopped";
 

@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.PyroException;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.WriteOptions;
 import java.io.IOException;

@@ -1,9 +1,13 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.workspace.SnapshotDeleted;
+import dev.pyro.api.workspace.SnapshotListing;
+import dev.pyro.api.workspace.SnapshotCreated;
+import dev.pyro.api.workspace.Snapshot;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.workspace.files.AgentGuestFs;
 import dev.pyro.engine.workspace.files.ImportPlan;
 import dev.pyro.engine.workspace.files.ImportSource;
@@ -34,27 +38,13 @@ public final class WorkspaceSnapshots {
 
     public static final String BASELINE = "baseline";
 
-    /** One snapshot as listed; {@code kind} is baseline or named, {@code content} what it holds. */
-    public record Snapshot(String workspaceId, String snapshotName, String kind, String content, double createdAt,
-                           long entryCount, long bytesWritten, boolean deletable) {
-    }
-
-    public record Created(String workspaceId, Snapshot snapshot, String executionMode) {
-    }
-
-    public record Listing(String workspaceId, int count, List<Snapshot> snapshots) {
-    }
-
-    public record Deleted(String workspaceId, String snapshotName, boolean deleted) {
-    }
-
     private final WorkspaceManager manager;
 
     public WorkspaceSnapshots(WorkspaceManager manager) {
         this.manager = manager;
     }
 
-    public Created create(String id, String name) {
+    public SnapshotCreated create(String id, String name) {
         validate(name);
         WorkspaceRecord record = manager.requireStarted(id, "workspace_snapshot_create");
         Path dir = snapshotsDir(id);
@@ -85,7 +75,7 @@ public final class WorkspaceSnapshots {
             Json.writeFile(dir.resolve(name + ".json"), snapshot);
             new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_create", Map.of("snapshot_name", name), now);
             manager.mutate(id, b -> b.lastActivityAt = now);
-            return new Created(id, snapshot, record.executionMode());
+            return new SnapshotCreated(id, snapshot, record.executionMode());
         } catch (IOException e) {
             throw PyroException.runtime("taking snapshot '" + name + "' failed: " + ErrorText.of(e), e);
         } finally {
@@ -93,7 +83,7 @@ public final class WorkspaceSnapshots {
         }
     }
 
-    public Listing list(String id) {
+    public SnapshotListing list(String id) {
         WorkspaceRecord record = manager.live(id);
         List<Snapshot> snapshots = new ArrayList<>();
         snapshots.add(new Snapshot(id, BASELINE, "baseline", "filesystem", record.createdAt(),
@@ -102,10 +92,10 @@ public final class WorkspaceSnapshots {
                 .sorted(Comparator.comparingDouble(Snapshot::createdAt).reversed()
                         .thenComparing(Snapshot::snapshotName))
                 .toList());
-        return new Listing(id, snapshots.size(), snapshots);
+        return new SnapshotListing(id, snapshots.size(), snapshots);
     }
 
-    public Deleted delete(String id, String name) {
+    public SnapshotDeleted delete(String id, String name) {
         manager.live(id);
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("cannot delete the baseline snapshot");
@@ -124,7 +114,7 @@ public final class WorkspaceSnapshots {
         double now = manager.clock().getAsDouble();
         new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
         manager.mutate(id, b -> b.lastActivityAt = now);
-        return new Deleted(id, name, true);
+        return new SnapshotDeleted(id, name, true);
     }
 
     /** The archive a reset restores: the baseline, or a named snapshot that must exist. */
@@ -165,7 +155,7 @@ public final class WorkspaceSnapshots {
 
     /** A snapshot name becomes {@code snapshots/<name>.tar}: delete and reset check it like create does. */
     private static void checkName(String name) {
-        if (name == null || !dev.pyro.engine.ids.Identifiers.isName(name)) {
+        if (name == null || !dev.pyro.api.ids.Identifiers.isName(name)) {
             throw PyroException.invalid("snapshot_name is invalid; use letters, digits, '.', '_' or '-' "
                     + "(at most 64, starting with a letter or digit)");
         }

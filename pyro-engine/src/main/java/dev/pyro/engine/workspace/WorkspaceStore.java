@@ -1,13 +1,13 @@
 package dev.pyro.engine.workspace;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.ids.Identifiers;
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.ids.Identifiers;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
@@ -8,7 +9,7 @@ import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -89,7 +90,7 @@ abstract class BackendBehaviourTest {
     }
 
     ExecOutcome sh(String command, int timeoutSeconds, Map<String, String> env) {
-        return GuestExec.run(agent, command, cwd, env, timeoutSeconds, GuestExec.Listener.NONE);
+        return GuestExec.run(agent, command, cwd, env, timeoutSeconds, OutputListener.NONE);
     }
 
     @Test
@@ -106,7 +107,7 @@ abstract class BackendBehaviourTest {
     @Test
     void envAndCwdReachTheCommand() {
         ExecOutcome outcome = GuestExec.run(agent, "echo \"$GREETING\"; pwd", "/tmp", Map.of("GREETING", "hi there"),
-                30, GuestExec.Listener.NONE);
+                30, OutputListener.NONE);
         assertThat(outcome.stdout()).isEqualTo("hi there\n/tmp\n");
         assertThat(sh("pwd").stdout().trim()).isEqualTo(cwd);
     }
@@ -144,7 +145,7 @@ abstract class BackendBehaviourTest {
         java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream notes = new java.io.ByteArrayOutputStream();
         ExecOutcome outcome = GuestExec.run(agent, "head -c 6000000 /dev/zero | tr '\\0' a", cwd, Map.of(), 60,
-                new GuestExec.Listener() {
+                new OutputListener() {
                     @Override
                     public void stdout(byte[] data) {
                         streamed.writeBytes(data);

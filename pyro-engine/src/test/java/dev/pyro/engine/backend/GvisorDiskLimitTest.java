@@ -1,13 +1,14 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class GvisorDiskLimitTest {
             Path layer = state.resolve("workspaces").resolve(id).resolve("runtime/layer.ext4");
 
             WorkspaceExecResult fill = manager.exec(id, "dd if=/dev/zero of=fill bs=1M count=200 2>&1; echo rc=$?",
-                    120, GuestExec.Listener.NONE);
+                    120, OutputListener.NONE);
             assertThat(fill.stdout()).contains("No space left on device").doesNotEndWith("rc=0\n");
             long usedBytes = Long.parseLong(dev.pyro.engine.process.HostCommand.of("du", "-k", layer.toString())
                     .runAllowingFailure().lines().get(0).split("\\s+")[0]) * 1024; // allocated, not apparent
@@ -59,12 +60,12 @@ class GvisorDiskLimitTest {
     /** After a filler: a neighbour keeps working, {@code remove} frees the space, and that survives a restart. */
     static void assertNeighbourWorksAndSpaceComesBack(WorkspaceManager manager, String id, String neighbour,
                                                       String remove) {
-        assertThat(manager.exec(neighbour, "echo fine > f && cat f", 30, GuestExec.Listener.NONE).stdout())
+        assertThat(manager.exec(neighbour, "echo fine > f && cat f", 30, OutputListener.NONE).stdout())
                 .isEqualTo("fine\n");
-        assertThat(manager.exec(id, remove + " && echo ok > after && cat after", 30, GuestExec.Listener.NONE)
+        assertThat(manager.exec(id, remove + " && echo ok > after && cat after", 30, OutputListener.NONE)
                 .stdout()).isEqualTo("ok\n");
         manager.stop(id);
         manager.start(id);
-        assertThat(manager.exec(id, "cat after", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("ok\n");
+        assertThat(manager.exec(id, "cat after", 30, OutputListener.NONE).stdout()).isEqualTo("ok\n");
     }
 }

@@ -1,13 +1,14 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -184,7 +185,7 @@ class GvisorHostSocketDirTest {
             try (dev.pyro.protocol.AgentConnection agent = AgentSockets.connect(started.agentSocket(),
                     java.time.Duration.ofSeconds(10), dev.pyro.protocol.AgentConnection.Options.defaults())) {
                 assertThat(dev.pyro.engine.guest.GuestExec.run(agent, "ls /run/pyro-host", "/", java.util.Map.of(), 30,
-                        GuestExec.Listener.NONE).stdout()).isEqualTo("agent.sock\n");
+                        OutputListener.NONE).stdout()).isEqualTo("agent.sock\n");
             }
         } finally {
             backend.delete(started);
@@ -193,6 +194,6 @@ class GvisorHostSocketDirTest {
     }
 
     static WorkspaceExecResult exec(WorkspaceManager manager, String id, String command) {
-        return manager.exec(id, command, 60, GuestExec.Listener.NONE);
+        return manager.exec(id, command, 60, OutputListener.NONE);
     }
 }

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
-import dev.pyro.engine.doctor.DoctorReport;
+import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.backend.vm.GuestKernels;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,13 +1,14 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class VmDiskLimitTest {
             // root may use the blocks reserved for it, so "free" counts those too (df's "avail" does not)
             WorkspaceExecResult fill = manager.exec(id, "free=$(( $(stat -f -c %f /) * $(stat -f -c %S /) )); "
                     + "fallocate -l $(( free - (16 << 20) )) big; dd if=/dev/zero of=more bs=1M count=64 2>&1; "
-                    + "echo rc=$?; echo free_blocks=$(stat -f -c %f /)", 120, GuestExec.Listener.NONE);
+                    + "echo rc=$?; echo free_blocks=$(stat -f -c %f /)", 120, OutputListener.NONE);
             Path overlay = state.resolve("workspaces").resolve(id).resolve("runtime/disk.qcow2");
             long overlayMib = Long.parseLong(dev.pyro.engine.process.HostCommand.of("du", "-m", overlay.toString())
                     .runAllowingFailure().lines().get(0).split("\\s+")[0]);

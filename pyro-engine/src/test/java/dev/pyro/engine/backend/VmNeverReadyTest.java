@@ -9,7 +9,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentManifest;
 import dev.pyro.engine.environment.InstallState;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import java.nio.file.Files;

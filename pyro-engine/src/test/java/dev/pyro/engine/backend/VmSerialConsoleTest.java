@@ -1,13 +1,14 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -34,13 +35,13 @@ class VmSerialConsoleTest {
             Path runtime = state.resolve("workspaces").resolve(id).resolve("runtime");
             long before = hostFilesExceptDisk(runtime);
             WorkspaceExecResult flood = manager.exec(id, "head -c " + FLOOD_BYTES + " /dev/zero | tr '\\0' x"
-                    + " > /dev/ttyS0; echo rc=$?", 300, GuestExec.Listener.NONE);
+                    + " > /dev/ttyS0; echo rc=$?", 300, OutputListener.NONE);
             long after = hostFilesExceptDisk(runtime);
             System.out.printf("vm serial flood: %s, host runtime files (less the disk) %d -> %d bytes%n",
                     flood.stdout().trim(), before, after);
             assertThat(flood.stdout()).contains("rc=0");
             assertThat(after - before).isLessThan(1L << 20);
-            assertThat(manager.exec(id, "echo alive", 30, GuestExec.Listener.NONE).stdout()).contains("alive");
+            assertThat(manager.exec(id, "echo alive", 30, OutputListener.NONE).stdout()).contains("alive");
         } finally {
             manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
             manager.close();

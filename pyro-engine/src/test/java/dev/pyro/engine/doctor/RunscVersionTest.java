@@ -1,5 +1,6 @@
 package dev.pyro.engine.doctor;
 
+import dev.pyro.api.doctor.DoctorReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.pyro.engine.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentCatalogTest {

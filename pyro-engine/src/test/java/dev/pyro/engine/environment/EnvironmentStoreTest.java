@@ -1,10 +1,12 @@
 package dev.pyro.engine.environment;
 
+import dev.pyro.api.environment.PruneResult;
+import dev.pyro.api.environment.EnvironmentInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

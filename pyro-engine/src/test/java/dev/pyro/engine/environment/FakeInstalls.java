@@ -1,6 +1,7 @@
 package dev.pyro.engine.environment;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.environment.EnvironmentInfo;
+import dev.pyro.api.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,12 @@
 package dev.pyro.engine.ids;
 
+import dev.pyro.api.ids.Identifiers;
+import dev.pyro.api.ids.VmId;
+import dev.pyro.api.ids.WorkspaceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

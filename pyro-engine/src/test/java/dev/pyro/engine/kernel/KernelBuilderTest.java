@@ -3,9 +3,9 @@ package dev.pyro.engine.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,22 +1,23 @@
 package dev.pyro.engine.network;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostTools;
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.workspace.service.PublishedPort;
-import dev.pyro.engine.workspace.service.PublishedPortRequest;
-import dev.pyro.engine.workspace.service.Readiness;
-import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.service.PublishedPort;
+import dev.pyro.api.workspace.service.PublishedPortRequest;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import java.io.IOException;
 import java.io.InputStream;
@@ -395,7 +396,7 @@ class RootlessGuestNetworkTest {
     }
 
     private static String exec(WorkspaceManager manager, String id, String command) {
-        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
     }
 
     private static String httpGet(int port) throws IOException {

@@ -1,5 +1,6 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.environment.DailyLoopReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
@@ -7,7 +8,7 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.FakeInstalls;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,12 +1,14 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.environment.DailyLoopReport;
+import dev.pyro.api.environment.PrepareResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Json;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

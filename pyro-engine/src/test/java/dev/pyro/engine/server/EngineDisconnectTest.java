@@ -4,9 +4,9 @@ import static dev.pyro.engine.server.EngineFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
-import dev.pyro.engine.vms.VmRequest;
+import dev.pyro.api.vm.VmRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;

@@ -1,18 +1,19 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.workspace.SnapshotListing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceList;
-import dev.pyro.engine.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceLogs;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,8 +166,8 @@ class EngineFaultsTest {
         EngineWorkspaces.exec(client, id, "for i in $(seq 1 400); do head -c 20000 /dev/urandom > r$i.bin; done", 60);
         EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.CREATE_SNAPSHOT,
                 new SnapshotParams(id, "s1"), Object.class), 600);
-        WorkspaceSnapshots.Listing listing = next.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(id),
-                WorkspaceSnapshots.Listing.class);
+        SnapshotListing listing = next.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(id),
+                SnapshotListing.class);
         assertThat(EngineWorkspaces.status(next, id).state()).isEqualTo("started");
         assertThat(EngineWorkspaces.status(next, id).commandCount()).isEqualTo(1);
         assertNoLeftovers();

@@ -1,14 +1,15 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.api.vm.VmStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ final class EngineFixture implements AutoCloseable {
                 EngineClient client = client();
                 List<VmStatus> vms = client.call(EngineProtocol.LIST_VMS, Map.of(),
                         Json.MAPPER.getTypeFactory().constructCollectionType(List.class, VmStatus.class),
-                        Progress.NONE, GuestExec.Listener.NONE);
+                        Progress.NONE, OutputListener.NONE);
                 for (VmStatus vm : vms) {
                     client.call(EngineProtocol.DELETE_VM, new EngineProtocol.VmParams(vm.vmId()), Object.class);
                 }

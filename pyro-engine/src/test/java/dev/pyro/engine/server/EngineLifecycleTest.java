@@ -4,10 +4,10 @@ import static dev.pyro.engine.server.EngineFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.environment.EnvironmentInfo;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.environment.EnvironmentInfo;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.EngineInfo;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

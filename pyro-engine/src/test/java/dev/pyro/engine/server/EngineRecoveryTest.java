@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxProcesses;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.CreateParams;
 import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
-import dev.pyro.engine.vms.VmExecResult;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.vm.VmStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,22 +1,23 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.server.EngineProtocol.CreateParams;
 import dev.pyro.engine.server.EngineProtocol.ExecParams;
 import dev.pyro.engine.server.EngineProtocol.RunParams;
 import dev.pyro.engine.server.EngineProtocol.VmParams;
-import dev.pyro.engine.vms.VmDeleteResult;
-import dev.pyro.engine.vms.VmExecResult;
+import dev.pyro.api.vm.VmDeleteResult;
+import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.engine.vms.VmManager;
-import dev.pyro.engine.vms.VmNetworkInfo;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.vms.VmStatus;
+import dev.pyro.api.vm.VmNetworkInfo;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.vm.VmStatus;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,10 +91,10 @@ class EngineRunTest {
         try (EngineFixture other = new EngineFixture(); VmManager inProcess = new VmManager(other.paths, 4)) {
             assertSameError(c -> c.call(EngineProtocol.RUN_IN_VM, new RunParams(GVISOR.withSize(9, 256), "true", 30),
                             VmExecResult.class),
-                    m -> m.run(GVISOR.withSize(9, 256), "true", 30, Progress.NONE, GuestExec.Listener.NONE),
+                    m -> m.run(GVISOR.withSize(9, 256), "true", 30, Progress.NONE, OutputListener.NONE),
                     inProcess, PyroException.Kind.INVALID_INPUT, "vcpu_count must be between 1 and 8");
             assertSameError(c -> c.call(EngineProtocol.RUN_IN_VM, new RunParams(GVISOR, "true", 0), VmExecResult.class),
-                    m -> m.run(GVISOR, "true", 0, Progress.NONE, GuestExec.Listener.NONE),
+                    m -> m.run(GVISOR, "true", 0, Progress.NONE, OutputListener.NONE),
                     inProcess, PyroException.Kind.INVALID_INPUT, "timeout_seconds must be positive");
             assertSameError(c -> c.call(EngineProtocol.STATUS_VM, new VmParams("feedfacecafe"), VmStatus.class),
                     m -> m.status("feedfacecafe"),

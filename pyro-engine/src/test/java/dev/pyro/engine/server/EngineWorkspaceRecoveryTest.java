@@ -3,13 +3,13 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

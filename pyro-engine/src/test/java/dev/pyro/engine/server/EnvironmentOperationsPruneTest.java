@@ -3,7 +3,7 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.environment.PruneResult;
+import dev.pyro.api.environment.PruneResult;
 import dev.pyro.engine.template.Template;
 import dev.pyro.engine.template.TemplateKey;
 import dev.pyro.engine.template.TemplateStore;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.gvisor.GvisorMemoryWatch;
-import dev.pyro.engine.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

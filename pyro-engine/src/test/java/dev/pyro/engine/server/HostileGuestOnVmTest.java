@@ -2,7 +2,7 @@ package dev.pyro.engine.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceExecResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.server.EngineProtocol.ServiceParams;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,7 +189,7 @@ class HostileGuestTest {
         // ready only once the trap is set: a TERM that came earlier would end it the ordinary way
         ServiceParams start = new ServiceParams(id, "stubborn",
                 "trap '' TERM; touch .stubborn-ready; while :; do sleep 1; done", null,
-                dev.pyro.engine.workspace.service.Readiness.file(".stubborn-ready"), 60, 100, null, null, null, false);
+                dev.pyro.api.workspace.service.Readiness.file(".stubborn-ready"), 60, 100, null, null, null, false);
         ServiceInfo started = client.call(EngineProtocol.START_SERVICE, start, ServiceInfo.class);
         assertThat(started.state()).isEqualTo("running");
         long t0 = System.nanoTime();

@@ -7,11 +7,11 @@ import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
 import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
-import dev.pyro.engine.workspace.CommandEntry;
-import dev.pyro.engine.workspace.SecretSpec;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.CommandEntry;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceLogs;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +100,7 @@ class IsolationAndLoadTest {
             client.call(EngineProtocol.START_SERVICE, new EngineProtocol.ServiceParams(id, "leaky", "echo $T; sleep 60",
                     null, null, 30, 100, Map.of("TOKEN", "T"), null, null, false), Object.class);
             Object logs = client.call(EngineProtocol.LOGS_SERVICE, EngineProtocol.ServiceParams.of(id, "leaky"), Object.class);
-            assertThat(dev.pyro.engine.json.Json.MAPPER.writeValueAsString(logs)).doesNotContain(SECRET);
+            assertThat(dev.pyro.api.Json.MAPPER.writeValueAsString(logs)).doesNotContain(SECRET);
             try {
                 client.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(id).read(SECRET + ".txt", 10),
                         Object.class);
@@ -110,7 +110,7 @@ class IsolationAndLoadTest {
             Object read2 = client.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(id).read("in-guest.txt",
                     100), Object.class);
             // a file the guest wrote holds the value: reading it back is the guest's data, shown as is
-            assertThat(dev.pyro.engine.json.Json.MAPPER.writeValueAsString(read2)).contains("content");
+            assertThat(dev.pyro.api.Json.MAPPER.writeValueAsString(read2)).contains("content");
             client.call(EngineProtocol.STOP_SERVICE, EngineProtocol.ServiceParams.of(id, "leaky"), Object.class);
 
             // Every host-side file: records, journal, service records, review events, engine log.

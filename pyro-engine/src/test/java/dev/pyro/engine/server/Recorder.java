@@ -1,14 +1,15 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.OutputListener;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Collects what a request streams back, with the time the first output arrived. */
-final class Recorder implements Progress, GuestExec.Listener {
+final class Recorder implements Progress, OutputListener {
 
     final List<String> phases = new ArrayList<>();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();

@@ -3,11 +3,11 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.json.Json;
-import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.api.Json;
+import dev.pyro.api.workspace.WorkspaceList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.template;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
@@ -13,19 +14,19 @@ import dev.pyro.protocol.AgentConnection;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.prepare.DailyLoop;
-import dev.pyro.engine.prepare.DailyLoopReport;
-import dev.pyro.engine.prepare.PrepareResult;
+import dev.pyro.api.environment.DailyLoopReport;
+import dev.pyro.api.environment.PrepareResult;
 import dev.pyro.engine.prepare.Preparer;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.vms.VmExecResult;
+import dev.pyro.api.Progress;
+import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.engine.vms.VmManager;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.workspace.WorkspaceInfo;
-import dev.pyro.engine.workspace.WorkspaceList;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class VmTemplateTest {
 
         // exec, files, and separate disks
         assertThat(exec(a, "cat hello.txt && echo only-a > a.txt")).isEqualTo("hello\n");
-        assertThat(manager.exec(b, "cat a.txt", 30, GuestExec.Listener.NONE).exitCode()).isNotZero();
+        assertThat(manager.exec(b, "cat a.txt", 30, OutputListener.NONE).exitCode()).isNotZero();
         assertThat(exec(b, "ls")).isEqualTo("hello.txt\n");
         assertThat(exec(a, "cat /etc/hostname >/dev/null; cat a.txt")).isEqualTo("only-a\n");
 
@@ -250,11 +251,11 @@ class VmTemplateTest {
             long before = System.currentTimeMillis() / 1000;
             VmExecResult first = vms.run(VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm")
                     .withSize(1, 512), "date +%s; head -c 16 /dev/urandom | od -An -tx1", 30, Progress.NONE,
-                    GuestExec.Listener.NONE);
+                    OutputListener.NONE);
             long after = System.currentTimeMillis() / 1000;
             VmExecResult second = vms.run(VmRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm")
                     .withSize(1, 512), "date +%s; head -c 16 /dev/urandom | od -An -tx1", 30, Progress.NONE,
-                    GuestExec.Listener.NONE);
+                    OutputListener.NONE);
             assertThat(first.exitCode()).isZero();
             long guest = Long.parseLong(first.stdout().lines().findFirst().orElseThrow().strip());
             assertThat(guest).isBetween(before - CLOCK_SLACK_S, after + 1); // the host's window around the run, not after both
@@ -287,7 +288,7 @@ class VmTemplateTest {
                 try (AgentConnection agent = sandboxes.connect(clone)) {
                     CloneRefresh.apply(agent);
                     return GuestExec.run(agent, "head -c 16 /dev/urandom | od -An -tx1", "/", java.util.Map.of(), 30,
-                            GuestExec.Listener.NONE).stdout();
+                            OutputListener.NONE).stdout();
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -310,11 +311,11 @@ class VmTemplateTest {
     }
 
     private SandboxRecord sandbox(String id) {
-        return manager.store().read(dev.pyro.engine.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
+        return manager.store().read(dev.pyro.api.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
     }
 
     private String exec(String id, String command) {
-        var result = manager.exec(id, command, 30, GuestExec.Listener.NONE);
+        var result = manager.exec(id, command, 30, OutputListener.NONE);
         assertThat(result.exitCode()).as("exit of %s: %s", command, result.stderr()).isZero();
         return result.stdout();
     }

@@ -1,13 +1,18 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.vm.ReapResult;
+import dev.pyro.api.vm.VmExecResult;
+import dev.pyro.api.vm.VmStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,13 +57,13 @@ class VmManagerTest {
         assertThat(created.executionMode()).isEqualTo("guest_gvisor");
         assertThat(manager.status(created.vmId()).state()).isEqualTo("created");
 
-        assertThatThrownBy(() -> manager.exec(created.vmId(), "true", 30, GuestExec.Listener.NONE))
+        assertThatThrownBy(() -> manager.exec(created.vmId(), "true", 30, OutputListener.NONE))
                 .hasMessage("vm " + created.vmId() + " must be in 'started' state before execution");
         assertThat(manager.start(created.vmId()).state()).isEqualTo("started");
         assertThatThrownBy(() -> manager.start(created.vmId()))
                 .hasMessage("vm " + created.vmId() + " cannot be started from state 'started'");
 
-        VmExecResult result = manager.exec(created.vmId(), "echo hi", 30, GuestExec.Listener.NONE);
+        VmExecResult result = manager.exec(created.vmId(), "echo hi", 30, OutputListener.NONE);
         assertThat(result.stdout()).isEqualTo("hi\n");
         assertThat(result.cleanup()).isEqualTo(new VmExecResult.Cleanup(created.vmId(), true, "post_exec_cleanup"));
         assertThatThrownBy(() -> manager.status(created.vmId()))
@@ -72,7 +77,7 @@ class VmManagerTest {
         manager.start(vm.vmId());
         assertThat(manager.stop(vm.vmId()).state()).isEqualTo("stopped");
         assertThat(manager.start(vm.vmId()).state()).isEqualTo("started");
-        assertThat(manager.exec(vm.vmId(), "echo again", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("again\n");
+        assertThat(manager.exec(vm.vmId(), "echo again", 30, OutputListener.NONE).stdout()).isEqualTo("again\n");
     }
 
     @Test
@@ -138,12 +143,12 @@ class VmManagerTest {
         manager = next;
         assertThat(next.status(running.vmId()).state()).isEqualTo("started");
         assertThat(next.status(dead.vmId()).state()).isEqualTo("stopped");
-        assertThat(next.exec(running.vmId(), "echo still here", 30, GuestExec.Listener.NONE).stdout())
+        assertThat(next.exec(running.vmId(), "echo still here", 30, OutputListener.NONE).stdout())
                 .isEqualTo("still here\n");
     }
 
     private VmInstance findRecord(String vmId) throws Exception {
-        return dev.pyro.engine.json.Json.MAPPER.readValue(
+        return dev.pyro.api.Json.MAPPER.readValue(
                 state.resolve("vms").resolve(vmId).resolve("vm.json").toFile(), VmInstance.class);
     }
 }

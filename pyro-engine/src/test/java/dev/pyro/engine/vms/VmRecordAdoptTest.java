@@ -1,11 +1,12 @@
 package dev.pyro.engine.vms;
 
+import dev.pyro.api.vm.VmStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

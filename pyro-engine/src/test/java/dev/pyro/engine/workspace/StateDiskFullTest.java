@@ -1,5 +1,9 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.Snapshot;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +12,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,7 +48,7 @@ class StateDiskFullTest {
             id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend(backend(), false),
                     Progress.NONE).workspaceId();
             String ws = id;
-            assertThat(manager.exec(ws, "echo one > one.txt", 30, GuestExec.Listener.NONE).exitCode()).isZero();
+            assertThat(manager.exec(ws, "echo one > one.txt", 30, OutputListener.NONE).exitCode()).isZero();
             WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager);
             snapshots.create(ws, "before");
 
@@ -52,7 +56,7 @@ class StateDiskFullTest {
             int failed = 0;
             List<String> messages = new java.util.ArrayList<>();
             for (Runnable op : List.<Runnable>of(
-                    () -> manager.exec(ws, guestWrite(), 5, GuestExec.Listener.NONE),
+                    () -> manager.exec(ws, guestWrite(), 5, OutputListener.NONE),
                     () -> snapshots.create(ws, "during"),
                     () -> manager.update(ws, "renamed", false, java.util.Map.of(), List.of()))) {
                 try {
@@ -81,14 +85,14 @@ class StateDiskFullTest {
             try {
                 WorkspaceInfo status = fresh.status(ws);
                 assertThat(status.state()).isEqualTo("started");
-                assertThat(fresh.exec(ws, "cat one.txt", 30, GuestExec.Listener.NONE).stdout()).isEqualTo("one\n");
+                assertThat(fresh.exec(ws, "cat one.txt", 30, OutputListener.NONE).stdout()).isEqualTo("one\n");
                 if ("vm".equals(backend())) {
                     // the paused guest went on where it stopped: its write completed, nothing lost
-                    assertThat(fresh.exec(ws, "sync; stat -c %s two.bin", 30, GuestExec.Listener.NONE).stdout())
+                    assertThat(fresh.exec(ws, "sync; stat -c %s two.bin", 30, OutputListener.NONE).stdout())
                             .isEqualTo("8388608\n");
                 }
                 assertThat(new WorkspaceSnapshots(fresh).list(ws).snapshots())
-                        .extracting(WorkspaceSnapshots.Snapshot::snapshotName).contains("baseline", "before")
+                        .extracting(Snapshot::snapshotName).contains("baseline", "before")
                         .doesNotContain("during");
                 assertThat(fresh.logs(ws).entries()).isNotEmpty(); // the completed exec is still journalled
                 fresh.delete(ws);

@@ -1,13 +1,16 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.WorkspaceSummary;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.review.DiffPayload;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.review.DiffPayload;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +66,7 @@ class WorkspaceFilesTest {
     }
 
     String sh(String command) {
-        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
     }
 
     @Test
@@ -209,16 +212,16 @@ class WorkspaceFilesTest {
                 try {
                     seeded = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
                             .withBackend("gvisor", false).withSeed(race), Progress.NONE).workspaceId();
-                } catch (dev.pyro.engine.PyroException e) {
+                } catch (dev.pyro.api.PyroException e) {
                     assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
                     continue;
                 }
                 try {
                     imported++;
-                    byte[] baseline = Files.readAllBytes(Baseline.archive(manager.store().dir(dev.pyro.engine.ids.WorkspaceId.of(seeded))));
+                    byte[] baseline = Files.readAllBytes(Baseline.archive(manager.store().dir(dev.pyro.api.ids.WorkspaceId.of(seeded))));
                     assertThat(new String(baseline, StandardCharsets.ISO_8859_1)).doesNotContain("TOP-SECRET");
                     assertThat(manager.exec(seeded, "grep -rl TOP-SECRET /workspace | wc -l", 30,
-                            GuestExec.Listener.NONE).stdout().trim()).isEqualTo("0");
+                            OutputListener.NONE).stdout().trim()).isEqualTo("0");
                 } finally {
                     manager.delete(seeded);
                 }
@@ -227,7 +230,7 @@ class WorkspaceFilesTest {
                 try {
                     files.syncPush(id, race.toString(), "race-sync");
                     imported++;
-                } catch (dev.pyro.engine.PyroException e) {
+                } catch (dev.pyro.api.PyroException e) {
                     assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
                 }
                 assertThat(sh("grep -rl TOP-SECRET /workspace/race-sync 2>/dev/null | wc -l").trim()).isEqualTo("0");

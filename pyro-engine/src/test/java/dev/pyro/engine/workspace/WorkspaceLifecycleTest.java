@@ -1,12 +1,19 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.CommandEntry;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceLogs;
+import dev.pyro.api.workspace.WorkspaceList;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +55,7 @@ class WorkspaceLifecycleTest {
     }
 
     String exec(String id, String command) {
-        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
     }
 
     @Test
@@ -64,11 +71,11 @@ class WorkspaceLifecycleTest {
         assertThat(created.workspacePath()).isEqualTo("/workspace");
         assertThat(created.lastActivityAt()).isEqualTo(created.createdAt());
 
-        WorkspaceExecResult first = manager.exec(id, "echo hello > note.txt && pwd", 30, GuestExec.Listener.NONE);
+        WorkspaceExecResult first = manager.exec(id, "echo hello > note.txt && pwd", 30, OutputListener.NONE);
         assertThat(first.sequence()).isEqualTo(1);
         assertThat(first.stdout()).isEqualTo("/workspace\n");
         assertThat(first.cwd()).isEqualTo("/workspace");
-        assertThat(manager.exec(id, "exit 5", 30, GuestExec.Listener.NONE).exitCode()).isEqualTo(5);
+        assertThat(manager.exec(id, "exit 5", 30, OutputListener.NONE).exitCode()).isEqualTo(5);
 
         WorkspaceLogs logs = manager.logs(id);
         assertThat(logs.count()).isEqualTo(2);
@@ -77,7 +84,7 @@ class WorkspaceLifecycleTest {
         assertThat(logs.entries().get(1).exitCode()).isEqualTo(5);
 
         assertThat(manager.stop(id).state()).isEqualTo("stopped");
-        assertThatThrownBy(() -> manager.exec(id, "true", 30, GuestExec.Listener.NONE))
+        assertThatThrownBy(() -> manager.exec(id, "true", 30, OutputListener.NONE))
                 .hasMessage("workspace " + id + " must be in 'started' state before workspace_exec");
         assertThat(manager.start(id).state()).isEqualTo("started");
         assertThat(exec(id, "cat note.txt")).isEqualTo("hello\n");
@@ -105,7 +112,7 @@ class WorkspaceLifecycleTest {
             List<Future<WorkspaceExecResult>> results = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int n = i;
-                results.add(pool.submit(() -> manager.exec(id, "echo " + n + " >> log.txt", 30, GuestExec.Listener.NONE)));
+                results.add(pool.submit(() -> manager.exec(id, "echo " + n + " >> log.txt", 30, OutputListener.NONE)));
             }
             List<Integer> sequences = new ArrayList<>();
             for (Future<WorkspaceExecResult> result : results) {
@@ -143,7 +150,7 @@ class WorkspaceLifecycleTest {
     void expiredWorkspacesAreReapedWithAClearError() {
         String id = manager.create(request.withSize(1, 512, 60), Progress.NONE).workspaceId();
         now.set(now.get() + 61);
-        assertThatThrownBy(() -> manager.exec(id, "true", 30, GuestExec.Listener.NONE))
+        assertThatThrownBy(() -> manager.exec(id, "true", 30, OutputListener.NONE))
                 .hasMessage("workspace '" + id + "' expired and was automatically deleted");
         assertThat(state.resolve("workspaces").resolve(id)).doesNotExist();
     }
@@ -157,7 +164,7 @@ class WorkspaceLifecycleTest {
         assertThat(state.resolve("workspaces").resolve(id)).doesNotExist();
         String expired = "workspace '" + id + "' expired and was automatically deleted";
         assertThatThrownBy(() -> manager.status(id)).hasMessage(expired);
-        assertThatThrownBy(() -> manager.exec(id, "true", 30, GuestExec.Listener.NONE)).hasMessage(expired);
+        assertThatThrownBy(() -> manager.exec(id, "true", 30, OutputListener.NONE)).hasMessage(expired);
         assertThatThrownBy(() -> manager.delete(id)).hasMessage(expired);
         // a new engine knows it too; an id never seen still does not exist
         WorkspaceManager next = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0, now::get);

@@ -1,12 +1,18 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.SecretInfo;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.WorkspaceInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +59,12 @@ class WorkspaceSecretsTest {
         WorkspaceInfo ws = manager.create(request(List.of(SecretSpec.literal("API_TOKEN", TOKEN),
                 SecretSpec.file("FILE_TOKEN", file.toString()))), Progress.NONE);
         String id = ws.workspaceId();
-        assertThat(ws.secrets()).extracting(SecretMeta.Public::name, SecretMeta.Public::sourceKind)
+        assertThat(ws.secrets()).extracting(SecretInfo::name, SecretInfo::sourceKind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("API_TOKEN", "literal"),
                         org.assertj.core.groups.Tuple.tuple("FILE_TOKEN", "file"));
 
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
-        GuestExec.Listener listener = new GuestExec.Listener() {
+        OutputListener listener = new OutputListener() {
             @Override
             public void stdout(byte[] data) {
                 streamed.writeBytes(data);
@@ -98,7 +104,7 @@ class WorkspaceSecretsTest {
         assertThat(new WorkspaceFiles(manager).diff(id).changed()).isFalse();
         manager.stop(id);
         manager.start(id);
-        assertThat(manager.exec(id, "cat /run/pyro-secrets/FILE_TOKEN", 30, GuestExec.Listener.NONE).stdout())
+        assertThat(manager.exec(id, "cat /run/pyro-secrets/FILE_TOKEN", 30, OutputListener.NONE).stdout())
                 .isEqualTo("[REDACTED]");
     }
 
@@ -118,7 +124,7 @@ class WorkspaceSecretsTest {
         assertThat(manager.list().count()).isZero();
 
         String id = manager.create(request(List.of(SecretSpec.literal("ONE", "v1"))), Progress.NONE).workspaceId();
-        assertThatThrownBy(() -> manager.exec(id, "true", 30, Map.of("TWO", "X"), GuestExec.Listener.NONE))
+        assertThatThrownBy(() -> manager.exec(id, "true", 30, Map.of("TWO", "X"), OutputListener.NONE))
                 .hasMessage("secret_env references unknown workspace secret 'TWO'");
     }
 }

@@ -1,14 +1,19 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.workspace.Snapshot;
+import dev.pyro.api.workspace.SnapshotCreated;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.WorkspaceInfo;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.service.Readiness;
-import dev.pyro.engine.workspace.service.ServiceInfo;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import java.nio.file.Files;
@@ -47,13 +52,13 @@ class WorkspaceSnapshotsTest {
     }
 
     String sh(String command) {
-        return manager.exec(id, command, 30, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 30, OutputListener.NONE).stdout();
     }
 
     @Test
     void resetToANamedSnapshotRestoresItsWorkspaceAndDiffStillUsesTheBaseline() {
         files.write(id, "a.txt", "checkpointed\n");
-        WorkspaceSnapshots.Created created = snapshots.create(id, "checkpoint");
+        SnapshotCreated created = snapshots.create(id, "checkpoint");
         assertThat(created.snapshot().kind()).isEqualTo("named");
         assertThat(created.snapshot().content()).isEqualTo("filesystem");
         assertThat(created.snapshot().entryCount()).isEqualTo(1);
@@ -103,7 +108,7 @@ class WorkspaceSnapshotsTest {
         assertThatThrownBy(() -> snapshots.delete(id, "baseline")).hasMessage("cannot delete the baseline snapshot");
         assertThatThrownBy(() -> manager.reset(id, "nope", Progress.NONE))
                 .hasMessage("snapshot 'nope' does not exist in workspace '" + id + "'");
-        assertThat(snapshots.list(id).snapshots()).extracting(WorkspaceSnapshots.Snapshot::snapshotName)
+        assertThat(snapshots.list(id).snapshots()).extracting(Snapshot::snapshotName)
                 .containsExactly("baseline", "one");
         assertThat(snapshots.delete(id, "one").deleted()).isTrue();
         assertThat(snapshots.list(id).count()).isEqualTo(1);

@@ -1,6 +1,6 @@
 package dev.pyro.sdk.mcp;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;

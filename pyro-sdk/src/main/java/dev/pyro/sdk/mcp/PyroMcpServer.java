@@ -90,7 +90,7 @@ public final class PyroMcpServer {
     /** Calls a tool directly, as an MCP client would (for embedding and tests). */
     public ToolOutcome call(String tool, Map<String, Object> arguments) {
         ToolDef def = tools.stream().filter(t -> t.name().equals(tool)).findFirst().orElseThrow(
-                () -> dev.pyro.engine.PyroException.invalid("no tool '" + tool + "' in the " + surface.id()
+                () -> dev.pyro.api.PyroException.invalid("no tool '" + tool + "' in the " + surface.id()
                         + " surface"));
         return ToolOutcome.run(def, arguments, surface.id());
     }

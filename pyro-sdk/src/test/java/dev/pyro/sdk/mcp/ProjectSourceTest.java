@@ -3,7 +3,7 @@ package dev.pyro.sdk.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.sdk.mcp.project.ProjectSeed;
 import dev.pyro.sdk.mcp.project.ProjectSource;
 import dev.pyro.sdk.mcp.project.ProjectSourceResolver;

@@ -1,7 +1,7 @@
 package dev.pyro.engine.backend.gvisor;
 
 import dev.pyro.agent.AgentBinaries;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.AgentSockets;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxBackend;
@@ -12,7 +12,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostPrivilege;
 import dev.pyro.engine.host.HostTools;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.process.HostCommand;
 import java.io.IOException;
 import java.nio.file.Files;

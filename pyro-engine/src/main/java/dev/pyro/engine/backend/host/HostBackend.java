@@ -6,7 +6,7 @@ import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package dev.pyro.engine.backend.vm;
 
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.doctor.Doctor;
-import dev.pyro.engine.doctor.DoctorReport;
+import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.kernel.KernelBuilder;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.protocol.ErrorText;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public final class GuestKernels implements Doctor.KernelCheck {
     public String expectedVersionIfKnown() {
         try {
             return expectedVersion();
-        } catch (dev.pyro.engine.PyroException e) {
+        } catch (dev.pyro.api.PyroException e) {
             return null;
         }
     }
@@ -67,7 +67,7 @@ public final class GuestKernels implements Doctor.KernelCheck {
         try {
             return new DoctorReport.Kernel(expectedVersion(), false, null,
                     "not built yet; built on first vm use or by: pyro env pull debian:12 --backend vm (~8 min)");
-        } catch (dev.pyro.engine.PyroException e) {
+        } catch (dev.pyro.api.PyroException e) {
             return new DoctorReport.Kernel(null, false, null, ErrorText.of(e));
         }
     }

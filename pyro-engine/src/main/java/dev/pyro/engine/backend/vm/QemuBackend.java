@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -8,12 +8,12 @@ import dev.pyro.engine.backend.SandboxStall;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.host.HostTools;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.kernel.GuestKernel;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.GuestNetworks;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.template.Template;
 import dev.pyro.engine.template.TemplateKey;

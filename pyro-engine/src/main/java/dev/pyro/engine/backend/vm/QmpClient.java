@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.network.GuestNetwork;
 import java.io.IOException;
 import java.nio.file.Files;

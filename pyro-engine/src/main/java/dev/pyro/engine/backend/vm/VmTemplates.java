@@ -1,6 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.AgentHandoff;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -109,7 +109,7 @@ final class VmTemplates {
                 try (QmpClient qmp = QmpClient.connect(scratch.resolve(QemuBackend.QMP_SOCKET), Duration.ofSeconds(10),
                         () -> SandboxProcesses.isAlive(started.pid(), scratch))) {
                     qmp.execute("stop", null);
-                    qmp.execute("migrate", dev.pyro.engine.json.Json.MAPPER.createObjectNode()
+                    qmp.execute("migrate", dev.pyro.api.Json.MAPPER.createObjectNode()
                             .put("uri", "exec:cat > " + shellQuote(dir.resolve(STATE))));
                     qmp.awaitMigration(MIGRATION_TIMEOUT);
                     qmp.execute("quit", null); // flushes the disk overlay's metadata before QEMU exits

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.disk;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.gvisor.GvisorLayer;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.disk;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.workspace.files.WorkspacePath;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,16 +1,17 @@
 package dev.pyro.engine.workspace.disk;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileEntry;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRecord;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskExport;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskList;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskRead;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskExport;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskList;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskRead;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import java.util.function.Function;
  */
 public final class WorkspaceDisk {
 
-    public static final int DEFAULT_READ_MAX_BYTES = WorkspaceFiles.DEFAULT_READ_MAX_BYTES;
+    public static final int DEFAULT_READ_MAX_BYTES = Defaults.DISK_READ_MAX_BYTES;
     /** Content travels in one JSON answer; the live file read has the same ceiling. */
     public static final int READ_MAX_BYTES = WorkspaceFiles.FILE_MAX_BYTES;
 

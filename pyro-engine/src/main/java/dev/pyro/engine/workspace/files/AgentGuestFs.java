@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.protocol.AgentConnection;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.DirEntry;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;

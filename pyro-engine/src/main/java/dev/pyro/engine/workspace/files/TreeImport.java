@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
+import dev.pyro.api.workspace.files.ImportResult;
 import dev.pyro.protocol.TreeWriter;
 import java.time.Duration;
 

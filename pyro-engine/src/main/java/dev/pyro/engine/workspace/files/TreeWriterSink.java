@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.protocol.TreeWriteException;
 import dev.pyro.protocol.TreeWriter;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

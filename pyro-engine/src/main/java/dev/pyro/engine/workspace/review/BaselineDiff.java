@@ -1,5 +1,10 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ArtifactType;
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.DiffEntry;
+import dev.pyro.api.workspace.review.DiffSummary;
+import dev.pyro.api.workspace.review.DiffPayload;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ArtifactType;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ChangeStatus;
 import java.util.List;
 
 /** The hunks for one file; {@code path} is already normalised by the engine's path rule. */

@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.review;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

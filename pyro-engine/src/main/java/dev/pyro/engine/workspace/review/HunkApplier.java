@@ -1,8 +1,8 @@
 package dev.pyro.engine.workspace.review;
 
-import static dev.pyro.engine.PyroException.invalid;
+import static dev.pyro.api.PyroException.invalid;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.util.List;
 
 /**

@@ -1,8 +1,9 @@
 package dev.pyro.engine.workspace.review;
 
-import static dev.pyro.engine.PyroException.invalid;
+import dev.pyro.api.workspace.review.ChangeStatus;
+import static dev.pyro.api.PyroException.invalid;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

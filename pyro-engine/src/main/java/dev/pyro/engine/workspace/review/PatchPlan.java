@@ -1,5 +1,8 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.PatchEntry;
+import dev.pyro.api.workspace.review.PatchSummary;
+import dev.pyro.api.workspace.review.PatchApplyPayload;
 import java.util.List;
 
 /**

@@ -1,6 +1,8 @@
 package dev.pyro.engine.workspace.review;
 
-import static dev.pyro.engine.PyroException.invalid;
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.PatchEntry;
+import static dev.pyro.api.PyroException.invalid;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +13,7 @@ import java.util.function.UnaryOperator;
 /**
  * {@code workspace patch apply} without the I/O: parses the patch, preflights every file against
  * its current content (§12.6, in sorted path order) and returns the plan only if all of it
- * applies. Any error is a {@link dev.pyro.engine.PyroException} of kind INVALID_INPUT and leaves
+ * applies. Any error is a {@link dev.pyro.api.PyroException} of kind INVALID_INPUT and leaves
  * nothing to write.
  */
 public final class PatchPlanner {

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ArtifactType;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

@@ -1,6 +1,8 @@
 package dev.pyro.engine.workspace.service;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.workspace.service.PublishedPort;
+import dev.pyro.api.workspace.service.PublishedPortRequest;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.vm.VmPortForwards;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.PortProxies;

@@ -1,12 +1,17 @@
 package dev.pyro.engine.workspace.service;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.service.PublishedPortRequest;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.ServiceInfo;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.network.GuestNetwork;
 import dev.pyro.engine.network.PortProxies;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
@@ -39,9 +44,9 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceServices {
 
-    public static final int DEFAULT_READY_TIMEOUT_SECONDS = 30;
-    public static final int DEFAULT_READY_INTERVAL_MS = 500;
-    public static final int DEFAULT_TAIL_LINES = 200;
+    public static final int DEFAULT_READY_TIMEOUT_SECONDS = dev.pyro.api.Defaults.SERVICE_READY_TIMEOUT_SECONDS;
+    public static final int DEFAULT_READY_INTERVAL_MS = dev.pyro.api.Defaults.SERVICE_READY_INTERVAL_MS;
+    public static final int DEFAULT_TAIL_LINES = dev.pyro.api.Defaults.SERVICE_TAIL_LINES;
     static final String GUEST_DIR = "/run/pyro-services";
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final Duration CALL = Duration.ofSeconds(30);
@@ -69,7 +74,7 @@ public final class WorkspaceServices {
         if (readyIntervalMs <= 0) {
             throw PyroException.invalid("ready_interval_ms must be positive");
         }
-        Readiness probe = Readiness.normalize(readiness);
+        Readiness probe = ReadinessProbes.normalize(readiness);
         List<PublishedPortRequest> ports = PublishedPortRequest.validate(publishedPorts);
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
         WorkspaceRecord record = manager.requireStarted(id, "service operations");
@@ -103,9 +108,9 @@ public final class WorkspaceServices {
         double started = manager.clock().getAsDouble();
         // The record and every payload keep the command and probe only redacted; the raw ones live
         // in this call (the spawn's environment and the probe loop below), never on disk.
-        ServiceInfo info = new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
+        ServiceInfo info = redacted(new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
                 record.executionMode(), probe, probe == null ? started : null, null, List.of(), process.processId(),
-                null, null, null, null).redacted(WorkspaceSecrets.values(dir, record.secretList()));
+                null, null, null, null), WorkspaceSecrets.values(dir, record.secretList()));
         write(info);
         manager.touch(id);
         if (probe == null) {
@@ -118,7 +123,7 @@ public final class WorkspaceServices {
                 return write(info.ended("failed", status == null ? null : status.shellCode(),
                         "process_exited_before_ready", manager.clock().getAsDouble()));
             }
-            if (GuestExec.run(agent, probe.probeCommand(), cwd, env, 12, GuestExec.Listener.NONE).exitCode() == 0) {
+            if (GuestExec.run(agent, ReadinessProbes.probeCommand(probe), cwd, env, 12, OutputListener.NONE).exitCode() == 0) {
                 return publish(agent, write(info.ready(manager.clock().getAsDouble())), network, sandboxDir, ports);
             }
             if (System.nanoTime() > deadline) {
@@ -369,7 +374,7 @@ public final class WorkspaceServices {
         WorkspaceId workspace = WorkspaceId.of(id);
         List<String> secrets = manager.store().read(workspace)
                 .map(r -> WorkspaceSecrets.values(manager.store().dir(workspace), r.secretList())).orElse(List.of());
-        return secrets.isEmpty() ? info : info.redacted(secrets);
+        return secrets.isEmpty() ? info : redacted(info, secrets);
     }
 
     private ServiceInfo require(String id, String name) {
@@ -391,5 +396,16 @@ public final class WorkspaceServices {
         } catch (IOException e) {
             throw PyroException.runtime("cannot list services: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * With every secret value in the command and the readiness probe replaced by {@code [REDACTED]},
+     * as exec's command text is: records on disk and every payload carry only this form.
+     */
+    static ServiceInfo redacted(ServiceInfo s, List<String> secrets) {
+        return new ServiceInfo(s.workspaceId(), s.serviceName(), s.state(), WorkspaceSecrets.redact(s.command(), secrets),
+                s.cwd(), s.startedAt(), s.endedAt(), s.exitCode(), s.pid(), s.executionMode(),
+                s.readiness() == null ? null : ReadinessProbes.redacted(s.readiness(), secrets), s.readyAt(),
+                s.stopReason(), s.publishedPorts(), s.processId(), s.stdout(), s.stderr(), s.tailLines(), s.truncated());
     }
 }

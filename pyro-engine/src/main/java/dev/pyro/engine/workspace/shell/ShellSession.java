@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.shell;
 
+import dev.pyro.api.workspace.shell.ShellInfo;
 import dev.pyro.protocol.AgentProcess;
 import dev.pyro.protocol.ExitStatus;
 import dev.pyro.protocol.ProcessOutput;

@@ -1,8 +1,10 @@
 package dev.pyro.engine.workspace.shell;
 
-import dev.pyro.engine.ids.WorkspaceId;
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.workspace.shell.ShellInfo;
+import dev.pyro.api.ids.WorkspaceId;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.Json;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
@@ -31,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkspaceShells {
 
-    public static final int DEFAULT_COLS = 120;
-    public static final int DEFAULT_ROWS = 30;
-    public static final int DEFAULT_MAX_CHARS = 65536;
+    public static final int DEFAULT_COLS = dev.pyro.api.Defaults.SHELL_COLS;
+    public static final int DEFAULT_ROWS = dev.pyro.api.Defaults.SHELL_ROWS;
+    public static final int DEFAULT_MAX_CHARS = dev.pyro.api.Defaults.SHELL_READ_MAX_CHARS;
     private static final Set<String> SIGNALS = Set.of("HUP", "INT", "TERM", "KILL");
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final long IDLE_CAP_MILLIS = 15_000;

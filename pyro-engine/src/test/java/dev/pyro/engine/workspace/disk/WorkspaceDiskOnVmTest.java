@@ -1,16 +1,17 @@
 package dev.pyro.engine.workspace.disk;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.SecretSpec;
-import dev.pyro.engine.workspace.WorkspaceExecResult;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileEntry;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.WorkspaceExecResult;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class WorkspaceDiskOnVmTest {
             WorkspaceExecResult planted = manager.exec(id, "echo later > later.txt && mkdir -p /mnt/root"
                     + " && mount --bind / /mnt/root && mkdir -p /mnt/root/run/pyro-secrets"
                     + " && cp /run/pyro-secrets/TOKEN /mnt/root/run/pyro-secrets/TOKEN && umount /mnt/root && sync",
-                    60, GuestExec.Listener.NONE);
+                    60, OutputListener.NONE);
             assertThat(planted.exitCode()).as(planted.stderr()).isZero();
             manager.stop(id);
 
@@ -57,7 +58,7 @@ class WorkspaceDiskOnVmTest {
                     .as("secret bytes in the export").isFalse();
 
             manager.start(id);
-            WorkspaceExecResult after = manager.exec(id, "cat hello.txt later.txt", 60, GuestExec.Listener.NONE);
+            WorkspaceExecResult after = manager.exec(id, "cat hello.txt later.txt", 60, OutputListener.NONE);
             assertThat(after.stdout()).isEqualTo("hello\nlater\n");
         } finally {
             manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));

@@ -1,21 +1,22 @@
 package dev.pyro.engine.workspace.disk;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
-import dev.pyro.engine.progress.Progress;
-import dev.pyro.engine.workspace.SecretSpec;
-import dev.pyro.engine.workspace.WorkspaceFilePayloads.FileEntry;
+import dev.pyro.api.Progress;
+import dev.pyro.api.workspace.SecretSpec;
+import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskExport;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskList;
-import dev.pyro.engine.workspace.disk.DiskPayloads.DiskRead;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskExport;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskList;
+import dev.pyro.api.workspace.disk.DiskPayloads.DiskRead;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class WorkspaceDiskTest {
     }
 
     String exec(String id, String command) {
-        var result = manager.exec(id, command, 30, GuestExec.Listener.NONE);
+        var result = manager.exec(id, command, 30, OutputListener.NONE);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         return result.stdout();
     }
@@ -80,7 +81,7 @@ class WorkspaceDiskTest {
         manager.stop(id);
         // Something runtime-only that reached the disk anyway (the guest keeps /run on a tmpfs, so
         // Pyro never puts it there): the disk tools must not show it, nor its bytes.
-        dev.pyro.engine.backend.SandboxRecord sandbox = manager.store().read(dev.pyro.engine.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
+        dev.pyro.engine.backend.SandboxRecord sandbox = manager.store().read(dev.pyro.api.ids.WorkspaceId.of(id)).orElseThrow().sandbox();
         Path upperRun = dev.pyro.engine.backend.gvisor.GvisorLayer.upperDir(sandbox).resolve("run/pyro-secrets");
         Files.createDirectories(upperRun.resolve("sub"));
         Files.writeString(upperRun.resolve("LEAKED"), TOKEN + "\n");

@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace.files;
 
+import dev.pyro.api.workspace.files.ImportResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

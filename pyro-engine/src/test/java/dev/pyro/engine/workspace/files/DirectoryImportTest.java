@@ -1,10 +1,11 @@
 package dev.pyro.engine.workspace.files;
 
+import dev.pyro.api.workspace.files.ImportResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -1,16 +1,17 @@
 package dev.pyro.engine.workspace.files;
 
+import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ class HostileInputCorpusTest {
     int refused;
 
     String sh(String command) {
-        return manager.exec(id, command, 60, GuestExec.Listener.NONE).stdout();
+        return manager.exec(id, command, 60, OutputListener.NONE).stdout();
     }
 
     /** Everything an attack could change, as text: the tree of /workspace with checksums, and /etc's. */

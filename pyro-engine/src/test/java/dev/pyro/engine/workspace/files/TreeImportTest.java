@@ -1,9 +1,10 @@
 package dev.pyro.engine.workspace.files;
 
+import dev.pyro.api.workspace.files.ImportResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.pyro.engine.workspace.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.protocol.FileType;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.DiffSummary;
+import dev.pyro.api.workspace.review.DiffPayload;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,15 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ArtifactType;
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.DiffEntry;
+import dev.pyro.api.workspace.review.DiffSummary;
+import dev.pyro.api.workspace.review.DiffPayload;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

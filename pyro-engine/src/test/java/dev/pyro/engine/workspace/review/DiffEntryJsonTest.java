@@ -1,8 +1,11 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ArtifactType;
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.DiffEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import org.junit.jupiter.api.Test;
 
 /**

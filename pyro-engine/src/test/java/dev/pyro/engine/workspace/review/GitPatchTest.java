@@ -1,9 +1,13 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.PatchEntry;
+import dev.pyro.api.workspace.review.PatchSummary;
+import dev.pyro.api.workspace.review.PatchApplyPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

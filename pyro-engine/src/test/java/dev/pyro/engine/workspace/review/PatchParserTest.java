@@ -1,9 +1,10 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ChangeStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,14 @@
 package dev.pyro.engine.workspace.review;
 
+import dev.pyro.api.workspace.review.ChangeStatus;
+import dev.pyro.api.workspace.review.PatchEntry;
+import dev.pyro.api.workspace.review.PatchSummary;
+import dev.pyro.api.workspace.review.PatchApplyPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

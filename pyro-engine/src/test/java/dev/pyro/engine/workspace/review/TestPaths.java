@@ -1,6 +1,6 @@
 package dev.pyro.engine.workspace.review;
 
-import static dev.pyro.engine.PyroException.invalid;
+import static dev.pyro.api.PyroException.invalid;
 
 import java.util.ArrayList;
 import java.util.List;

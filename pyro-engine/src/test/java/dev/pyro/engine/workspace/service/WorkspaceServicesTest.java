@@ -1,15 +1,18 @@
 package dev.pyro.engine.workspace.service;
 
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.workspace.service.Readiness;
+import dev.pyro.api.workspace.service.ServiceInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,7 +67,7 @@ class WorkspaceServicesTest {
         assertThat(web.state()).isEqualTo("running");
         assertThat(web.readyAt()).isNotNull();
         assertThat(manager.exec(id, "timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080; printf \"GET / HTTP/1.0\\r\\n\\r\\n\" >&3; cat <&3'",
-                30, GuestExec.Listener.NONE).stdout()).contains("200 OK").endsWith("ok");
+                30, OutputListener.NONE).stdout()).contains("200 OK").endsWith("ok");
         ServiceInfo tcp = start("tcp", server(8081), Readiness.tcp("127.0.0.1:8081"), 20);
         assertThat(tcp.state()).isEqualTo("running");
 
@@ -101,7 +104,7 @@ class WorkspaceServicesTest {
         assertThat(ready.readiness().path()).isEqualTo("/workspace/.svc-ready");
         assertThat(ready.state()).isEqualTo("running");
         services.stop(id, "marker");
-        manager.exec(id, "rm -f .svc-ready", 30, GuestExec.Listener.NONE);
+        manager.exec(id, "rm -f .svc-ready", 30, OutputListener.NONE);
     }
 
     /** Before, a log over 4 MiB came back empty and unmarked, as if the service had printed nothing. */
@@ -134,7 +137,7 @@ class WorkspaceServicesTest {
         ServiceInfo slow = start("slow", "sleep 300", Readiness.file("never"), 1);
         assertThat(slow.state()).isEqualTo("failed");
         assertThat(slow.stopReason()).isEqualTo("readiness_timeout");
-        assertThat(manager.exec(id, "ps -eo args | grep -c '^sleep 300' || true", 30, GuestExec.Listener.NONE)
+        assertThat(manager.exec(id, "ps -eo args | grep -c '^sleep 300' || true", 30, OutputListener.NONE)
                 .stdout().trim()).isEqualTo("0");
     }
 

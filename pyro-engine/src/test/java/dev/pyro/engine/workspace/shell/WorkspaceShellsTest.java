@@ -1,13 +1,14 @@
 package dev.pyro.engine.workspace.shell;
 
+import dev.pyro.api.workspace.shell.ShellInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.progress.Progress;
+import dev.pyro.api.Progress;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.engine.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.WorkspaceRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.pyro.sdk.mcp.project;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.api.workspace.SeedOrigin;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.file.Files;

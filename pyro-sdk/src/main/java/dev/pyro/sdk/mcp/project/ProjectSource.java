@@ -1,6 +1,6 @@
 package dev.pyro.sdk.mcp.project;
 
-import dev.pyro.engine.workspace.SeedOrigin;
+import dev.pyro.api.workspace.SeedOrigin;
 import java.nio.file.Path;
 
 /**

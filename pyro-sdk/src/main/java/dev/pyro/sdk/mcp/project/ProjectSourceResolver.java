@@ -1,6 +1,6 @@
 package dev.pyro.sdk.mcp.project;
 
-import dev.pyro.engine.PyroException;
+import dev.pyro.api.PyroException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

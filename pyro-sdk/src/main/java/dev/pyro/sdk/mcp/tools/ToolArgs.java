@@ -1,7 +1,7 @@
 package dev.pyro.sdk.mcp.tools;
 
-import dev.pyro.engine.PyroException;
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.PyroException;
+import dev.pyro.api.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

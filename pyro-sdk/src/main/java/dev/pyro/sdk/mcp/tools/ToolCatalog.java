@@ -1,11 +1,13 @@
 package dev.pyro.sdk.mcp.tools;
 
-import dev.pyro.engine.vms.VmLimits;
-import dev.pyro.engine.vms.VmRequest;
-import dev.pyro.engine.workspace.SecretSpec;
+import dev.pyro.api.Defaults;
+import dev.pyro.api.OutputListener;
+import dev.pyro.api.vm.VmLimits;
+import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.workspace.SecretSpec;
 import dev.pyro.engine.workspace.WorkspaceFiles;
-import dev.pyro.engine.workspace.WorkspaceRequest;
-import dev.pyro.engine.workspace.service.Readiness;
+import dev.pyro.api.workspace.WorkspaceRequest;
+import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.sdk.mcp.McpSurface;
 import dev.pyro.sdk.mcp.project.ProjectSeed;
@@ -95,7 +97,7 @@ public final class ToolCatalog {
     private boolean allowHostCompat(ToolArgs a) {
         boolean asked = a.bool("allow_host_compat", false);
         if (asked && !ctx.allowHostCompat()) {
-            throw dev.pyro.engine.PyroException.invalid("allow_host_compat is not permitted on this MCP server: "
+            throw dev.pyro.api.PyroException.invalid("allow_host_compat is not permitted on this MCP server: "
                     + "only the person who starts it may allow running without isolation, with `pyro mcp serve "
                     + "--allow-host-compat`");
         }
@@ -228,7 +230,7 @@ public final class ToolCatalog {
                 a -> pyro.execWorkspace(a.requiredString("workspace_id"), a.requiredString("command"),
                         a.integer("timeout_seconds", VmLimits.DEFAULT_TIMEOUT_SECONDS),
                         full && a.has("secret_env") ? a.stringMap("secret_env") : Map.of(),
-                        dev.pyro.engine.guest.GuestExec.Listener.NONE));
+                        dev.pyro.api.OutputListener.NONE));
         add("workspace_logs", "The workspace's command journal: every workspace_exec since create or the last "
                         + "reset, with its exit code and output. Returns {workspace_id, count, entries}.",
                 workspaceId(), a -> pyro.logsWorkspace(a.requiredString("workspace_id")));
@@ -251,7 +253,7 @@ public final class ToolCatalog {
         }
         try (ProjectSeed staged = ProjectSeed.stage(ctx.projectSource())) {
             return pyro.createWorkspace(request.withSeed(staged.seedPath()), staged.origin(),
-                    dev.pyro.engine.progress.Progress.NONE);
+                    dev.pyro.api.Progress.NONE);
         }
     }
 
@@ -279,9 +281,9 @@ public final class ToolCatalog {
         add("workspace_file_read", "Read a text file from the live /workspace. Returns content (UTF-8), size_bytes "
                         + "and truncated (true when the file is longer than max_bytes).",
                 workspaceId().requiredString("path", WS_PATH)
-                        .integer("max_bytes", "Bytes to read at most, up to 1048576.", WorkspaceFiles.DEFAULT_READ_MAX_BYTES),
+                        .integer("max_bytes", "Bytes to read at most, up to 1048576.", Defaults.FILE_READ_MAX_BYTES),
                 a -> pyro.readWorkspaceFile(a.requiredString("workspace_id"), a.requiredString("path"),
-                        a.integer("max_bytes", WorkspaceFiles.DEFAULT_READ_MAX_BYTES)));
+                        a.integer("max_bytes", Defaults.FILE_READ_MAX_BYTES)));
         add("workspace_file_write", "Write a whole text file in /workspace (created or replaced, parents made). For "
                         + "edits to existing files prefer workspace_patch_apply. Returns bytes_written.",
                 workspaceId().requiredString("path", WS_PATH).requiredString("text", "The file's full new content."),
@@ -332,9 +334,9 @@ public final class ToolCatalog {
         add("workspace_disk_read", "Read a regular file from the disk of a STOPPED workspace, also outside "
                         + "/workspace. Returns content (UTF-8, invalid bytes replaced), size_bytes and truncated.",
                 workspaceId().requiredString("path", "A file on the workspace's disk; relative paths are inside /workspace.")
-                        .integer("max_bytes", "Bytes to read at most, up to 1048576.", WorkspaceFiles.DEFAULT_READ_MAX_BYTES),
+                        .integer("max_bytes", "Bytes to read at most, up to 1048576.", Defaults.FILE_READ_MAX_BYTES),
                 a -> pyro.readWorkspaceDisk(a.requiredString("workspace_id"), a.requiredString("path"),
-                        a.integer("max_bytes", WorkspaceFiles.DEFAULT_READ_MAX_BYTES)));
+                        a.integer("max_bytes", Defaults.FILE_READ_MAX_BYTES)));
     }
 
     // ------------------------------------------------------------------ shells

@@ -1,6 +1,6 @@
 package dev.pyro.sdk.mcp.tools;
 
-import dev.pyro.engine.json.Json;
+import dev.pyro.api.Json;
 import java.util.Map;
 
 /**

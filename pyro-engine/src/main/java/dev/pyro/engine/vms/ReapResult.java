@@ -1,7 +1,0 @@
-package dev.pyro.engine.vms;
-
-import java.util.List;
-
-/** {@code reap_expired()}: the VMs deleted because their TTL ran out. */
-public record ReapResult(List<String> deletedVmIds, int count) {
-}

@@ -1,5 +1,0 @@
-package dev.pyro.engine.workspace;
-
-/** {@code {workspace_id, deleted: true, reason}}. */
-public record WorkspaceDeleteResult(String workspaceId, boolean deleted, String reason) {
-}

@@ -1,7 +1,0 @@
-package dev.pyro.engine.workspace;
-
-import java.util.List;
-
-/** {@code workspace logs}: the command journal since the last reset, by sequence. */
-public record WorkspaceLogs(String workspaceId, int count, List<CommandEntry> entries) {
-}
