@@ -1,6 +1,7 @@
 /* File primitives: stat, list, read, write, mkdir, delete, rename, symlink, readlink, write_tree.
  * No policy here: the host normalises and validates every path before sending it. */
-#include "agent.h"
+#include "ops.h"
+#include "request.h"
 
 #include <dirent.h>
 #include <errno.h>

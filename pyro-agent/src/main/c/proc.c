@@ -1,5 +1,7 @@
 /* Processes: spawn (pipes or a PTY), stdin, output, signals, exit, attach after reconnect. */
-#include "agent.h"
+#include "ops.h"
+#include "request.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 package dev.pyro.examples;
 
 import dev.pyro.sdk.Pyro;
-import dev.pyro.sdk.mcp.McpServerOptions;
-import dev.pyro.sdk.mcp.McpSurface;
-import dev.pyro.sdk.mcp.PyroMcpServer;
+import dev.pyro.mcp.McpServerOptions;
+import dev.pyro.mcp.McpSurface;
+import dev.pyro.mcp.PyroMcpServer;
 
 /**
  * Pyro's MCP server inside your own Java program, on stdio: what {@code pyro mcp serve --mode

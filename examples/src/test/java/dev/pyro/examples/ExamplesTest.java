@@ -7,7 +7,7 @@ import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.sdk.Pyro;
-import dev.pyro.sdk.mcp.PyroMcpServer;
+import dev.pyro.mcp.PyroMcpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.sdk.Pyro;
-import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.mcp.McpSurface;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;

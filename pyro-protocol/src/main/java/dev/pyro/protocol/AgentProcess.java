@@ -9,13 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A process started by {@link AgentConnection#spawn} (or re-attached with
- * {@link AgentConnection#attach}). Output arrives on {@link #stdout()}/{@link #stderr()} (unbounded
+ * A process started by {@link AgentProcesses#spawn} (or re-attached with
+ * {@link AgentProcesses#attach}). Output arrives on {@link #stdout()}/{@link #stderr()} (unbounded
  * buffers: set an output limit for untrusted commands) or on the {@link ProcessOutput} given at
  * spawn. {@link #exit()} completes after all output was delivered.
  */
-public final class AgentProcess implements AgentConnection.ChannelHandler {
-    private final AgentConnection conn;
+public final class AgentProcess implements AgentChannels.ChannelHandler {
+    private final AgentChannels conn;
+    private final AgentProcesses processes;
     private final int channel;
     private final ProcessOutput sink;
     private final ByteQueueInputStream out = new ByteQueueInputStream();
@@ -28,8 +29,9 @@ public final class AgentProcess implements AgentConnection.ChannelHandler {
     private volatile boolean stdinDropped;
     private volatile boolean abandoned;
 
-    AgentProcess(AgentConnection conn, int channel, ProcessOutput sink) {
+    AgentProcess(AgentChannels conn, AgentProcesses processes, int channel, ProcessOutput sink) {
         this.conn = conn;
+        this.processes = processes;
         this.channel = channel;
         this.sink = sink;
         if (sink != null) {
@@ -122,12 +124,12 @@ public final class AgentProcess implements AgentConnection.ChannelHandler {
 
     /** Signals the process group (name such as "TERM", "KILL", "INT", or a number as text). */
     public void signal(String signal) {
-        conn.signal(processId, signal, true);
+        processes.signal(processId, signal, true);
     }
 
     /** Resizes the PTY (SIGWINCH reaches the foreground process group). */
     public void resize(int rows, int cols) {
-        conn.resize(processId, rows, cols);
+        processes.resize(processId, rows, cols);
     }
 
     // ---- channel handler (reader thread) ----
@@ -144,9 +146,9 @@ public final class AgentProcess implements AgentConnection.ChannelHandler {
                 pid = msg.path("pid").asLong();
                 pty = msg.path("pty").asBoolean(false);
                 started.complete(msg);
-                if (abandoned) conn.killQuietly(processId);
+                if (abandoned) processes.killQuietly(processId);
             } else {
-                AgentException e = AgentConnection.errorOf(msg);
+                AgentException e = AgentChannels.errorOf(msg);
                 started.completeExceptionally(e);
                 finish(e);
             }
@@ -165,7 +167,7 @@ public final class AgentProcess implements AgentConnection.ChannelHandler {
                     "process " + processId + " was attached by another channel"));
             case "stdin_dropped" -> stdinDropped = true;
             default -> {
-                if (msg.has("error")) finish(AgentConnection.errorOf(msg));
+                if (msg.has("error")) finish(AgentChannels.errorOf(msg));
             }
         }
     }

@@ -11,12 +11,12 @@ import tools.jackson.databind.node.ObjectNode;
  * else: check paths, types and sizes before writing them here. Not thread-safe.
  */
 public final class TreeWriter implements AutoCloseable {
-    private final AgentConnection conn;
+    private final AgentChannels conn;
     private final int channel;
-    private final AgentConnection.CallHandler handler;
+    private final AgentChannels.CallHandler handler;
     private boolean done;
 
-    TreeWriter(AgentConnection conn, int channel, AgentConnection.CallHandler handler) {
+    TreeWriter(AgentChannels conn, int channel, AgentChannels.CallHandler handler) {
         this.conn = conn;
         this.channel = channel;
         this.handler = handler;
@@ -75,9 +75,9 @@ public final class TreeWriter implements AutoCloseable {
         end.put("type", "end");
         conn.sendMessage(channel, end);
         done = true;
-        AgentConnection.Reply r = conn.await(handler.future, timeout, "write_tree");
+        AgentChannels.Reply r = conn.await(handler.future, timeout, "write_tree");
         if (!r.msg().path("ok").asBoolean(false)) {
-            AgentException base = AgentConnection.errorOf(r.msg());
+            AgentException base = AgentChannels.errorOf(r.msg());
             throw new TreeWriteException(base.code(), base.errno(), base.getMessage(), r.msg().path("index").asLong(-1),
                     r.msg().path("path").asString(null), r.msg().path("entries").asLong(0));
         }

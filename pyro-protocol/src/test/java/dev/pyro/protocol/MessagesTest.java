@@ -63,7 +63,7 @@ class MessagesTest {
     void errorsCarryCodeErrnoAndMessage() {
         JsonNode r = Json.MAPPER.readTree("{\"ok\":false,\"error\":{\"code\":\"ENOENT\",\"errno\":2,"
                 + "\"message\":\"stat '/x': No such file or directory\"}}");
-        AgentException e = AgentConnection.errorOf(r);
+        AgentException e = AgentChannels.errorOf(r);
         assertThat(e.code()).isEqualTo("ENOENT");
         assertThat(e.errno()).isEqualTo(2);
         assertThat(e.isNotFound()).isTrue();

@@ -17,31 +17,33 @@ import dev.pyro.api.Progress;
 import dev.pyro.engine.server.EmbeddedEngine;
 import dev.pyro.engine.server.EngineCalls;
 import dev.pyro.engine.server.EngineClient;
-import dev.pyro.engine.server.EngineProtocol;
-import dev.pyro.engine.server.EngineProtocol.CreateParams;
-import dev.pyro.engine.server.EngineProtocol.ExecParams;
-import dev.pyro.engine.server.EngineProtocol.RunParams;
-import dev.pyro.engine.server.EngineProtocol.VmParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
-import dev.pyro.engine.server.EngineProtocol.ServiceParams;
-import dev.pyro.engine.server.EngineProtocol.ShellParams;
+import dev.pyro.api.engine.NoParams;
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.PrepareParams;
+import dev.pyro.api.engine.CreateParams;
+import dev.pyro.api.engine.ExecParams;
+import dev.pyro.api.engine.RunParams;
+import dev.pyro.api.engine.VmParams;
+import dev.pyro.api.engine.WorkspaceCreateParams;
+import dev.pyro.api.engine.ServiceParams;
+import dev.pyro.api.engine.ShellParams;
 import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.PublishedPortRequest;
 import dev.pyro.api.workspace.service.ServiceInfo;
-import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
+import dev.pyro.api.engine.SnapshotParams;
 import dev.pyro.api.workspace.shell.ShellInfo;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
+import dev.pyro.api.engine.WorkspaceExecParams;
 import dev.pyro.engine.workspace.WorkspaceSnapshots;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceDiskParams;
+import dev.pyro.api.engine.WorkspaceFileParams;
+import dev.pyro.api.engine.WorkspaceDiskParams;
 import dev.pyro.api.workspace.disk.DiskPayloads;
 import dev.pyro.api.workspace.files.WorkspaceFilePayloads;
 import dev.pyro.api.workspace.WorkspaceSummary;
 import dev.pyro.api.workspace.review.DiffPayload;
 import dev.pyro.api.workspace.review.PatchApplyPayload;
 import java.nio.file.Path;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceUpdateParams;
+import dev.pyro.api.engine.WorkspaceParams;
+import dev.pyro.api.engine.WorkspaceUpdateParams;
 import dev.pyro.engine.server.EnvironmentOperations;
 import dev.pyro.api.vm.ReapResult;
 import dev.pyro.api.vm.VmDeleteResult;
@@ -56,9 +58,6 @@ import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.api.workspace.WorkspaceLogs;
 import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.workspace.SeedOrigin;
-import dev.pyro.sdk.mcp.McpServerOptions;
-import dev.pyro.sdk.mcp.McpSurface;
-import dev.pyro.sdk.mcp.PyroMcpServer;
 import java.util.List;
 import java.util.Map;
 
@@ -117,41 +116,40 @@ public final class Pyro implements AutoCloseable {
 
     public VmExecResult runInVm(VmRequest request, String command, int timeoutSeconds, Progress progress,
                                 OutputListener output) {
-        return engine.call(EngineProtocol.RUN_IN_VM, new RunParams(resolved(request), command, timeoutSeconds),
-                VmExecResult.class, progress, output);
+        return engine.call(Operations.RUN_IN_VM, new RunParams(resolved(request), command, timeoutSeconds), progress, output);
     }
 
     public VmStatus createVm(VmRequest request) {
-        return engine.call(EngineProtocol.CREATE_VM, new CreateParams(resolved(request)), VmStatus.class);
+        return engine.call(Operations.CREATE_VM, new CreateParams(resolved(request)));
     }
 
     public VmStatus startVm(String vmId) {
-        return engine.call(EngineProtocol.START_VM, new VmParams(vmId), VmStatus.class);
+        return engine.call(Operations.START_VM, new VmParams(vmId));
     }
 
     /** Runs one command; the VM is deleted afterwards whatever the outcome. */
     public VmExecResult execVm(String vmId, String command, int timeoutSeconds) {
-        return engine.call(EngineProtocol.EXEC_VM, new ExecParams(vmId, command, timeoutSeconds), VmExecResult.class);
+        return engine.call(Operations.EXEC_VM, new ExecParams(vmId, command, timeoutSeconds));
     }
 
     public VmStatus stopVm(String vmId) {
-        return engine.call(EngineProtocol.STOP_VM, new VmParams(vmId), VmStatus.class);
+        return engine.call(Operations.STOP_VM, new VmParams(vmId));
     }
 
     public VmDeleteResult deleteVm(String vmId) {
-        return engine.call(EngineProtocol.DELETE_VM, new VmParams(vmId), VmDeleteResult.class);
+        return engine.call(Operations.DELETE_VM, new VmParams(vmId));
     }
 
     public VmStatus statusVm(String vmId) {
-        return engine.call(EngineProtocol.STATUS_VM, new VmParams(vmId), VmStatus.class);
+        return engine.call(Operations.STATUS_VM, new VmParams(vmId));
     }
 
     public VmNetworkInfo networkInfoVm(String vmId) {
-        return engine.call(EngineProtocol.NETWORK_INFO_VM, new VmParams(vmId), VmNetworkInfo.class);
+        return engine.call(Operations.NETWORK_INFO_VM, new VmParams(vmId));
     }
 
     public ReapResult reapExpired() {
-        return engine.call(EngineProtocol.REAP_EXPIRED, Map.of(), ReapResult.class);
+        return engine.call(Operations.REAP_EXPIRED, NoParams.INSTANCE);
     }
 
     // ------------------------------------------------------------------ workspaces
@@ -171,22 +169,21 @@ public final class Pyro implements AutoCloseable {
     public WorkspaceInfo createWorkspace(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
         WorkspaceRequest resolved = request.withBackend(BackendSelector.requested(request.backend()),
                 request.allowHostCompat());
-        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved, origin),
-                WorkspaceInfo.class, progress, OutputListener.NONE);
+        return engine.call(Operations.CREATE_WORKSPACE, new WorkspaceCreateParams(resolved, origin), progress, OutputListener.NONE);
     }
 
     public WorkspaceList listWorkspaces() {
-        return engine.call(EngineProtocol.LIST_WORKSPACES, Map.of(), WorkspaceList.class);
+        return engine.call(Operations.LIST_WORKSPACES, NoParams.INSTANCE);
     }
 
     public WorkspaceInfo statusWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.STATUS_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+        return engine.call(Operations.STATUS_WORKSPACE, new WorkspaceParams(workspaceId));
     }
 
     public WorkspaceInfo updateWorkspace(String workspaceId, String name, boolean clearName,
                                          Map<String, String> labels, List<String> clearLabels) {
-        return engine.call(EngineProtocol.UPDATE_WORKSPACE,
-                new WorkspaceUpdateParams(workspaceId, name, clearName, labels, clearLabels), WorkspaceInfo.class);
+        return engine.call(Operations.UPDATE_WORKSPACE,
+                new WorkspaceUpdateParams(workspaceId, name, clearName, labels, clearLabels));
     }
 
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds) {
@@ -201,20 +198,20 @@ public final class Pyro implements AutoCloseable {
     /** {@code secretEnv}: secret name → environment variable name for this command. */
     public WorkspaceExecResult execWorkspace(String workspaceId, String command, int timeoutSeconds,
                                              Map<String, String> secretEnv, OutputListener output) {
-        return engine.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId, command,
-                timeoutSeconds, secretEnv), WorkspaceExecResult.class, Progress.NONE, output);
+        return engine.call(Operations.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId, command,
+                timeoutSeconds, secretEnv), Progress.NONE, output);
     }
 
     public WorkspaceLogs logsWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.LOGS_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceLogs.class);
+        return engine.call(Operations.LOGS_WORKSPACE, new WorkspaceParams(workspaceId));
     }
 
     public WorkspaceInfo stopWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.STOP_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+        return engine.call(Operations.STOP_WORKSPACE, new WorkspaceParams(workspaceId));
     }
 
     public WorkspaceInfo startWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(workspaceId), WorkspaceInfo.class);
+        return engine.call(Operations.START_WORKSPACE, new WorkspaceParams(workspaceId));
     }
 
     /** Back to the baseline: a fresh sandbox, {@code /workspace} as it was at create, the journal restarted. */
@@ -224,8 +221,7 @@ public final class Pyro implements AutoCloseable {
 
     /** Back to a named snapshot ({@code null} or {@code "baseline"}: the baseline). */
     public WorkspaceInfo resetWorkspace(String workspaceId, String snapshot) {
-        return engine.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(workspaceId, snapshot),
-                WorkspaceInfo.class);
+        return engine.call(Operations.RESET_WORKSPACE, new SnapshotParams(workspaceId, snapshot));
     }
 
     /**
@@ -261,140 +257,130 @@ public final class Pyro implements AutoCloseable {
                 ports.add(item);
             }
         }
-        return engine.call(EngineProtocol.START_SERVICE, new ServiceParams(workspaceId, serviceName, command, cwd,
-                readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, ports, null, false), ServiceInfo.class);
+        return engine.call(Operations.START_SERVICE, new ServiceParams(workspaceId, serviceName, command, cwd,
+                readiness, readyTimeoutSeconds, readyIntervalMs, secretEnv, ports, null, false));
     }
 
     public ServiceInfo.Listing listServices(String workspaceId) {
-        return engine.call(EngineProtocol.LIST_SERVICES, ServiceParams.of(workspaceId, null), ServiceInfo.Listing.class);
+        return engine.call(Operations.LIST_SERVICES, ServiceParams.of(workspaceId, null));
     }
 
     public ServiceInfo statusService(String workspaceId, String serviceName) {
-        return engine.call(EngineProtocol.STATUS_SERVICE, ServiceParams.of(workspaceId, serviceName), ServiceInfo.class);
+        return engine.call(Operations.STATUS_SERVICE, ServiceParams.of(workspaceId, serviceName));
     }
 
     /** The last {@code tailLines} lines of each stream ({@code null}: all). */
     public ServiceInfo logsService(String workspaceId, String serviceName, Integer tailLines) {
-        return engine.call(EngineProtocol.LOGS_SERVICE, new ServiceParams(workspaceId, serviceName, null, null, null,
-                null, null, null, null, tailLines, tailLines == null), ServiceInfo.class);
+        return engine.call(Operations.LOGS_SERVICE, new ServiceParams(workspaceId, serviceName, null, null, null,
+                null, null, null, null, tailLines, tailLines == null));
     }
 
     public ServiceInfo stopService(String workspaceId, String serviceName) {
-        return engine.call(EngineProtocol.STOP_SERVICE, ServiceParams.of(workspaceId, serviceName), ServiceInfo.class);
+        return engine.call(Operations.STOP_SERVICE, ServiceParams.of(workspaceId, serviceName));
     }
 
     /** Opens an interactive PTY shell ({@code bash -i}) in the workspace; any client can use it by id. */
     public ShellInfo openShell(String workspaceId, String cwd, int cols, int rows, Map<String, String> secretEnv) {
-        return engine.call(EngineProtocol.OPEN_SHELL, new ShellParams(workspaceId, null, cwd, cols, rows, secretEnv,
-                null, null, false, null, null, null, null), ShellInfo.class);
+        return engine.call(Operations.OPEN_SHELL, new ShellParams(workspaceId, null, cwd, cols, rows, secretEnv,
+                null, null, false, null, null, null, null));
     }
 
     /** Output from {@code cursor}; {@code plain} renders it for chat; {@code waitForIdleMs} waits for quiet. */
     public ShellInfo readShell(String workspaceId, String shellId, int cursor, int maxChars, boolean plain,
                                Integer waitForIdleMs) {
-        return engine.call(EngineProtocol.READ_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
-                cursor, maxChars, plain, waitForIdleMs, null, null, null), ShellInfo.class);
+        return engine.call(Operations.READ_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                cursor, maxChars, plain, waitForIdleMs, null, null, null));
     }
 
     public ShellInfo writeShell(String workspaceId, String shellId, String input, boolean appendNewline) {
-        return engine.call(EngineProtocol.WRITE_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
-                null, null, false, null, input, appendNewline, null), ShellInfo.class);
+        return engine.call(Operations.WRITE_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                null, null, false, null, input, appendNewline, null));
     }
 
     public ShellInfo signalShell(String workspaceId, String shellId, String signal) {
-        return engine.call(EngineProtocol.SIGNAL_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
-                null, null, false, null, null, null, signal), ShellInfo.class);
+        return engine.call(Operations.SIGNAL_SHELL, new ShellParams(workspaceId, shellId, null, null, null, null,
+                null, null, false, null, null, null, signal));
     }
 
     public ShellInfo closeShell(String workspaceId, String shellId) {
-        return engine.call(EngineProtocol.CLOSE_SHELL, ShellParams.of(workspaceId, shellId), ShellInfo.class);
+        return engine.call(Operations.CLOSE_SHELL, ShellParams.of(workspaceId, shellId));
     }
 
     /** Keeps the current {@code /workspace} under a name, for {@code resetWorkspace(id, name)}. */
     public SnapshotCreated createSnapshot(String workspaceId, String snapshotName) {
-        return engine.call(EngineProtocol.CREATE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
-                SnapshotCreated.class);
+        return engine.call(Operations.CREATE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName));
     }
 
     public SnapshotListing listSnapshots(String workspaceId) {
-        return engine.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(workspaceId),
-                SnapshotListing.class);
+        return engine.call(Operations.LIST_SNAPSHOTS, new WorkspaceParams(workspaceId));
     }
 
     public SnapshotDeleted deleteSnapshot(String workspaceId, String snapshotName) {
-        return engine.call(EngineProtocol.DELETE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName),
-                SnapshotDeleted.class);
+        return engine.call(Operations.DELETE_SNAPSHOT, new SnapshotParams(workspaceId, snapshotName));
     }
 
     public WorkspaceDeleteResult deleteWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(workspaceId),
-                WorkspaceDeleteResult.class);
+        return engine.call(Operations.DELETE_WORKSPACE, new WorkspaceParams(workspaceId));
     }
 
     /** Copies a host directory or tar archive into the live workspace (overlaying {@code dest}). */
     public WorkspaceFilePayloads.Sync pushWorkspaceSync(String workspaceId, Path sourcePath, String dest) {
-        return engine.call(EngineProtocol.PUSH_WORKSPACE_SYNC, WorkspaceFileParams.of(workspaceId)
-                .sync(absolute(sourcePath), dest), WorkspaceFilePayloads.Sync.class);
+        return engine.call(Operations.PUSH_WORKSPACE_SYNC, WorkspaceFileParams.of(workspaceId)
+                .sync(absolute(sourcePath), dest));
     }
 
     public WorkspaceFilePayloads.FileList listWorkspaceFiles(String workspaceId, String path, boolean recursive) {
-        return engine.call(EngineProtocol.LIST_WORKSPACE_FILES, WorkspaceFileParams.of(workspaceId).path(path, recursive),
-                WorkspaceFilePayloads.FileList.class);
+        return engine.call(Operations.LIST_WORKSPACE_FILES, WorkspaceFileParams.of(workspaceId).path(path, recursive));
     }
 
     public WorkspaceFilePayloads.FileRead readWorkspaceFile(String workspaceId, String path, int maxBytes) {
-        return engine.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).read(path, maxBytes),
-                WorkspaceFilePayloads.FileRead.class);
+        return engine.call(Operations.READ_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).read(path, maxBytes));
     }
 
     public WorkspaceFilePayloads.FileWrite writeWorkspaceFile(String workspaceId, String path, String text) {
         dev.pyro.engine.workspace.WorkspaceFiles.checkWriteText(text); // the spec's size error, before the text travels to the engine
-        return engine.call(EngineProtocol.WRITE_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).write(path, text),
-                WorkspaceFilePayloads.FileWrite.class);
+        return engine.call(Operations.WRITE_WORKSPACE_FILE, WorkspaceFileParams.of(workspaceId).write(path, text));
     }
 
     /** Applies a unified diff completely or not at all. */
     public PatchApplyPayload applyWorkspacePatch(String workspaceId, String patch) {
-        return engine.call(EngineProtocol.APPLY_WORKSPACE_PATCH, WorkspaceFileParams.of(workspaceId).patchText(patch),
-                PatchApplyPayload.class);
+        return engine.call(Operations.APPLY_WORKSPACE_PATCH, WorkspaceFileParams.of(workspaceId).patchText(patch));
     }
 
     /** What changed in {@code /workspace} since the create-time baseline. */
     public DiffPayload diffWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.DIFF_WORKSPACE, WorkspaceFileParams.of(workspaceId), DiffPayload.class);
+        return engine.call(Operations.DIFF_WORKSPACE, WorkspaceFileParams.of(workspaceId));
     }
 
     /** Copies a file or directory out to a host path that must not exist yet (unless {@code overwrite}). */
     public WorkspaceFilePayloads.Export exportWorkspace(String workspaceId, String path, Path outputPath,
                                                        boolean overwrite) {
-        return engine.call(EngineProtocol.EXPORT_WORKSPACE, WorkspaceFileParams.of(workspaceId)
-                .export(path, absolute(outputPath), overwrite), WorkspaceFilePayloads.Export.class);
+        return engine.call(Operations.EXPORT_WORKSPACE, WorkspaceFileParams.of(workspaceId)
+                .export(path, absolute(outputPath), overwrite));
     }
 
     public WorkspaceSummary summarizeWorkspace(String workspaceId) {
-        return engine.call(EngineProtocol.SUMMARIZE_WORKSPACE, WorkspaceFileParams.of(workspaceId),
-                WorkspaceSummary.class);
+        return engine.call(Operations.SUMMARIZE_WORKSPACE, WorkspaceFileParams.of(workspaceId));
     }
 
     // ------------------------------------------------------------------ stopped-workspace disk tools
 
     /** Copies a stopped workspace's root file system to {@code outputPath} (must not exist) as a raw ext4 image. */
     public DiskPayloads.DiskExport exportWorkspaceDisk(String workspaceId, Path outputPath) {
-        return engine.call(EngineProtocol.EXPORT_WORKSPACE_DISK,
-                new WorkspaceDiskParams(workspaceId, null, false, null, absolute(outputPath)),
-                DiskPayloads.DiskExport.class);
+        return engine.call(Operations.EXPORT_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, null, false, null, absolute(outputPath)));
     }
 
     /** Lists a path of a stopped workspace's disk ({@code null}: {@code /workspace}; absolute: anywhere in the guest). */
     public DiskPayloads.DiskList listWorkspaceDisk(String workspaceId, String path, boolean recursive) {
-        return engine.call(EngineProtocol.LIST_WORKSPACE_DISK,
-                new WorkspaceDiskParams(workspaceId, path, recursive, null, null), DiskPayloads.DiskList.class);
+        return engine.call(Operations.LIST_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, path, recursive, null, null));
     }
 
     /** Reads up to {@code maxBytes} of a regular file on a stopped workspace's disk, decoded as UTF-8. */
     public DiskPayloads.DiskRead readWorkspaceDisk(String workspaceId, String path, int maxBytes) {
-        return engine.call(EngineProtocol.READ_WORKSPACE_DISK,
-                new WorkspaceDiskParams(workspaceId, path, false, maxBytes, null), DiskPayloads.DiskRead.class);
+        return engine.call(Operations.READ_WORKSPACE_DISK,
+                new WorkspaceDiskParams(workspaceId, path, false, maxBytes, null));
     }
 
     /** Host paths are resolved here: the engine daemon's working directory is not the caller's. */
@@ -405,16 +391,13 @@ public final class Pyro implements AutoCloseable {
     // ------------------------------------------------------------------ MCP server
 
     /**
-     * An MCP server over this SDK exposing one surface (a profile or a mode), with project
-     * auto-detection from the working directory; serve it with {@code serveStdio} or {@code serveHttp}.
+     * A server over this SDK, e.g. the MCP server of pyro-mcp: {@code pyro.createServer(McpSurface.REPRO_FIX)}
+     * or {@code pyro.createServer(McpServerOptions.of(...))} (both are {@link ServerSpec}s), served
+     * with {@code serveStdio} or {@code serveHttp}. The spec lives in the server's module, so the SDK
+     * names no server type and needs no cycle.
      */
-    public PyroMcpServer createServer(McpSurface surface) {
-        return createServer(McpServerOptions.of(surface));
-    }
-
-    /** An MCP server with all of {@code pyro mcp serve}'s options; invalid combinations are refused. */
-    public PyroMcpServer createServer(McpServerOptions options) {
-        return PyroMcpServer.create(this, options);
+    public <S> S createServer(ServerSpec<S> spec) {
+        return spec.createServer(this);
     }
 
     // ------------------------------------------------------------------ environments and doctor
@@ -458,8 +441,8 @@ public final class Pyro implements AutoCloseable {
      * A warm manifest that satisfies the request is reused unless {@code force}.
      */
     public PrepareResult prepare(String environment, boolean network, boolean force, Progress progress) {
-        return engine.call(EngineProtocol.PREPARE, new EngineProtocol.PrepareParams(environment, network, force,
-                BackendSelector.requested(null)), PrepareResult.class, progress, OutputListener.NONE);
+        return engine.call(Operations.PREPARE, new PrepareParams(environment, network, force,
+                BackendSelector.requested(null)), progress, OutputListener.NONE);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.sdk.mcp.transport.HttpEndpoint;
+import dev.pyro.mcp.transport.HttpEndpoint;
 import dev.pyro.sdk.StateDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import static dev.pyro.cli.smoke.UseCaseSmokes.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.mcp.McpSurface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -4,7 +4,7 @@ import dev.pyro.cli.EngineProcesses;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.sdk.Pyro;
-import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.mcp.McpSurface;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

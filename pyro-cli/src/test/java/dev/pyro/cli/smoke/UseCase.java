@@ -1,6 +1,6 @@
 package dev.pyro.cli.smoke;
 
-import dev.pyro.sdk.mcp.McpSurface;
+import dev.pyro.mcp.McpSurface;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

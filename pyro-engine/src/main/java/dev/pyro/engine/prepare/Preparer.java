@@ -3,6 +3,7 @@ package dev.pyro.engine.prepare;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.api.environment.PrepareResult;
+import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentCatalog;
@@ -54,7 +55,7 @@ public final class Preparer {
         progress.phase("prepare", "environment=" + environment + (network ? " network=yes" : ""));
         WorkspaceRequest request = WorkspaceRequest.defaults(environment)
                 .withBackend(backend == null ? "auto" : backend, false)
-                .withNetworkPolicy(network ? WorkspaceManager.EGRESS : WorkspaceManager.OFF)
+                .withNetworkPolicy((network ? NetworkPolicy.EGRESS : NetworkPolicy.OFF).value())
                 .withName("pyro-prepare");
         WorkspaceInfo ws = workspaces.create(request, progress);
         String probe = network ? "grep -q '^eth0[[:space:]]00000000' /proc/net/route" : "true";

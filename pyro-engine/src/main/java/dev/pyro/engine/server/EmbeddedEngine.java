@@ -3,9 +3,10 @@ package dev.pyro.engine.server;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Json;
 import dev.pyro.api.Progress;
+import dev.pyro.api.engine.EngineInfo;
+import dev.pyro.api.engine.Operation;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import tools.jackson.databind.JsonNode;
@@ -38,11 +39,16 @@ public final class EmbeddedEngine implements EngineCalls {
                 throw PyroException.runtime("cannot lock " + files.lock() + ": " + ErrorText.of(e), e);
             }
             services = new EngineServices(paths, EngineSettings.fromEnvironment(), EngineLog.discard(),
-                    () -> new EngineProtocol.EngineInfo(ProcessHandle.current().pid(), EngineProtocol.VERSION,
+                    () -> new EngineInfo(ProcessHandle.current().pid(), EngineProtocol.VERSION,
                             EngineBuild.current(), paths.stateDir().toString(), 0, 0, 0),
                     () -> { });
         }
         return services;
+    }
+
+    @Override
+    public <P, R> R call(Operation<P, R> operation, P params, Progress progress, OutputListener output) {
+        return call(operation.name(), params, operation.result(), progress, output);
     }
 
     @Override

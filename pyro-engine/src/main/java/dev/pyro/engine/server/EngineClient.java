@@ -6,7 +6,10 @@ import dev.pyro.engine.config.PyroPaths;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Json;
 import dev.pyro.api.Progress;
-import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.api.engine.NoParams;
+import dev.pyro.api.engine.Operation;
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.protocol.ErrorText;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,7 +59,14 @@ public final class EngineClient implements EngineCalls {
     }
 
     public EngineInfo ping() {
-        return call(EngineProtocol.PING, Map.of(), EngineInfo.class);
+        return call(Operations.PING, NoParams.INSTANCE);
+    }
+
+    @Override
+    public <P, R> R call(Operation<P, R> operation, P params, Progress progress, OutputListener output) {
+        JavaType type = operation.element() == null ? Json.MAPPER.constructType(operation.result())
+                : Json.MAPPER.getTypeFactory().constructCollectionType(java.util.List.class, operation.element());
+        return call(operation.name(), params, type, progress, output);
     }
 
     @Override
@@ -82,7 +92,7 @@ public final class EngineClient implements EngineCalls {
      * 30 s, running sandboxes stay for the next engine. Returns false when no engine answered.
      */
     public boolean shutdown() {
-        Optional<JsonNode> answer = deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, OutputListener.NONE,
+        Optional<JsonNode> answer = deliver(Operations.SHUTDOWN.name(), Map.of(), Progress.NONE, OutputListener.NONE,
                 false);
         answer.ifPresent(info -> EngineLauncher.awaitExit(info.path("pid").asLong(),
                 EngineLauncher.OLD_ENGINE_TIMEOUT));
@@ -102,11 +112,11 @@ public final class EngineClient implements EngineCalls {
                 return;
             }
             launcher.checkSettings();
-            JsonNode node = deliver(EngineProtocol.PING, Map.of(), Progress.NONE, OutputListener.NONE, true)
-                    .orElseThrow(() -> unreachable(EngineProtocol.PING));
+            JsonNode node = deliver(Operations.PING.name(), Map.of(), Progress.NONE, OutputListener.NONE, true)
+                    .orElseThrow(() -> unreachable(Operations.PING.name()));
             EngineInfo info = Json.MAPPER.treeToValue(node, EngineInfo.class);
             if (!build.equals(info.build())) {
-                deliver(EngineProtocol.SHUTDOWN, Map.of(), Progress.NONE, OutputListener.NONE, false);
+                deliver(Operations.SHUTDOWN.name(), Map.of(), Progress.NONE, OutputListener.NONE, false);
                 EngineLauncher.awaitExit(info.pid(), EngineLauncher.OLD_ENGINE_TIMEOUT);
                 launcher.ensureRunning();
             }

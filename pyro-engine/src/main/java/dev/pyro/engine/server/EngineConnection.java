@@ -1,5 +1,6 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import dev.pyro.api.PyroException;
 import dev.pyro.api.Json;
 import dev.pyro.protocol.ErrorText;
@@ -74,7 +75,7 @@ final class EngineConnection {
             Object result = dispatcher.dispatch(method, params, new RequestContext(out, guard));
             guard.finish();
             out.result(result);
-            if (!EngineProtocol.PING.equals(method)) { // every client pings first: not worth a line each
+            if (!Operations.PING.name().equals(method)) { // every client pings first: not worth a line each
                 log.info(method + " ok in " + millisSince(started) + " ms");
             }
         } catch (PyroException e) {

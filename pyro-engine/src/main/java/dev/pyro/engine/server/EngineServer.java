@@ -1,7 +1,7 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.engine.vms.VmManager;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

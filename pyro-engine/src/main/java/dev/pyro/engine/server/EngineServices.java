@@ -1,9 +1,10 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.engine.config.PyroPaths;
+import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -17,13 +18,11 @@ final class EngineServices implements AutoCloseable {
     private final EngineDispatcher dispatcher;
 
     EngineServices(PyroPaths paths, EngineSettings settings, EngineLog log,
-                   Supplier<EngineProtocol.EngineInfo> info, Runnable shutdown) {
-        // max_active counts VMs plus every workspace; each manager asks the other for its share.
-        AtomicReference<WorkspaceManager> workspaceRef = new AtomicReference<>();
-        this.vms = new VmManager(paths, settings.maxActiveVms(),
-                () -> workspaceRef.get() == null ? 0 : workspaceRef.get().count());
-        this.workspaces = new WorkspaceManager(paths, settings.maxActiveVms(), vms::activeCount);
-        workspaceRef.set(workspaces);
+                   Supplier<EngineInfo> info, Runnable shutdown) {
+        // max_active counts VMs plus every workspace: one Capacity, to which each manager adds its own.
+        Capacity capacity = new Capacity(settings.maxActiveVms());
+        this.vms = new VmManager(paths, capacity);
+        this.workspaces = new WorkspaceManager(paths, capacity);
         workspaces.removeOrphans(); // this engine is the state dir's only one: no create is in flight
         this.dispatcher = new EngineDispatcher(vms, workspaces, new EnvironmentOperations(paths), info, shutdown, log);
     }

@@ -8,21 +8,21 @@ import dev.pyro.api.vm.VmDeleteResult;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmStatus;
 import dev.pyro.api.vm.VmRequest;
+import dev.pyro.api.state.BackendName;
+import dev.pyro.api.state.VmState;
 import dev.pyro.api.PyroException;
+import dev.pyro.engine.provision.Capacity;
+import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.backend.BackendChoice;
-import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
-import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.config.PyroPaths;
-import dev.pyro.engine.environment.EnvironmentCatalog;
-import dev.pyro.engine.environment.EnvironmentInstaller;
 import dev.pyro.engine.environment.EnvironmentSpec;
-import dev.pyro.engine.environment.EnvironmentStore;
 import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
@@ -59,41 +59,34 @@ public final class VmManager implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final PyroPaths paths;
-    private final BackendSelector selector;
+    private final Provisioner provisioner;
     private final Sandboxes sandboxes;
-    private final EnvironmentStore environments;
-    private final int maxActiveVms;
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** VMs this engine reaped by TTL: a later call on one says "expired", as the spec words it, not "does not exist". */
     private final java.util.Set<String> reapedIds = ConcurrentHashMap.newKeySet();
     private final java.util.function.DoubleSupplier clock;
-    private final java.util.function.IntSupplier otherActive;
 
     public VmManager(PyroPaths paths, int maxActiveVms) {
-        this(paths, maxActiveVms, () -> 0);
+        this(paths, new Capacity(maxActiveVms));
     }
 
-    /** @param otherActive sandboxes counted against the same capacity (workspaces) */
-    public VmManager(PyroPaths paths, int maxActiveVms, java.util.function.IntSupplier otherActive) {
-        this(paths, maxActiveVms, otherActive, () -> System.currentTimeMillis() / 1000.0);
+    /** @param capacity the limit VMs share with workspaces; this manager adds its VMs to the count */
+    public VmManager(PyroPaths paths, Capacity capacity) {
+        this(paths, capacity, () -> System.currentTimeMillis() / 1000.0);
     }
 
     /** @param clock epoch seconds; tests move it to expire VMs without waiting a minute */
     VmManager(PyroPaths paths, int maxActiveVms, java.util.function.DoubleSupplier clock) {
-        this(paths, maxActiveVms, () -> 0, clock);
+        this(paths, new Capacity(maxActiveVms), clock);
     }
 
-    VmManager(PyroPaths paths, int maxActiveVms, java.util.function.IntSupplier otherActive,
-              java.util.function.DoubleSupplier clock) {
-        this.otherActive = otherActive;
+    VmManager(PyroPaths paths, Capacity capacity, java.util.function.DoubleSupplier clock) {
         this.clock = clock;
         this.paths = paths;
-        this.selector = new BackendSelector(paths);
+        this.provisioner = new Provisioner(paths, capacity.count(vms::size));
         this.sandboxes = new Sandboxes(paths);
-        this.environments = new EnvironmentStore(paths);
-        this.maxActiveVms = maxActiveVms;
         adoptPersisted();
     }
 
@@ -109,38 +102,31 @@ public final class VmManager implements AutoCloseable {
     // ------------------------------------------------------------------ lifecycle
 
     public VmStatus create(VmRequest request, Progress progress) {
-        VmLimits.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds());
-        EnvironmentSpec spec = EnvironmentCatalog.get(request.environment());
-        reapExpired();
-        synchronized (this) {
-            if (vms.size() + otherActive.getAsInt() >= maxActiveVms) {
-                throw PyroException.invalid("max active VMs reached (" + maxActiveVms + "); delete old VMs first");
-            }
-        }
-        BackendChoice choice = selector.select(BackendSelector.requested(request.backend()), request.network(),
-                request.allowHostCompat(), progress);
-        InstallState install = new EnvironmentInstaller(environments, new GuestKernels(paths)::expectedVersionIfKnown)
-                .ensureInstalled(spec.name(), progress);
+        EnvironmentSpec spec = provisioner.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds(),
+                request.environment());
+        provisioner.admit(this::reapExpired);
+        BackendChoice choice = provisioner.backend(request.backend(), request.network(), request.allowHostCompat(),
+                progress);
+        InstallState install = provisioner.install(spec, progress);
         String id = VmId.random().value();
         Path dir = vmDir(id);
         double now = now();
         try {
             SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
                     request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox"), true));
-            VmInstance vm = new VmInstance(id, spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
-                    request.ttlSeconds(), now, now + request.ttlSeconds(), VmInstance.CREATED, request.network(),
+            VmInstance vm = new VmInstance(id, SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(),
+                    request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()), request.network(),
                     request.allowHostCompat(), null, sandbox);
             persist(vm);
             vms.put(id, vm);
             return vm.status();
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(dir);
-            throw e instanceof PyroException p ? p
-                    : PyroException.runtime("creating the sandbox failed: " + ErrorText.of(e), e);
+            Provisioner.discard(null, null, dir);
+            throw Provisioner.failed("sandbox", e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            deleteQuietly(dir);
-            throw PyroException.runtime("interrupted while creating the sandbox", e);
+            PyroException interrupted = Provisioner.interrupted("sandbox", e);
+            Provisioner.discard(null, null, dir);
+            throw interrupted;
         }
     }
 
@@ -148,14 +134,14 @@ public final class VmManager implements AutoCloseable {
         VmInstance vm = live(vmId);
         synchronized (lockOf(vmId)) {
             vm = live(vmId);
-            if (!VmInstance.CREATED.equals(vm.state()) && !VmInstance.STOPPED.equals(vm.state())) {
+            if (!VmState.CREATED.is(vm.state()) && !VmState.STOPPED.is(vm.state())) {
                 throw PyroException.invalid("vm " + vmId + " cannot be started from state '" + vm.state() + "'");
             }
             SandboxBackend backend = backendOf(vm.sandbox());
             SandboxRecord started = vm.sandbox();
             try {
                 started = backend.start(vm.sandbox(), READY_TIMEOUT);
-                VmInstance running = vm.withState(VmInstance.STARTED, started);
+                VmInstance running = vm.withState(VmState.STARTED, started);
                 AgentConnection agent = connect(started);
                 agents.put(vmId, agent);
                 if (CloneRefresh.needed(started)) {
@@ -188,7 +174,7 @@ public final class VmManager implements AutoCloseable {
     public VmExecResult exec(String vmId, String command, int timeoutSeconds, OutputListener listener) {
         VmLimits.validateTimeout(timeoutSeconds);
         VmInstance vm = live(vmId);
-        if (!VmInstance.STARTED.equals(vm.state())) {
+        if (!VmState.STARTED.is(vm.state())) {
             throw PyroException.invalid("vm " + vmId + " must be in 'started' state before execution");
         }
         try {
@@ -245,7 +231,7 @@ public final class VmManager implements AutoCloseable {
             closeAgent(vmId);
             try {
                 SandboxRecord stopped = backendOf(vm.sandbox()).stop(vm.sandbox());
-                VmInstance result = vm.withState(VmInstance.STOPPED, stopped);
+                VmInstance result = vm.withState(VmState.STOPPED, stopped);
                 persist(result);
                 vms.put(vmId, result);
                 return result.status();
@@ -399,8 +385,8 @@ public final class VmManager implements AutoCloseable {
                         System.err.println("pyro: ignoring vm record " + file + ": " + problem);
                         continue;
                     }
-                    if (VmInstance.STARTED.equals(vm.state()) && !backendOf(vm.sandbox()).isRunning(vm.sandbox())) {
-                        vm = vm.withState(VmInstance.STOPPED, vm.sandbox().withPid(0));
+                    if (VmState.STARTED.is(vm.state()) && !backendOf(vm.sandbox()).isRunning(vm.sandbox())) {
+                        vm = vm.withState(VmState.STOPPED, vm.sandbox().withPid(0));
                         persist(vm);
                     }
                     vms.put(vm.vmId(), vm);
@@ -426,10 +412,11 @@ public final class VmManager implements AutoCloseable {
             return "it has no sandbox";
         }
         String backend = vm.sandbox().backend();
-        if (!java.util.Set.of("gvisor", "vm", "host").contains(backend)) {
+        java.util.Objects.requireNonNull(backend); // no backend: reported as an unreadable record, as before
+        if (BackendName.of(backend).isEmpty()) {
             return "unknown backend '" + backend + "'";
         }
-        if ("host".equals(backend) && !vm.allowHostCompat()) {
+        if (BackendName.HOST.is(backend) && !vm.allowHostCompat()) {
             return "its host backend was not allowed at create (allow_host_compat is false)";
         }
         return SandboxRecordCheck.problem(vm.sandbox(), name, backend, dir.resolve("sandbox"), paths);

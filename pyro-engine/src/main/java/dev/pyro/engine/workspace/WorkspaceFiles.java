@@ -57,16 +57,16 @@ public final class WorkspaceFiles {
     public static final int FILE_MAX_BYTES = 1048576;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final WorkspaceManager manager;
+    private final WorkspaceContext context;
 
-    public WorkspaceFiles(WorkspaceManager manager) {
-        this.manager = manager;
+    public WorkspaceFiles(WorkspaceContext context) {
+        this.context = context;
     }
 
     // ------------------------------------------------------------------ sync
 
     public Sync syncPush(String id, String sourcePath, String dest) {
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_sync_push");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_sync_push");
         WorkspacePath destination = WorkspacePath.normalize(dest == null ? WorkspacePath.ROOT_PATH : dest, "dest");
         ImportSource source = ImportSources.open("source_path", sourcePath, TransferLimits.DEFAULT);
         ImportPlan plan = source.inspect();
@@ -79,7 +79,7 @@ public final class WorkspaceFiles {
     // ------------------------------------------------------------------ files
 
     public FileList list(String id, String rawPath, boolean recursive) {
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_file_list");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_file_list");
         WorkspacePath path = WorkspacePath.normalize(rawPath == null ? WorkspacePath.ROOT_PATH : rawPath, "path");
         GuestFs fs = fs(record);
         SymlinkCheck.refuseSymlinkedParents(fs, path, "path"); // a linked parent would list outside /workspace
@@ -113,7 +113,7 @@ public final class WorkspaceFiles {
         if (maxBytes <= 0 || maxBytes > FILE_MAX_BYTES) {
             throw PyroException.invalid("max_bytes must be between 1 and " + FILE_MAX_BYTES);
         }
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_file_read");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_file_read");
         WorkspacePath path = WorkspacePath.normalize(rawPath, "path");
         GuestFs fs = fs(record);
         SymlinkCheck.refuseSymlinkedParents(fs, path, "path");
@@ -141,7 +141,7 @@ public final class WorkspaceFiles {
 
     public FileWrite write(String id, String rawPath, String text) {
         byte[] bytes = checkWriteText(text);
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_file_write");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_file_write");
         WorkspacePath path = WorkspacePath.normalize(rawPath, "path");
         AgentConnection agent = agent(record);
         writeChecked(fs(record), agent, path, bytes);
@@ -166,7 +166,7 @@ public final class WorkspaceFiles {
     // ------------------------------------------------------------------ patch
 
     public PatchApplyPayload applyPatch(String id, String patch) {
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_patch_apply");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_patch_apply");
         GuestFs fs = fs(record);
         AgentConnection agent = agent(record);
         // Linked parents are refused while parsing, before any file is read: a preflight read through
@@ -218,8 +218,8 @@ public final class WorkspaceFiles {
     // ------------------------------------------------------------------ diff and export
 
     public DiffPayload diff(String id) {
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_diff");
-        java.nio.file.Path archive = Baseline.archive(manager.store().dir(WorkspaceId.of(id)));
+        WorkspaceRecord record = context.requireStarted(id, "workspace_diff");
+        java.nio.file.Path archive = Baseline.archive(context.store().dir(WorkspaceId.of(id)));
         if (!java.nio.file.Files.isRegularFile(archive)) {
             throw PyroException.invalid("workspace diff requires a baseline snapshot. Recreate the workspace to use diff.");
         }
@@ -255,7 +255,7 @@ public final class WorkspaceFiles {
     }
 
     public Export export(String id, String rawPath, String outputPath, boolean overwrite) {
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_export");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_export");
         ExportResult result = new WorkspaceExport(fs(record), TransferLimits.DEFAULT).export(rawPath, outputPath,
                 overwrite);
         touched(id, "export", Map.of("workspace_path", result.workspacePath(), "output_path", result.outputPath(),
@@ -266,19 +266,19 @@ public final class WorkspaceFiles {
 
     /** A review of the session since the last reset (commands, edits, syncs, exports, current diff). */
     public WorkspaceSummary summary(String id) {
-        return WorkspaceSummaries.of(manager, this, id);
+        return WorkspaceSummaries.of(context, this, id);
     }
 
     // ------------------------------------------------------------------ helpers
 
     private void touched(String id, String kind, Map<String, ?> detail) {
-        double now = manager.clock().getAsDouble();
-        new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record(kind, new LinkedHashMap<>(detail), now);
-        manager.mutate(id, b -> b.lastActivityAt = now);
+        double now = context.clock().getAsDouble();
+        new ReviewEvents(context.store().dir(WorkspaceId.of(id))).record(kind, new LinkedHashMap<>(detail), now);
+        context.mutate(id, b -> b.lastActivityAt = now);
     }
 
     private AgentConnection agent(WorkspaceRecord record) {
-        return manager.agent(record);
+        return context.agent(record);
     }
 
     private GuestFs fs(WorkspaceRecord record) {

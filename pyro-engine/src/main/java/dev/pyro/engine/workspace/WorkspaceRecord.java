@@ -3,7 +3,9 @@ package dev.pyro.engine.workspace;
 import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.LastCommand;
 import dev.pyro.api.workspace.WorkspaceSeed;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.provision.SandboxTerms;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -11,19 +13,13 @@ import java.util.SortedMap;
 /**
  * {@code workspaces/<id>/workspace.json}: everything that must survive the engine. Written
  * atomically under the workspace's lock; {@code sandbox} is the backend's record of the running
- * guest (null while none exists, e.g. during a reset).
+ * guest (null while none exists, e.g. during a reset). The sizing and lifecycle fields are the
+ * {@link SandboxTerms} one-shot VMs share, unwrapped: the file's keys and order are as before.
  */
 public record WorkspaceRecord(
         int layoutVersion,
         String workspaceId,
-        String environment,
-        String environmentVersion,
-        int vcpuCount,
-        int memMib,
-        int ttlSeconds,
-        double createdAt,
-        double expiresAt,
-        String state,
+        @JsonUnwrapped SandboxTerms terms,
         String networkPolicy,
         boolean allowHostCompat,
         String backend,
@@ -41,8 +37,38 @@ public record WorkspaceRecord(
 
     public static final int LAYOUT_VERSION = 1;
     public static final String WORKSPACE_PATH = dev.pyro.api.Defaults.WORKSPACE_PATH;
-    public static final String STARTED = "started";
-    public static final String STOPPED = "stopped";
+
+    public String environment() {
+        return terms.environment();
+    }
+
+    public String environmentVersion() {
+        return terms.environmentVersion();
+    }
+
+    public int vcpuCount() {
+        return terms.vcpuCount();
+    }
+
+    public int memMib() {
+        return terms.memMib();
+    }
+
+    public int ttlSeconds() {
+        return terms.ttlSeconds();
+    }
+
+    public double createdAt() {
+        return terms.createdAt();
+    }
+
+    public double expiresAt() {
+        return terms.expiresAt();
+    }
+
+    public String state() {
+        return terms.state();
+    }
 
     /** The secrets' metadata (never values); empty for a record without any. */
     public List<SecretMeta> secretList() {
@@ -84,7 +110,7 @@ public record WorkspaceRecord(
 
         Builder(WorkspaceRecord r) {
             from = r;
-            state = r.state;
+            state = r.state();
             lastError = r.lastError;
             name = r.name;
             labels = r.labels;
@@ -98,8 +124,7 @@ public record WorkspaceRecord(
         }
 
         WorkspaceRecord build() {
-            return new WorkspaceRecord(from.layoutVersion, from.workspaceId, from.environment, from.environmentVersion,
-                    from.vcpuCount, from.memMib, from.ttlSeconds, from.createdAt, from.expiresAt, state,
+            return new WorkspaceRecord(from.layoutVersion, from.workspaceId, from.terms.withState(state),
                     from.networkPolicy, from.allowHostCompat, from.backend, lastError, name, labels, lastActivityAt,
                     commandCount, lastCommand, workspaceSeed, from.secrets, resetCount, lastResetAt, sandbox);
         }

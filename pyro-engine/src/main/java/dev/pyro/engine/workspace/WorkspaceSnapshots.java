@@ -38,15 +38,15 @@ public final class WorkspaceSnapshots {
 
     public static final String BASELINE = "baseline";
 
-    private final WorkspaceManager manager;
+    private final WorkspaceContext context;
 
-    public WorkspaceSnapshots(WorkspaceManager manager) {
-        this.manager = manager;
+    public WorkspaceSnapshots(WorkspaceContext context) {
+        this.context = context;
     }
 
     public SnapshotCreated create(String id, String name) {
         validate(name);
-        WorkspaceRecord record = manager.requireStarted(id, "workspace_snapshot_create");
+        WorkspaceRecord record = context.requireStarted(id, "workspace_snapshot_create");
         Path dir = snapshotsDir(id);
         if (Files.exists(archive(dir, name))) {
             throw duplicate(name, id);
@@ -56,7 +56,7 @@ public final class WorkspaceSnapshots {
             Files.createDirectories(dir);
             scratch = Files.createTempDirectory(dir, ".taking-" + name + "-");
             // Out of the guest with the export's checks, then into one validated tar.
-            WorkspaceExport.keepingGuestModes(new AgentGuestFs(manager.agent(record), Duration.ofSeconds(60)),
+            WorkspaceExport.keepingGuestModes(new AgentGuestFs(context.agent(record), Duration.ofSeconds(60)),
                     TransferLimits.DEFAULT).export("/workspace", scratch.resolve("tree").toString(), false);
             ImportSource source = ImportSources.open("snapshot", scratch.resolve("tree").toString(),
                     TransferLimits.DEFAULT);
@@ -65,7 +65,7 @@ public final class WorkspaceSnapshots {
             try (OutputStream out = Files.newOutputStream(tmpTar)) {
                 PlanArchive.write(source, plan, out);
             }
-            double now = manager.clock().getAsDouble();
+            double now = context.clock().getAsDouble();
             Snapshot snapshot = new Snapshot(id, name, "named", "filesystem", now, plan.entryCount(),
                     plan.bytesWritten(), true);
             if (Files.exists(archive(dir, name))) {
@@ -73,8 +73,8 @@ public final class WorkspaceSnapshots {
             }
             Files.move(tmpTar, archive(dir, name), StandardCopyOption.ATOMIC_MOVE);
             Json.writeFile(dir.resolve(name + ".json"), snapshot);
-            new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_create", Map.of("snapshot_name", name), now);
-            manager.mutate(id, b -> b.lastActivityAt = now);
+            new ReviewEvents(context.store().dir(WorkspaceId.of(id))).record("snapshot_create", Map.of("snapshot_name", name), now);
+            context.mutate(id, b -> b.lastActivityAt = now);
             return new SnapshotCreated(id, snapshot, record.executionMode());
         } catch (IOException e) {
             throw PyroException.runtime("taking snapshot '" + name + "' failed: " + ErrorText.of(e), e);
@@ -84,7 +84,7 @@ public final class WorkspaceSnapshots {
     }
 
     public SnapshotListing list(String id) {
-        WorkspaceRecord record = manager.live(id);
+        WorkspaceRecord record = context.live(id);
         List<Snapshot> snapshots = new ArrayList<>();
         snapshots.add(new Snapshot(id, BASELINE, "baseline", "filesystem", record.createdAt(),
                 record.workspaceSeed().entryCount(), record.workspaceSeed().bytesWritten(), false));
@@ -96,7 +96,7 @@ public final class WorkspaceSnapshots {
     }
 
     public SnapshotDeleted delete(String id, String name) {
-        manager.live(id);
+        context.live(id);
         if (BASELINE.equals(name)) {
             throw PyroException.invalid("cannot delete the baseline snapshot");
         }
@@ -111,16 +111,16 @@ public final class WorkspaceSnapshots {
         } catch (IOException e) {
             throw PyroException.runtime("deleting snapshot '" + name + "' failed: " + ErrorText.of(e), e);
         }
-        double now = manager.clock().getAsDouble();
-        new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
-        manager.mutate(id, b -> b.lastActivityAt = now);
+        double now = context.clock().getAsDouble();
+        new ReviewEvents(context.store().dir(WorkspaceId.of(id))).record("snapshot_delete", Map.of("snapshot_name", name), now);
+        context.mutate(id, b -> b.lastActivityAt = now);
         return new SnapshotDeleted(id, name, true);
     }
 
     /** The archive a reset restores: the baseline, or a named snapshot that must exist. */
     Path archiveFor(String id, String name) {
         if (name == null || BASELINE.equals(name)) {
-            return Baseline.archive(manager.store().dir(WorkspaceId.of(id)));
+            return Baseline.archive(context.store().dir(WorkspaceId.of(id)));
         }
         checkName(name);
         Path archive = archive(snapshotsDir(id), name);
@@ -162,7 +162,7 @@ public final class WorkspaceSnapshots {
     }
 
     private Path snapshotsDir(String id) {
-        return manager.store().dir(WorkspaceId.of(id)).resolve("snapshots");
+        return context.store().dir(WorkspaceId.of(id)).resolve("snapshots");
     }
 
     private static Path archive(Path dir, String name) {

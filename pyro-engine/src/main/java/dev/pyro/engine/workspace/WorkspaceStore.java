@@ -1,5 +1,6 @@
 package dev.pyro.engine.workspace;
 
+import dev.pyro.api.state.BackendName;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.cache.CacheLock;
@@ -31,7 +32,7 @@ public final class WorkspaceStore {
     static final String RECORD = "workspace.json";
     static final Duration EXPIRED_KEPT = Duration.ofDays(7);
     /** Backends a workspace may have (create refuses {@code host}); a record naming another is refused. */
-    private static final Set<String> BACKENDS = Set.of("gvisor", "vm");
+    private static final Set<String> BACKENDS = Set.of(BackendName.GVISOR.value(), BackendName.VM.value());
 
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 

@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace;
 
 import dev.pyro.api.PyroException;
+import dev.pyro.api.state.WorkspaceState;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.workspace.CommandEntry;
 import dev.pyro.api.workspace.WorkspaceSummary;
@@ -36,11 +37,11 @@ final class WorkspaceSummaries {
         return events.stream().filter(e -> e.kind().equals(kind)).map(ReviewEvents.Event::detail).toList();
     }
 
-    static WorkspaceSummary of(WorkspaceManager manager, WorkspaceFiles files, String id) {
-        WorkspaceRecord record = manager.live(id);
+    static WorkspaceSummary of(WorkspaceContext context, WorkspaceFiles files, String id) {
+        WorkspaceRecord record = context.live(id);
         DiffPayload diff = null;
         String reason = null;
-        if (WorkspaceRecord.STARTED.equals(record.state())) {
+        if (WorkspaceState.STARTED.is(record.state())) {
             try {
                 diff = files.diff(id);
             } catch (PyroException e) {
@@ -49,8 +50,8 @@ final class WorkspaceSummaries {
         } else {
             reason = "the workspace is " + record.state();
         }
-        return build(record, new CommandJournal(manager.store().dir(WorkspaceId.of(id))).read(),
-                new ReviewEvents(manager.store().dir(WorkspaceId.of(id))).read(), diff, reason,
-                new WorkspaceSnapshots(manager).list(id).count() - 1);
+        return build(record, new CommandJournal(context.store().dir(WorkspaceId.of(id))).read(),
+                new ReviewEvents(context.store().dir(WorkspaceId.of(id))).read(), diff, reason,
+                new WorkspaceSnapshots(context).list(id).count() - 1);
     }
 }

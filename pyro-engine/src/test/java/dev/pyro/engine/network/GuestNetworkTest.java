@@ -53,7 +53,7 @@ class GuestNetworkTest {
         RealSandboxes.assumeBackendWorks("vm");
         Path state = Files.createTempDirectory("pyro-net-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
         try (PeerNamespace peer = PeerNamespace.start();
              ServerSocket hostService = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
             WorkspaceInfo ws = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
@@ -134,7 +134,7 @@ class GuestNetworkTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         Path state = Files.createTempDirectory("pyro-net-bad-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
         try {
             assertThatThrownBy(() -> manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT)
                     .withNetworkPolicy("everything"), Progress.NONE))

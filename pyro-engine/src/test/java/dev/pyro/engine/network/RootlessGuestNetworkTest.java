@@ -108,7 +108,7 @@ class RootlessGuestNetworkTest {
         RealSandboxes.assumeBackendWorks("vm");
         Path state = Files.createTempDirectory("pyro-net-user-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
         WorkspaceManager restarted = null;
         try (PeerNamespace peer = PeerNamespace.start();
              ServerSocket loopbackService = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -201,7 +201,7 @@ class RootlessGuestNetworkTest {
             // an engine restart keeps the port (QEMU holds it); the new engine can close it
             manager.close();
             restarted = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-            WorkspaceServices services2 = new WorkspaceServices(restarted);
+            WorkspaceServices services2 = new WorkspaceServices(restarted.context());
             assertThat(httpGet(port.hostPort())).endsWith("ok");
             assertThat(services2.stop(id, "web").state()).isEqualTo("stopped");
             assertThatThrownBy(() -> httpGet(port.hostPort())).isInstanceOf(ConnectException.class);
@@ -241,7 +241,7 @@ class RootlessGuestNetworkTest {
         RealSandboxes.assumeBackendWorks("vm");
         Path state = Files.createTempDirectory("pyro-net-user-kill-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
         try (PeerNamespace peer = PeerNamespace.start()) {
             String id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm", false)
                     .withSize(1, 512, 600).withNetworkPolicy("egress+published-ports"), Progress.NONE).workspaceId();
@@ -310,7 +310,7 @@ class RootlessGuestNetworkTest {
         RealSandboxes.assumeBackendWorks("vm");
         Path state = Files.createTempDirectory("pyro-net-measure-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceServices services = new WorkspaceServices(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
         try {
             String id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("vm", false)
                     .withSize(1, 512, 600).withNetworkPolicy("egress+published-ports"), Progress.NONE).workspaceId();

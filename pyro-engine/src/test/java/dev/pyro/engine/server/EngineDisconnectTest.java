@@ -1,11 +1,12 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import static dev.pyro.engine.server.EngineFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.Json;
-import dev.pyro.engine.server.EngineProtocol.RunParams;
+import dev.pyro.api.engine.RunParams;
 import dev.pyro.api.vm.VmRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -84,7 +85,7 @@ class EngineDisconnectTest {
 
     private SocketChannel sendRun(String command) throws Exception {
         SocketChannel channel = EngineSocket.connect(fixture.files().socket());
-        byte[] request = Json.MAPPER.writeValueAsBytes(new EngineProtocol.Request(EngineProtocol.RUN_IN_VM,
+        byte[] request = Json.MAPPER.writeValueAsBytes(new EngineProtocol.Request(Operations.RUN_IN_VM.name(),
                 new RunParams(GVISOR, command, 60)));
         channel.write(ByteBuffer.wrap((new String(request, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8)));
         return channel;

@@ -1,5 +1,6 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import dev.pyro.api.workspace.SnapshotListing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.Json;
-import dev.pyro.engine.server.EngineProtocol.SnapshotParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.api.engine.SnapshotParams;
+import dev.pyro.api.engine.WorkspaceCreateParams;
+import dev.pyro.api.engine.WorkspaceFileParams;
+import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceList;
 import dev.pyro.api.workspace.WorkspaceLogs;
@@ -95,7 +96,7 @@ class EngineFaultsTest {
 
     /** Every workspace truthful; sandbox processes and mounts only for started ones; no temp files. */
     void assertNoLeftovers() throws Exception {
-        WorkspaceList list = client.call(EngineProtocol.LIST_WORKSPACES, java.util.Map.of(), WorkspaceList.class);
+        WorkspaceList list = client.call(Operations.LIST_WORKSPACES.name(), java.util.Map.of(), WorkspaceList.class);
         for (WorkspaceList.Item item : list.workspaces()) {
             Path dir = fixture.state.resolve("workspaces").resolve(item.workspaceId());
             if ("started".equals(item.state())) {
@@ -125,10 +126,10 @@ class EngineFaultsTest {
         EngineWorkspaces.exec(client, kept, "echo one > done.txt", 30);
         int dirs = fixture.state.resolve("workspaces").toFile().list().length;
         // killed once the new workspace's dir exists and its sandbox is starting
-        EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.CREATE_WORKSPACE,
+        EngineClient next = killEngineDuring(() -> client.call(Operations.CREATE_WORKSPACE.name(),
                 new WorkspaceCreateParams(EngineWorkspaces.request(backend(), 512)), WorkspaceInfo.class),
                 () -> fixture.state.resolve("workspaces").toFile().list().length > dirs, 150);
-        WorkspaceList list = next.call(EngineProtocol.LIST_WORKSPACES, java.util.Map.of(), WorkspaceList.class);
+        WorkspaceList list = next.call(Operations.LIST_WORKSPACES.name(), java.util.Map.of(), WorkspaceList.class);
         list.workspaces().forEach(w -> {
             if (!ids.contains(w.workspaceId())) ids.add(w.workspaceId()); // a create that finished first
         });
@@ -146,14 +147,14 @@ class EngineFaultsTest {
         for (int i = 0; i < 3000; i++) {
             Files.writeString(source.resolve("f" + i + ".txt"), "line " + i + "\n");
         }
-        EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.PUSH_WORKSPACE_SYNC,
+        EngineClient next = killEngineDuring(() -> client.call(Operations.PUSH_WORKSPACE_SYNC.name(),
                 WorkspaceFileParams.of(id).sync(source.toString(), "/workspace/pushed"), Object.class), 700);
         WorkspaceInfo status = EngineWorkspaces.status(next, id);
         assertThat(status.state()).isEqualTo("started");
         assertThat(status.commandCount()).isEqualTo(1);
         assertThat(EngineWorkspaces.exec(next, id, "cat before.txt", 30).stdout()).isEqualTo("one\n");
         // the sync was never reported done; pushing again completes it
-        next.call(EngineProtocol.PUSH_WORKSPACE_SYNC, WorkspaceFileParams.of(id).sync(source.toString(),
+        next.call(Operations.PUSH_WORKSPACE_SYNC.name(), WorkspaceFileParams.of(id).sync(source.toString(),
                 "/workspace/pushed"), Object.class);
         assertThat(EngineWorkspaces.exec(next, id, "find pushed -type f | wc -l", 30).stdout().trim()).isEqualTo("3000");
         System.out.println("kill -9 during sync: journal kept 1 command, 3000 files after the retry");
@@ -164,9 +165,9 @@ class EngineFaultsTest {
     void killedDuringSnapshot() throws Exception {
         String id = create();
         EngineWorkspaces.exec(client, id, "for i in $(seq 1 400); do head -c 20000 /dev/urandom > r$i.bin; done", 60);
-        EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.CREATE_SNAPSHOT,
+        EngineClient next = killEngineDuring(() -> client.call(Operations.CREATE_SNAPSHOT.name(),
                 new SnapshotParams(id, "s1"), Object.class), 600);
-        SnapshotListing listing = next.call(EngineProtocol.LIST_SNAPSHOTS, new WorkspaceParams(id),
+        SnapshotListing listing = next.call(Operations.LIST_SNAPSHOTS.name(), new WorkspaceParams(id),
                 SnapshotListing.class);
         assertThat(EngineWorkspaces.status(next, id).state()).isEqualTo("started");
         assertThat(EngineWorkspaces.status(next, id).commandCount()).isEqualTo(1);
@@ -174,10 +175,10 @@ class EngineFaultsTest {
         boolean kept = listing.snapshots().stream().anyMatch(s -> s.snapshotName().equals("s1"));
         // half a snapshot is never listed; taking it again works either way (or says it exists)
         if (!kept) {
-            next.call(EngineProtocol.CREATE_SNAPSHOT, new SnapshotParams(id, "s1"), Object.class);
+            next.call(Operations.CREATE_SNAPSHOT.name(), new SnapshotParams(id, "s1"), Object.class);
         }
         EngineWorkspaces.exec(next, id, "rm r1.bin", 30);
-        next.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(id, "s1"), WorkspaceInfo.class);
+        next.call(Operations.RESET_WORKSPACE.name(), new SnapshotParams(id, "s1"), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(next, id, "find . -type f | wc -l", 30).stdout().trim()).isEqualTo("400");
         System.out.printf("kill -9 during snapshot: snapshot %s, reset to it restores 400 files%n",
                 kept ? "completed before the kill" : "discarded and taken again");
@@ -192,7 +193,7 @@ class EngineFaultsTest {
         // killed once the old sandbox is gone and the fresh one is being made; a loop over other
         // instants: -Dpyro.test.reset-kill-delay-ms=N (the layer mount, runsc start, the import...)
         long delay = Long.getLong("pyro.test.reset-kill-delay-ms", 100);
-        EngineClient next = killEngineDuring(() -> client.call(EngineProtocol.RESET_WORKSPACE,
+        EngineClient next = killEngineDuring(() -> client.call(Operations.RESET_WORKSPACE.name(),
                 new SnapshotParams(id, null), WorkspaceInfo.class),
                 () -> ProcessHandle.of(oldSandbox).map(p -> !p.isAlive()).orElse(true), delay);
         WorkspaceInfo status = EngineWorkspaces.status(next, id);
@@ -201,13 +202,13 @@ class EngineFaultsTest {
         if ("stopped".equals(status.state()) && status.lastError() != null
                 && status.lastError().contains("reset did not finish")) {
             // the old sandbox is gone and the fresh one half made: start says to reset
-            assertThatThrownBy(() -> next.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(id),
+            assertThatThrownBy(() -> next.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(id),
                     WorkspaceInfo.class)).isInstanceOf(PyroException.class)
                     .hasMessageContaining("run: pyro workspace reset " + id);
         } else if ("stopped".equals(status.state())) {
-            next.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(id), WorkspaceInfo.class);
+            next.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(id), WorkspaceInfo.class);
         }
-        next.call(EngineProtocol.RESET_WORKSPACE, new SnapshotParams(id, null), WorkspaceInfo.class);
+        next.call(Operations.RESET_WORKSPACE.name(), new SnapshotParams(id, null), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(next, id, "find . -mindepth 1 | wc -l", 30).stdout().trim()).isEqualTo("0");
         assertNoLeftovers();
     }
@@ -231,7 +232,7 @@ class EngineFaultsTest {
         Path victimDir = fixture.state.resolve("workspaces").resolve(victim);
         assertThat(EngineWorkspaces.mountsUnder(fixture.state)).as("mounts of the stopped workspace")
                 .noneMatch(m -> Path.of(m).startsWith(victimDir));
-        client.call(EngineProtocol.START_WORKSPACE, new WorkspaceParams(victim), WorkspaceInfo.class);
+        client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(victim), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(client, victim, "cat kept.txt", 30).stdout()).isEqualTo("one\n");
         assertThat(EngineWorkspaces.exec(client, other, "echo fine", 30).stdout()).isEqualTo("fine\n");
         System.out.println("kill -9 of a sandbox: reported stopped with the reason, started again with its files");
@@ -241,7 +242,7 @@ class EngineFaultsTest {
     @Test
     void aSandboxLeftRunningForAStoppedWorkspaceIsStoppedWhenTheEngineStarts() throws Exception {
         String id = create();
-        client.call(EngineProtocol.STOP_WORKSPACE, new WorkspaceParams(id), WorkspaceInfo.class);
+        client.call(Operations.STOP_WORKSPACE.name(), new WorkspaceParams(id), WorkspaceInfo.class);
         Process stray = strayProcessIn(id); // as a start cut short by a killed engine leaves
         long engine = fixture.pidFile();
         EngineFixture.kill9(engine);
@@ -271,17 +272,17 @@ class EngineFaultsTest {
         Files.writeString(record, "{\"workspace_id\": \"" + broken + "\", \"state\": \"sta"); // torn by hand
         EngineClient next = fixture.client();
         client = next;
-        WorkspaceList list = next.call(EngineProtocol.LIST_WORKSPACES, java.util.Map.of(), WorkspaceList.class);
+        WorkspaceList list = next.call(Operations.LIST_WORKSPACES.name(), java.util.Map.of(), WorkspaceList.class);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::workspaceId, WorkspaceList.Item::state)
                 .contains(org.assertj.core.groups.Tuple.tuple(broken, WorkspaceList.UNREADABLE),
                         org.assertj.core.groups.Tuple.tuple(fine, "started"));
         assertThatThrownBy(() -> EngineWorkspaces.status(next, broken)).isInstanceOf(PyroException.class)
                 .hasMessageContaining("workspace record " + record + " is unreadable");
         assertThat(EngineWorkspaces.exec(next, fine, "cat kept.txt", 30).stdout()).isEqualTo("one\n");
-        WorkspaceLogs logs = next.call(EngineProtocol.LOGS_WORKSPACE, new WorkspaceParams(fine), WorkspaceLogs.class);
+        WorkspaceLogs logs = next.call(Operations.LOGS_WORKSPACE.name(), new WorkspaceParams(fine), WorkspaceLogs.class);
         assertThat(logs.count()).isEqualTo(2);
         // deleting the broken workspace still works and takes its sandbox along
-        next.call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(broken), Object.class);
+        next.call(Operations.DELETE_WORKSPACE.name(), new WorkspaceParams(broken), Object.class);
         ids.remove(broken);
         System.out.println("corrupt record: listed as unreadable, status names the file, delete cleans it up");
         Thread.sleep(Duration.ofMillis(100));

@@ -1,5 +1,7 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.VmParams;
 import dev.pyro.api.OutputListener;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxProcesses;
@@ -116,11 +118,11 @@ final class EngineFixture implements AutoCloseable {
         try {
             if (!vmDirs().isEmpty() || EngineSocket.answers(files().socket())) {
                 EngineClient client = client();
-                List<VmStatus> vms = client.call(EngineProtocol.LIST_VMS, Map.of(),
+                List<VmStatus> vms = client.call(Operations.LIST_VMS.name(), Map.of(),
                         Json.MAPPER.getTypeFactory().constructCollectionType(List.class, VmStatus.class),
                         Progress.NONE, OutputListener.NONE);
                 for (VmStatus vm : vms) {
-                    client.call(EngineProtocol.DELETE_VM, new EngineProtocol.VmParams(vm.vmId()), Object.class);
+                    client.call(Operations.DELETE_VM.name(), new VmParams(vm.vmId()), Object.class);
                 }
                 client.shutdown();
             }

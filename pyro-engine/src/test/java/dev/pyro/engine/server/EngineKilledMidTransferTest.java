@@ -1,9 +1,10 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
+import dev.pyro.api.engine.WorkspaceFileParams;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,12 +81,12 @@ class EngineKilledMidTransferTest {
         EngineWorkspaces.exec(client, id, "mkdir -p out && head -c 300000000 /dev/urandom > out/big.bin"
                 + " && echo small > note.txt", 120);
         Path exports = Files.createDirectories(fixture.state.resolve("exports"));
-        EngineClient next = killEngineWhen(() -> client.call(EngineProtocol.EXPORT_WORKSPACE,
+        EngineClient next = killEngineWhen(() -> client.call(Operations.EXPORT_WORKSPACE.name(),
                 WorkspaceFileParams.of(id).export("out", exports.resolve("out").toString(), false), Object.class),
                 () -> uncheckedStaging(exports).size() == 1 && stagedBytes(exports) > 1 << 20);
         assertThat(staging(exports)).as("what the killed export left").hasSize(1);
         assertThat(exports.resolve("out")).doesNotExist();
-        next.call(EngineProtocol.EXPORT_WORKSPACE,
+        next.call(Operations.EXPORT_WORKSPACE.name(),
                 WorkspaceFileParams.of(id).export("note.txt", exports.resolve("note.txt").toString(), false), Object.class);
         assertThat(exports.resolve("note.txt")).hasContent("small");
         assertThat(staging(exports)).as("staging left after the next export").isEmpty();
@@ -99,7 +100,7 @@ class EngineKilledMidTransferTest {
         try (RandomAccessFile big = new RandomAccessFile(source.resolve("big.bin").toFile(), "rw")) {
             big.setLength(900L << 20); // sparse on the host, 900 MiB of zeros to send
         }
-        EngineClient next = killEngineWhen(() -> client.call(EngineProtocol.PUSH_WORKSPACE_SYNC,
+        EngineClient next = killEngineWhen(() -> client.call(Operations.PUSH_WORKSPACE_SYNC.name(),
                 WorkspaceFileParams.of(id).sync(source.toString(), "/workspace/pushed"), Object.class),
                 () -> guestTemporaryBytes(id) > 8 << 20);
         // the agent drops the temporary when it sees the connection end

@@ -1,5 +1,7 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.EnvironmentParams;
 import static dev.pyro.engine.server.EngineFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +10,7 @@ import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.environment.EnvironmentInfo;
 import dev.pyro.api.Json;
-import dev.pyro.engine.server.EngineProtocol.EngineInfo;
+import dev.pyro.api.engine.EngineInfo;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -182,7 +184,7 @@ class EngineLifecycleTest {
                 .isInstanceOfSatisfying(PyroException.class,
                         e -> assertThat(e.kind()).isEqualTo(PyroException.Kind.INVALID_INPUT))
                 .hasMessage("unknown engine method 'no_such_method'");
-        assertThatThrownBy(() -> fixture.client().call(EngineProtocol.STATUS_VM, Map.of(), Object.class))
+        assertThatThrownBy(() -> fixture.client().call(Operations.STATUS_VM.name(), Map.of(), Object.class))
                 .hasMessage("engine request is missing 'vm_id'");
 
         try (SocketChannel channel = EngineSocket.connect(fixture.files().socket())) {
@@ -218,7 +220,7 @@ class EngineLifecycleTest {
         }
         // the client refuses such a request itself, at once, with what to do
         long started = System.nanoTime();
-        assertThatThrownBy(() -> fixture.client().call(EngineProtocol.STATUS_VM,
+        assertThatThrownBy(() -> fixture.client().call(Operations.STATUS_VM.name(),
                 Map.of("vm_id", "x".repeat(EngineProtocol.MAX_REQUEST_BYTES)), Object.class))
                 .isInstanceOfSatisfying(PyroException.class,
                         e -> assertThat(e.kind()).isEqualTo(PyroException.Kind.INVALID_INPUT))
@@ -232,14 +234,14 @@ class EngineLifecycleTest {
     void theEngineServesEnvironmentOperations() {
         RealSandboxes.environment(fixture.paths); // installed once per machine
         EngineClient client = fixture.client();
-        EnvironmentInfo info = client.call(EngineProtocol.INSPECT_ENVIRONMENT,
-                new EngineProtocol.EnvironmentParams(RealSandboxes.ENVIRONMENT, false), EnvironmentInfo.class);
+        EnvironmentInfo info = client.call(Operations.INSPECT_ENVIRONMENT.name(),
+                new EnvironmentParams(RealSandboxes.ENVIRONMENT, false), EnvironmentInfo.class);
         assertThat(info).isEqualTo(new EnvironmentOperations(fixture.paths).inspect(RealSandboxes.ENVIRONMENT));
         assertThat(info.installed()).isTrue();
-        List<?> all = client.call(EngineProtocol.LIST_ENVIRONMENTS, Map.of(), List.class);
+        List<?> all = client.call(Operations.LIST_ENVIRONMENTS.name(), Map.of(), List.class);
         assertThat(all).hasSameSizeAs(new EnvironmentOperations(fixture.paths).list());
-        assertThatThrownBy(() -> client.call(EngineProtocol.INSPECT_ENVIRONMENT,
-                new EngineProtocol.EnvironmentParams("debian:99", false), EnvironmentInfo.class))
+        assertThatThrownBy(() -> client.call(Operations.INSPECT_ENVIRONMENT.name(),
+                new EnvironmentParams("debian:99", false), EnvironmentInfo.class))
                 .isInstanceOfSatisfying(PyroException.class,
                         e -> assertThat(e.kind()).isEqualTo(PyroException.Kind.INVALID_INPUT));
     }

@@ -1,13 +1,14 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.backend.SandboxProcesses;
 import dev.pyro.api.Json;
-import dev.pyro.engine.server.EngineProtocol.CreateParams;
-import dev.pyro.engine.server.EngineProtocol.ExecParams;
-import dev.pyro.engine.server.EngineProtocol.VmParams;
+import dev.pyro.api.engine.CreateParams;
+import dev.pyro.api.engine.ExecParams;
+import dev.pyro.api.engine.VmParams;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.vm.VmStatus;
@@ -51,14 +52,14 @@ class EngineRecoveryTest {
         EngineFixture.kill9(sandboxPid); // this sandbox dies with the engine
 
         EngineClient next = fixture.client(); // a new client process would do the same: start an engine
-        VmStatus adopted = next.call(EngineProtocol.STATUS_VM, new VmParams(survivor), VmStatus.class);
+        VmStatus adopted = next.call(Operations.STATUS_VM.name(), new VmParams(survivor), VmStatus.class);
         long secondEngine = fixture.pidFile();
         assertThat(secondEngine).isNotEqualTo(firstEngine);
         assertThat(adopted.state()).isEqualTo("started");
-        assertThat(next.call(EngineProtocol.STATUS_VM, new VmParams(victim), VmStatus.class).state())
+        assertThat(next.call(Operations.STATUS_VM.name(), new VmParams(victim), VmStatus.class).state())
                 .isEqualTo("stopped");
 
-        VmExecResult result = next.call(EngineProtocol.EXEC_VM, new ExecParams(survivor, "echo still here", 30),
+        VmExecResult result = next.call(Operations.EXEC_VM.name(), new ExecParams(survivor, "echo still here", 30),
                 VmExecResult.class);
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo("still here\n");
@@ -67,8 +68,8 @@ class EngineRecoveryTest {
     }
 
     private static String createAndStart(EngineClient client) {
-        VmStatus created = client.call(EngineProtocol.CREATE_VM, new CreateParams(GVISOR), VmStatus.class);
-        VmStatus started = client.call(EngineProtocol.START_VM, new VmParams(created.vmId()), VmStatus.class);
+        VmStatus created = client.call(Operations.CREATE_VM.name(), new CreateParams(GVISOR), VmStatus.class);
+        VmStatus started = client.call(Operations.START_VM.name(), new VmParams(created.vmId()), VmStatus.class);
         assertThat(started.state()).isEqualTo("started");
         return created.vmId();
     }

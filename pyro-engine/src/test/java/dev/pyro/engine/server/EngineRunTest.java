@@ -1,5 +1,6 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import dev.pyro.api.OutputListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -8,10 +9,10 @@ import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
-import dev.pyro.engine.server.EngineProtocol.CreateParams;
-import dev.pyro.engine.server.EngineProtocol.ExecParams;
-import dev.pyro.engine.server.EngineProtocol.RunParams;
-import dev.pyro.engine.server.EngineProtocol.VmParams;
+import dev.pyro.api.engine.CreateParams;
+import dev.pyro.api.engine.ExecParams;
+import dev.pyro.api.engine.RunParams;
+import dev.pyro.api.engine.VmParams;
 import dev.pyro.api.vm.VmDeleteResult;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.engine.vms.VmManager;
@@ -49,7 +50,7 @@ class EngineRunTest {
     }
 
     VmExecResult run(String command, Recorder recorder) {
-        return engine.call(EngineProtocol.RUN_IN_VM, new RunParams(GVISOR, command, 30), VmExecResult.class,
+        return engine.call(Operations.RUN_IN_VM.name(), new RunParams(GVISOR, command, 30), VmExecResult.class,
                 recorder, recorder);
     }
 
@@ -89,21 +90,21 @@ class EngineRunTest {
     @Test
     void errorsKeepTheKindAndMessageOfTheInProcessEngine() throws Exception {
         try (EngineFixture other = new EngineFixture(); VmManager inProcess = new VmManager(other.paths, 4)) {
-            assertSameError(c -> c.call(EngineProtocol.RUN_IN_VM, new RunParams(GVISOR.withSize(9, 256), "true", 30),
+            assertSameError(c -> c.call(Operations.RUN_IN_VM.name(), new RunParams(GVISOR.withSize(9, 256), "true", 30),
                             VmExecResult.class),
                     m -> m.run(GVISOR.withSize(9, 256), "true", 30, Progress.NONE, OutputListener.NONE),
                     inProcess, PyroException.Kind.INVALID_INPUT, "vcpu_count must be between 1 and 8");
-            assertSameError(c -> c.call(EngineProtocol.RUN_IN_VM, new RunParams(GVISOR, "true", 0), VmExecResult.class),
+            assertSameError(c -> c.call(Operations.RUN_IN_VM.name(), new RunParams(GVISOR, "true", 0), VmExecResult.class),
                     m -> m.run(GVISOR, "true", 0, Progress.NONE, OutputListener.NONE),
                     inProcess, PyroException.Kind.INVALID_INPUT, "timeout_seconds must be positive");
-            assertSameError(c -> c.call(EngineProtocol.STATUS_VM, new VmParams("feedfacecafe"), VmStatus.class),
+            assertSameError(c -> c.call(Operations.STATUS_VM.name(), new VmParams("feedfacecafe"), VmStatus.class),
                     m -> m.status("feedfacecafe"),
                     inProcess, PyroException.Kind.INVALID_INPUT, "vm 'feedfacecafe' does not exist");
             VmRequest unknown = VmRequest.defaults("debian:99").withBackend("gvisor");
-            assertSameError(c -> c.call(EngineProtocol.CREATE_VM, new CreateParams(unknown), VmStatus.class),
+            assertSameError(c -> c.call(Operations.CREATE_VM.name(), new CreateParams(unknown), VmStatus.class),
                     m -> m.create(unknown, Progress.NONE), inProcess, PyroException.Kind.INVALID_INPUT, null);
             VmRequest noSuchBackend = GVISOR.withBackend("firecracker");
-            assertSameError(c -> c.call(EngineProtocol.CREATE_VM, new CreateParams(noSuchBackend), VmStatus.class),
+            assertSameError(c -> c.call(Operations.CREATE_VM.name(), new CreateParams(noSuchBackend), VmStatus.class),
                     m -> m.create(noSuchBackend, Progress.NONE), inProcess, PyroException.Kind.INVALID_INPUT,
                     "backend must be one of: auto, vm, gvisor, host (got 'firecracker')");
         }
@@ -124,29 +125,29 @@ class EngineRunTest {
 
     @Test
     void createStartInspectExecThroughTheEngine() throws Exception {
-        VmStatus created = engine.call(EngineProtocol.CREATE_VM, new CreateParams(GVISOR), VmStatus.class);
+        VmStatus created = engine.call(Operations.CREATE_VM.name(), new CreateParams(GVISOR), VmStatus.class);
         assertThat(created.state()).isEqualTo("created");
         assertThat(fixture.vmDirs()).contains(created.vmId());
-        VmStatus started = engine.call(EngineProtocol.START_VM, new VmParams(created.vmId()), VmStatus.class);
+        VmStatus started = engine.call(Operations.START_VM.name(), new VmParams(created.vmId()), VmStatus.class);
         assertThat(started.state()).isEqualTo("started");
-        assertThat(engine.call(EngineProtocol.STATUS_VM, new VmParams(created.vmId()), VmStatus.class))
+        assertThat(engine.call(Operations.STATUS_VM.name(), new VmParams(created.vmId()), VmStatus.class))
                 .isEqualTo(started);
-        VmNetworkInfo network = engine.call(EngineProtocol.NETWORK_INFO_VM, new VmParams(created.vmId()),
+        VmNetworkInfo network = engine.call(Operations.NETWORK_INFO_VM.name(), new VmParams(created.vmId()),
                 VmNetworkInfo.class);
         assertThat(network.networkEnabled()).isFalse();
 
-        VmExecResult result = engine.call(EngineProtocol.EXEC_VM, new ExecParams(created.vmId(), "cat /etc/debian_version", 30),
+        VmExecResult result = engine.call(Operations.EXEC_VM.name(), new ExecParams(created.vmId(), "cat /etc/debian_version", 30),
                 VmExecResult.class);
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).startsWith("12.");
         assertThat(result.cleanup().deleted()).isTrue();
         assertThat(fixture.vmDirs()).doesNotContain(created.vmId());
 
-        VmStatus other = engine.call(EngineProtocol.CREATE_VM, new CreateParams(GVISOR), VmStatus.class);
-        engine.call(EngineProtocol.START_VM, new VmParams(other.vmId()), VmStatus.class);
-        assertThat(engine.call(EngineProtocol.STOP_VM, new VmParams(other.vmId()), VmStatus.class).state())
+        VmStatus other = engine.call(Operations.CREATE_VM.name(), new CreateParams(GVISOR), VmStatus.class);
+        engine.call(Operations.START_VM.name(), new VmParams(other.vmId()), VmStatus.class);
+        assertThat(engine.call(Operations.STOP_VM.name(), new VmParams(other.vmId()), VmStatus.class).state())
                 .isEqualTo("stopped");
-        assertThat(engine.call(EngineProtocol.DELETE_VM, new VmParams(other.vmId()), VmDeleteResult.class))
+        assertThat(engine.call(Operations.DELETE_VM.name(), new VmParams(other.vmId()), VmDeleteResult.class))
                 .isEqualTo(new VmDeleteResult(other.vmId(), true, "explicit_delete"));
         assertThat(fixture.vmDirs()).doesNotContain(other.vmId());
     }

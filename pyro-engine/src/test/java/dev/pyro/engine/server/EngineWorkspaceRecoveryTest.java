@@ -1,12 +1,13 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
 import dev.pyro.api.Json;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.api.engine.WorkspaceCreateParams;
+import dev.pyro.api.engine.WorkspaceExecParams;
+import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceRequest;
@@ -41,7 +42,7 @@ class EngineWorkspaceRecoveryTest {
         if (fixture != null) {
             if (workspaceId != null) {
                 try {
-                    fixture.client().call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(workspaceId),
+                    fixture.client().call(Operations.DELETE_WORKSPACE.name(), new WorkspaceParams(workspaceId),
                             JsonNode.class);
                 } catch (RuntimeException e) {
                     // the fixture's clean-up removes what is left
@@ -54,14 +55,14 @@ class EngineWorkspaceRecoveryTest {
     @Test
     void aWorkspaceSurvivesTheEngineDyingMidCommand() throws Exception {
         EngineClient client = fixture.client();
-        WorkspaceInfo created = client.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(
+        WorkspaceInfo created = client.call(Operations.CREATE_WORKSPACE.name(), new WorkspaceCreateParams(
                 WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend(backend(), false)
                         .withSize(1, 256, 600)), WorkspaceInfo.class);
         workspaceId = created.workspaceId();
         long firstEngine = fixture.pidFile();
 
         CompletableFuture<WorkspaceExecResult> inFlight = CompletableFuture.supplyAsync(() -> client.call(
-                EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId,
+                Operations.EXEC_WORKSPACE.name(), new WorkspaceExecParams(workspaceId,
                         "sleep 2; echo finished > marker.txt", 30, null), WorkspaceExecResult.class));
         Thread.sleep(700);
         EngineFixture.kill9(firstEngine);
@@ -72,14 +73,14 @@ class EngineWorkspaceRecoveryTest {
                 Path.of("workspaces", workspaceId, "workspace.json")).toFile());
         assertThat(record.get("workspace_id").asString()).isEqualTo(workspaceId);
         EngineClient next = fixture.client();
-        WorkspaceInfo status = next.call(EngineProtocol.STATUS_WORKSPACE, new WorkspaceParams(workspaceId),
+        WorkspaceInfo status = next.call(Operations.STATUS_WORKSPACE.name(), new WorkspaceParams(workspaceId),
                 WorkspaceInfo.class);
         assertThat(fixture.pidFile()).isNotEqualTo(firstEngine);
         assertThat(status.state()).isEqualTo("started");
         assertThat(status.commandCount()).isZero(); // the interrupted command never completed for the engine
 
         // The guest kept running: the interrupted command finished inside it.
-        WorkspaceExecResult after = next.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(workspaceId,
+        WorkspaceExecResult after = next.call(Operations.EXEC_WORKSPACE.name(), new WorkspaceExecParams(workspaceId,
                 "sleep 2; cat marker.txt", 30, null), WorkspaceExecResult.class);
         assertThat(after.stdout()).isEqualTo("finished\n");
         assertThat(after.sequence()).isEqualTo(1);

@@ -1,9 +1,10 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.api.engine.WorkspaceCreateParams;
+import dev.pyro.api.engine.WorkspaceExecParams;
+import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceRequest;
@@ -26,22 +27,22 @@ final class EngineWorkspaces {
     }
 
     static String create(EngineCalls engine, String backend, int memMib) {
-        return engine.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(request(backend, memMib)),
+        return engine.call(Operations.CREATE_WORKSPACE.name(), new WorkspaceCreateParams(request(backend, memMib)),
                 WorkspaceInfo.class).workspaceId();
     }
 
     static WorkspaceExecResult exec(EngineCalls engine, String id, String command, int timeoutSeconds) {
-        return engine.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(id, command, timeoutSeconds, null),
+        return engine.call(Operations.EXEC_WORKSPACE.name(), new WorkspaceExecParams(id, command, timeoutSeconds, null),
                 WorkspaceExecResult.class);
     }
 
     static WorkspaceInfo status(EngineCalls engine, String id) {
-        return engine.call(EngineProtocol.STATUS_WORKSPACE, new WorkspaceParams(id), WorkspaceInfo.class);
+        return engine.call(Operations.STATUS_WORKSPACE.name(), new WorkspaceParams(id), WorkspaceInfo.class);
     }
 
     static void deleteQuietly(EngineCalls engine, String id) {
         try {
-            engine.call(EngineProtocol.DELETE_WORKSPACE, new WorkspaceParams(id), Object.class);
+            engine.call(Operations.DELETE_WORKSPACE.name(), new WorkspaceParams(id), Object.class);
         } catch (RuntimeException e) {
             // the fixture's clean-up removes what is left
         }

@@ -1,5 +1,7 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.WorkspaceParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
@@ -131,7 +133,7 @@ class GvisorMemoryWatchTest {
         assertThat(EngineWorkspaces.exec(client, calm, "echo fine", 30).stdout()).isEqualTo("fine\n");
 
         // It starts again, and a start clears the reason.
-        client.call(EngineProtocol.START_WORKSPACE, new EngineProtocol.WorkspaceParams(hog), WorkspaceInfo.class);
+        client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(hog), WorkspaceInfo.class);
         assertThat(EngineWorkspaces.exec(client, hog, "echo back", 30).stdout()).isEqualTo("back\n");
     }
 

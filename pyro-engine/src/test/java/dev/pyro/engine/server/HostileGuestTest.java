@@ -1,9 +1,11 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.WorkspaceParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.server.EngineProtocol.ServiceParams;
+import dev.pyro.api.engine.ServiceParams;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.service.ServiceInfo;
@@ -146,7 +148,7 @@ class HostileGuestTest {
         }
         if ("stopped".equals(EngineWorkspaces.status(client, bomb).state())) {
             // the workspace recovers with a start
-            client.call(EngineProtocol.START_WORKSPACE, new EngineProtocol.WorkspaceParams(bomb), WorkspaceInfo.class);
+            client.call(Operations.START_WORKSPACE.name(), new WorkspaceParams(bomb), WorkspaceInfo.class);
             assertThat(EngineWorkspaces.exec(client, bomb, "echo back", 30).stdout()).isEqualTo("back\n");
         }
     }
@@ -190,10 +192,10 @@ class HostileGuestTest {
         ServiceParams start = new ServiceParams(id, "stubborn",
                 "trap '' TERM; touch .stubborn-ready; while :; do sleep 1; done", null,
                 dev.pyro.api.workspace.service.Readiness.file(".stubborn-ready"), 60, 100, null, null, null, false);
-        ServiceInfo started = client.call(EngineProtocol.START_SERVICE, start, ServiceInfo.class);
+        ServiceInfo started = client.call(Operations.START_SERVICE.name(), start, ServiceInfo.class);
         assertThat(started.state()).isEqualTo("running");
         long t0 = System.nanoTime();
-        ServiceInfo stopped = client.call(EngineProtocol.STOP_SERVICE, ServiceParams.of(id, "stubborn"), ServiceInfo.class);
+        ServiceInfo stopped = client.call(Operations.STOP_SERVICE.name(), ServiceParams.of(id, "stubborn"), ServiceInfo.class);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("service ignoring SIGTERM: stop_reason=%s after %d ms%n", stopped.stopReason(), ms);
         assertThat(stopped.state()).isEqualTo("stopped");

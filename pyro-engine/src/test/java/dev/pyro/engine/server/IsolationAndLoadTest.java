@@ -1,12 +1,14 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.ServiceParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceCreateParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceExecParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceFileParams;
-import dev.pyro.engine.server.EngineProtocol.WorkspaceParams;
+import dev.pyro.api.engine.WorkspaceCreateParams;
+import dev.pyro.api.engine.WorkspaceExecParams;
+import dev.pyro.api.engine.WorkspaceFileParams;
+import dev.pyro.api.engine.WorkspaceParams;
 import dev.pyro.api.workspace.CommandEntry;
 import dev.pyro.api.workspace.SecretSpec;
 import dev.pyro.api.workspace.WorkspaceExecResult;
@@ -75,7 +77,7 @@ class IsolationAndLoadTest {
                 "host-only-content\n");
         try (ServerSocket loopback = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              ServerSocket any = new ServerSocket(0, 5, InetAddress.getByName("0.0.0.0"))) {
-            WorkspaceInfo ws = client.call(EngineProtocol.CREATE_WORKSPACE, new WorkspaceCreateParams(
+            WorkspaceInfo ws = client.call(Operations.CREATE_WORKSPACE.name(), new WorkspaceCreateParams(
                     EngineWorkspaces.request(backend(), 512).withSecrets(List.of(SecretSpec.literal("TOKEN", SECRET)))),
                     WorkspaceInfo.class);
             String id = ws.workspaceId();
@@ -94,24 +96,24 @@ class IsolationAndLoadTest {
             assertThat(read).doesNotContain("host-only-content");
 
             // The secret in use: exec output, a service's logs, a failing file op's error.
-            WorkspaceExecResult r = client.call(EngineProtocol.EXEC_WORKSPACE, new WorkspaceExecParams(id,
+            WorkspaceExecResult r = client.call(Operations.EXEC_WORKSPACE.name(), new WorkspaceExecParams(id,
                     "echo $T; echo $T >&2; echo $T > in-guest.txt", 30, Map.of("TOKEN", "T")), WorkspaceExecResult.class);
             assertThat(r.stdout()).isEqualTo("[REDACTED]\n");
-            client.call(EngineProtocol.START_SERVICE, new EngineProtocol.ServiceParams(id, "leaky", "echo $T; sleep 60",
+            client.call(Operations.START_SERVICE.name(), new ServiceParams(id, "leaky", "echo $T; sleep 60",
                     null, null, 30, 100, Map.of("TOKEN", "T"), null, null, false), Object.class);
-            Object logs = client.call(EngineProtocol.LOGS_SERVICE, EngineProtocol.ServiceParams.of(id, "leaky"), Object.class);
+            Object logs = client.call(Operations.LOGS_SERVICE.name(), ServiceParams.of(id, "leaky"), Object.class);
             assertThat(dev.pyro.api.Json.MAPPER.writeValueAsString(logs)).doesNotContain(SECRET);
             try {
-                client.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(id).read(SECRET + ".txt", 10),
+                client.call(Operations.READ_WORKSPACE_FILE.name(), WorkspaceFileParams.of(id).read(SECRET + ".txt", 10),
                         Object.class);
             } catch (RuntimeException e) {
                 assertThat(e.getMessage()).doesNotContain(SECRET);
             }
-            Object read2 = client.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(id).read("in-guest.txt",
+            Object read2 = client.call(Operations.READ_WORKSPACE_FILE.name(), WorkspaceFileParams.of(id).read("in-guest.txt",
                     100), Object.class);
             // a file the guest wrote holds the value: reading it back is the guest's data, shown as is
             assertThat(dev.pyro.api.Json.MAPPER.writeValueAsString(read2)).contains("content");
-            client.call(EngineProtocol.STOP_SERVICE, EngineProtocol.ServiceParams.of(id, "leaky"), Object.class);
+            client.call(Operations.STOP_SERVICE.name(), ServiceParams.of(id, "leaky"), Object.class);
 
             // Every host-side file: records, journal, service records, review events, engine log.
             int scanned = 0;
@@ -171,11 +173,11 @@ class IsolationAndLoadTest {
                         switch (op) {
                             case 0 -> EngineWorkspaces.exec(own, id, "echo " + clientNo + "-" + n + " >> client-"
                                     + clientNo + ".txt", 30);
-                            case 1 -> own.call(EngineProtocol.WRITE_WORKSPACE_FILE, WorkspaceFileParams.of(id)
+                            case 1 -> own.call(Operations.WRITE_WORKSPACE_FILE.name(), WorkspaceFileParams.of(id)
                                     .write("w-" + clientNo + ".txt", "n=" + n), Object.class);
-                            case 2 -> own.call(EngineProtocol.READ_WORKSPACE_FILE, WorkspaceFileParams.of(id)
+                            case 2 -> own.call(Operations.READ_WORKSPACE_FILE.name(), WorkspaceFileParams.of(id)
                                     .read("w-" + clientNo + ".txt", 100), Object.class);
-                            default -> own.call(EngineProtocol.STATUS_WORKSPACE, new WorkspaceParams(id),
+                            default -> own.call(Operations.STATUS_WORKSPACE.name(), new WorkspaceParams(id),
                                     WorkspaceInfo.class);
                         }
                     } catch (RuntimeException e) {
@@ -206,7 +208,7 @@ class IsolationAndLoadTest {
             total += got.size();
         }
         for (String id : ids) {
-            WorkspaceLogs logs = client.call(EngineProtocol.LOGS_WORKSPACE, new WorkspaceParams(id), WorkspaceLogs.class);
+            WorkspaceLogs logs = client.call(Operations.LOGS_WORKSPACE.name(), new WorkspaceParams(id), WorkspaceLogs.class);
             List<Integer> seq = logs.entries().stream().map(CommandEntry::sequence).toList();
             for (int i = 0; i < seq.size(); i++) assertThat(seq.get(i)).isEqualTo(i + 1);
         }

@@ -1,5 +1,9 @@
 package dev.pyro.engine.server;
 
+import dev.pyro.api.engine.Operations;
+import dev.pyro.api.engine.ShellParams;
+import dev.pyro.api.engine.WorkspaceParams;
+import dev.pyro.api.engine.VmParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,24 +102,24 @@ class WorkspaceIdAttackTest {
     void idsThatArePathsAreRefusedByEveryWorkspaceOperationAndTouchNothing() throws Exception {
         String id = create();
         for (String attack : pathIds(victim)) {
-            refusedAsInvalidId(EngineProtocol.DELETE_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.STATUS_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.STOP_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.EXEC_WORKSPACE, Map.of("workspace_id", attack, "command", "id",
+            refusedAsInvalidId(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.STATUS_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.STOP_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.EXEC_WORKSPACE.name(), Map.of("workspace_id", attack, "command", "id",
                     "timeout_seconds", 10));
-            refusedAsInvalidId(EngineProtocol.LIST_SNAPSHOTS, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.OPEN_SHELL, Map.of("workspace_id", attack, "plain", false));
-            refusedAsInvalidId(EngineProtocol.LIST_SERVICES, Map.of("workspace_id", attack, "all_lines", false));
-            refusedAsInvalidId(EngineProtocol.READ_WORKSPACE_FILE, Map.of("workspace_id", attack, "path", "x",
+            refusedAsInvalidId(Operations.LIST_SNAPSHOTS.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.OPEN_SHELL.name(), Map.of("workspace_id", attack, "plain", false));
+            refusedAsInvalidId(Operations.LIST_SERVICES.name(), Map.of("workspace_id", attack, "all_lines", false));
+            refusedAsInvalidId(Operations.READ_WORKSPACE_FILE.name(), Map.of("workspace_id", attack, "path", "x",
                     "recursive", false, "overwrite", false));
             victimUntouched();
         }
         // The same through the workspace's own dir: runtime/host is the guest's bind of the host.
-        refusedAsInvalidId(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", id + "/runtime/host"));
-        refusedAsInvalidId(EngineProtocol.DELETE_WORKSPACE, Map.of("workspace_id", id + "/.."));
+        refusedAsInvalidId(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", id + "/runtime/host"));
+        refusedAsInvalidId(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", id + "/.."));
         // A control character in a refused id is shown escaped, never raw.
-        assertThatThrownBy(() -> raw(EngineProtocol.STATUS_WORKSPACE, Map.of("workspace_id", "\u001b[31mred\n")))
+        assertThatThrownBy(() -> raw(Operations.STATUS_WORKSPACE.name(), Map.of("workspace_id", "\u001b[31mred\n")))
                 .hasMessage("workspace_id must be 12 lowercase hex characters (as Pyro prints it), got "
                         + "'\\u001b[31mred\\u000a'");
         assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
@@ -136,9 +140,9 @@ class WorkspaceIdAttackTest {
         Path planted = Files.createDirectories(victim.resolve("planted"));
         Json.writeFile(planted.resolve("workspace.json"), record);
         for (String attack : pathIds(planted)) {
-            refusedAsInvalidId(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.START_WORKSPACE, Map.of("workspace_id", attack));
-            refusedAsInvalidId(EngineProtocol.EXEC_WORKSPACE, Map.of("workspace_id", attack,
+            refusedAsInvalidId(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.START_WORKSPACE.name(), Map.of("workspace_id", attack));
+            refusedAsInvalidId(Operations.EXEC_WORKSPACE.name(), Map.of("workspace_id", attack,
                     "command", "touch " + victim.resolve("pwned"), "timeout_seconds", 10));
         }
         assertThat(victim.resolve("pwned")).doesNotExist();
@@ -155,10 +159,10 @@ class WorkspaceIdAttackTest {
         record.put("workspace_id", id + "/runtime/host").put("name", "guest-chosen");
         // What a guest can write under /run/pyro-host (the host side is runtime/host).
         Json.writeFile(Files.createDirectories(workspaceDir.resolve("runtime/host")).resolve("workspace.json"), record);
-        refusedAsInvalidId(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", id + "/runtime/host"));
-        refusedAsInvalidId(EngineProtocol.EXEC_WORKSPACE, Map.of("workspace_id", id + "/runtime/host",
+        refusedAsInvalidId(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", id + "/runtime/host"));
+        refusedAsInvalidId(Operations.EXEC_WORKSPACE.name(), Map.of("workspace_id", id + "/runtime/host",
                 "command", "id", "timeout_seconds", 10));
-        WorkspaceList list = client.call(EngineProtocol.LIST_WORKSPACES, Map.of(), WorkspaceList.class);
+        WorkspaceList list = client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::workspaceId).containsExactly(id);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::name).doesNotContain("guest-chosen");
         assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
@@ -179,7 +183,7 @@ class WorkspaceIdAttackTest {
         Json.writeFile(Files.createDirectories(workspaces.resolve(other)).resolve("workspace.json"),
                 record.deepCopy().put("name", "copied"));
 
-        WorkspaceList list = client.call(EngineProtocol.LIST_WORKSPACES, Map.of(), WorkspaceList.class);
+        WorkspaceList list = client.call(Operations.LIST_WORKSPACES.name(), Map.of(), WorkspaceList.class);
         assertThat(list.workspaces()).extracting(WorkspaceList.Item::workspaceId).containsExactlyInAnyOrder(id, other);
         assertThat(list.workspaces()).filteredOn(i -> i.workspaceId().equals(other))
                 .extracting(WorkspaceList.Item::state, WorkspaceList.Item::name)
@@ -187,7 +191,7 @@ class WorkspaceIdAttackTest {
         assertThatThrownBy(() -> EngineWorkspaces.exec(client, other, "id", 10))
                 .hasMessageContaining("is refused: it names workspace '" + id + "'");
         // Capacity (2) counts the two workspace dirs, not the junk: deleting the copy frees a slot.
-        raw(EngineProtocol.DELETE_WORKSPACE, Map.of("workspace_id", other));
+        raw(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", other));
         assertThat(workspaces.resolve(id)).isDirectory();
         assertThat(EngineWorkspaces.exec(client, id, "echo alive", 10).stdout()).isEqualTo("alive\n");
         create();
@@ -206,7 +210,7 @@ class WorkspaceIdAttackTest {
         assertThatThrownBy(() -> EngineWorkspaces.status(client, id))
                 .hasMessageContaining("is refused: its sandbox dir " + victim);
         assertThatThrownBy(() -> EngineWorkspaces.exec(client, id, "id", 10)).hasMessageContaining("is refused");
-        raw(EngineProtocol.DELETE_WORKSPACE, Map.of("workspace_id", id));
+        raw(Operations.DELETE_WORKSPACE.name(), Map.of("workspace_id", id));
         ids.remove(id);
         assertThat(dir).doesNotExist();
         assertThat(EngineWorkspaces.processesMentioning(dir)).isEmpty();
@@ -224,9 +228,9 @@ class WorkspaceIdAttackTest {
                 .start().waitFor()).isZero();
         Files.writeString(victim.resolve("loot.json"), "{}\n");
         String loot = snapshots.relativize(victim.resolve("loot")).toString();
-        assertThatThrownBy(() -> raw(EngineProtocol.RESET_WORKSPACE, Map.of("workspace_id", id, "snapshot_name", loot)))
+        assertThatThrownBy(() -> raw(Operations.RESET_WORKSPACE.name(), Map.of("workspace_id", id, "snapshot_name", loot)))
                 .hasMessageStartingWith("snapshot_name is invalid");
-        assertThatThrownBy(() -> raw(EngineProtocol.DELETE_SNAPSHOT, Map.of("workspace_id", id, "snapshot_name", loot)))
+        assertThatThrownBy(() -> raw(Operations.DELETE_SNAPSHOT.name(), Map.of("workspace_id", id, "snapshot_name", loot)))
                 .hasMessageStartingWith("snapshot_name is invalid");
         assertThat(victim.resolve("loot.tar")).exists();
         assertThat(victim.resolve("loot.json")).exists();
@@ -234,8 +238,8 @@ class WorkspaceIdAttackTest {
 
         Path services = fixture.state.resolve("workspaces").resolve(id).resolve("services");
         String service = services.relativize(victim.resolve("loot")).toString();
-        for (String method : List.of(EngineProtocol.STATUS_SERVICE, EngineProtocol.STOP_SERVICE,
-                EngineProtocol.LOGS_SERVICE)) {
+        for (String method : List.of(Operations.STATUS_SERVICE.name(), Operations.STOP_SERVICE.name(),
+                Operations.LOGS_SERVICE.name())) {
             assertThatThrownBy(() -> raw(method, Map.of("workspace_id", id, "service_name", service,
                     "all_lines", false))).as(method).hasMessageStartingWith("service_name must match");
         }
@@ -255,11 +259,11 @@ class WorkspaceIdAttackTest {
 
     @Test
     void theSdkParamsRefuseABadIdBeforeAnythingIsSent() {
-        assertThatThrownBy(() -> new EngineProtocol.WorkspaceParams(victim.toString()))
+        assertThatThrownBy(() -> new WorkspaceParams(victim.toString()))
                 .hasMessageStartingWith("workspace_id must be 12 lowercase hex characters");
-        assertThatThrownBy(() -> new EngineProtocol.VmParams("../x"))
+        assertThatThrownBy(() -> new VmParams("../x"))
                 .hasMessageStartingWith("vm_id must be 12 lowercase hex characters");
-        assertThatThrownBy(() -> EngineProtocol.ShellParams.of("0123456789ab", "../../x"))
+        assertThatThrownBy(() -> ShellParams.of("0123456789ab", "../../x"))
                 .hasMessageStartingWith("shell_id must be 12 lowercase hex characters");
     }
 }

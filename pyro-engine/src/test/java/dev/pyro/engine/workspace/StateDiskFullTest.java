@@ -49,7 +49,7 @@ class StateDiskFullTest {
                     Progress.NONE).workspaceId();
             String ws = id;
             assertThat(manager.exec(ws, "echo one > one.txt", 30, OutputListener.NONE).exitCode()).isZero();
-            WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager);
+            WorkspaceSnapshots snapshots = new WorkspaceSnapshots(manager.context());
             snapshots.create(ws, "before");
 
             fill(filler);
@@ -91,7 +91,7 @@ class StateDiskFullTest {
                     assertThat(fresh.exec(ws, "sync; stat -c %s two.bin", 30, OutputListener.NONE).stdout())
                             .isEqualTo("8388608\n");
                 }
-                assertThat(new WorkspaceSnapshots(fresh).list(ws).snapshots())
+                assertThat(new WorkspaceSnapshots(fresh.context()).list(ws).snapshots())
                         .extracting(Snapshot::snapshotName).contains("baseline", "before")
                         .doesNotContain("during");
                 assertThat(fresh.logs(ws).entries()).isNotEmpty(); // the completed exec is still journalled

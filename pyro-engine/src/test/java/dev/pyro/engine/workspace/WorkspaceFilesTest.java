@@ -36,7 +36,7 @@ class WorkspaceFilesTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         state = Files.createTempDirectory("pyro-wsfiles-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 8, () -> 0);
-        files = new WorkspaceFiles(manager);
+        files = new WorkspaceFiles(manager.context());
         Path seed = state.resolve("seed.tar");
         tar(seed, "README.md", "# demo\n", "src/main.c", "int main(void) { return 0; }\n");
         id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false)

@@ -101,7 +101,7 @@ class WorkspaceSecretsTest {
             }
         }
         // Secrets are not under /workspace, so diffs never show them; they come back after stop/start.
-        assertThat(new WorkspaceFiles(manager).diff(id).changed()).isFalse();
+        assertThat(new WorkspaceFiles(manager.context()).diff(id).changed()).isFalse();
         manager.stop(id);
         manager.start(id);
         assertThat(manager.exec(id, "cat /run/pyro-secrets/FILE_TOKEN", 30, OutputListener.NONE).stdout())

@@ -36,8 +36,8 @@ class WorkspaceSnapshotsTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         state = Files.createTempDirectory("pyro-snap-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        snapshots = new WorkspaceSnapshots(manager);
-        files = new WorkspaceFiles(manager);
+        snapshots = new WorkspaceSnapshots(manager.context());
+        files = new WorkspaceFiles(manager.context());
         id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
                 Progress.NONE).workspaceId();
     }
@@ -78,8 +78,8 @@ class WorkspaceSnapshotsTest {
 
     @Test
     void aSnapshotTakenWithAServiceRunningResetsToFilesOnlyAndNothingRuns() {
-        WorkspaceServices services = new WorkspaceServices(manager);
-        WorkspaceShells shells = new WorkspaceShells(manager);
+        WorkspaceServices services = new WorkspaceServices(manager.context());
+        WorkspaceShells shells = new WorkspaceShells(manager.context());
         ServiceInfo svc = services.start(id, "ticker", "while true; do date >> ticks.log; sleep 0.2; done", null,
                 Readiness.file("ticks.log"), 20, 100, java.util.Map.of(), java.util.List.of());
         assertThat(svc.state()).isEqualTo("running");

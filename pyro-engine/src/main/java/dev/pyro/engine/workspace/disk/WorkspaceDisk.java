@@ -1,13 +1,14 @@
 package dev.pyro.engine.workspace.disk;
 
 import dev.pyro.api.Defaults;
+import dev.pyro.api.state.WorkspaceState;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
 import dev.pyro.engine.workspace.WorkspaceFiles;
-import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceContext;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskExport;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskList;
@@ -31,17 +32,17 @@ import java.util.function.Function;
  */
 public final class WorkspaceDisk {
 
-    public static final int DEFAULT_READ_MAX_BYTES = Defaults.DISK_READ_MAX_BYTES;
+    public static final int DEFAULT_READ_MAX_BYTES = dev.pyro.api.Defaults.DISK_READ_MAX_BYTES;
     /** Content travels in one JSON answer; the live file read has the same ceiling. */
     public static final int READ_MAX_BYTES = WorkspaceFiles.FILE_MAX_BYTES;
 
-    private final WorkspaceManager manager;
+    private final WorkspaceContext context;
 
-    public WorkspaceDisk(WorkspaceManager manager) {
-        this.manager = manager;
+    public WorkspaceDisk(WorkspaceContext context) {
+        this.context = context;
     }
 
-    /** Drops a workspace's derived disk image; the manager calls it before the sandbox runs again. */
+    /** Drops a workspace's derived disk image; the lifecycle calls it before the sandbox runs again. */
     public static void invalidate(Path workspaceDir) throws IOException {
         DiskImage.invalidate(workspaceDir);
     }
@@ -230,18 +231,18 @@ public final class WorkspaceDisk {
      * image while the workspace's lock is held, so a start cannot change the disk underneath.
      */
     private <T> T withImage(String id, String operation, Function<Path, T> action) {
-        manager.requireStopped(id, operation);
-        try (CacheLock lock = manager.store().lock(WorkspaceId.of(id))) {
-            WorkspaceRecord record = manager.store().read(WorkspaceId.of(id))
+        context.requireStopped(id, operation);
+        try (CacheLock lock = context.store().lock(WorkspaceId.of(id))) {
+            WorkspaceRecord record = context.store().read(WorkspaceId.of(id))
                     .orElseThrow(() -> PyroException.invalid("workspace '" + id + "' does not exist"));
-            if (!WorkspaceRecord.STOPPED.equals(record.state())) {
-                throw WorkspaceManager.notStopped(id, operation);
+            if (!WorkspaceState.STOPPED.is(record.state())) {
+                throw WorkspaceContext.notStopped(id, operation);
             }
             if ("host_compat".equals(record.executionMode())) {
                 throw PyroException.invalid(operation + " is unavailable for host_compat workspaces");
             }
             Debugfs.program();
-            return action.apply(DiskImage.ensure(record, manager.store().dir(WorkspaceId.of(id))));
+            return action.apply(DiskImage.ensure(record, context.store().dir(WorkspaceId.of(id))));
         } catch (IOException e) {
             throw PyroException.runtime("cannot lock workspace " + id + ": " + ErrorText.of(e), e);
         }

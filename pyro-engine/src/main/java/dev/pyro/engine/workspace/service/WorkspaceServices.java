@@ -5,6 +5,8 @@ import dev.pyro.api.OutputListener;
 import dev.pyro.api.workspace.service.PublishedPortRequest;
 import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.ServiceInfo;
+import dev.pyro.api.state.NetworkPolicy;
+import dev.pyro.api.state.ServiceState;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.network.GuestNetwork;
@@ -12,7 +14,7 @@ import dev.pyro.engine.network.PortProxies;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Json;
-import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceContext;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
 import dev.pyro.engine.workspace.files.WorkspacePath;
@@ -52,13 +54,13 @@ public final class WorkspaceServices {
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final int LOG_READ_LIMIT = 4 * 1024 * 1024;
 
-    private final WorkspaceManager manager;
+    private final WorkspaceContext context;
     // Exit reports go to the handle that spawned the process; the agent lists only uncollected ones.
     private final Map<String, AgentProcess> handles = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public WorkspaceServices(WorkspaceManager manager) {
-        this.manager = manager;
-        manager.onSandboxEnding(this::forgetAll);
+    public WorkspaceServices(WorkspaceContext context) {
+        this.context = context;
+        context.onSandboxEnding(this::forgetAll);
     }
 
     public ServiceInfo start(String id, String name, String command, String rawCwd, Readiness readiness,
@@ -77,15 +79,15 @@ public final class WorkspaceServices {
         Readiness probe = ReadinessProbes.normalize(readiness);
         List<PublishedPortRequest> ports = PublishedPortRequest.validate(publishedPorts);
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
-        WorkspaceRecord record = manager.requireStarted(id, "service operations");
+        WorkspaceRecord record = context.requireStarted(id, "service operations");
         GuestNetwork network = ports.isEmpty() ? null : publishable(record);
         Path sandboxDir = network == null ? null : record.sandbox().workDir();
         ports.stream().filter(p -> p.hostPort() != null).forEach(p -> PortProxies.requireFree(p.hostPort()));
-        Path dir = manager.store().dir(WorkspaceId.of(id));
+        Path dir = context.store().dir(WorkspaceId.of(id));
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
-        AgentConnection agent = manager.agent(record);
+        AgentConnection agent = context.agent(record);
         ServiceInfo existing = read(id, name);
-        if (existing != null && "running".equals(refresh(agent, existing).state())) {
+        if (existing != null && ServiceState.RUNNING.is(refresh(agent, existing).state())) {
             throw PyroException.invalid("service '" + name + "' is already running in workspace '" + id + "'");
         }
         try {
@@ -105,14 +107,14 @@ public final class WorkspaceServices {
         AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/bin/sh", "-c", runner)).withCwd(cwd)
                 .withEnv(env), null, CALL);
         handles.put(id + "/" + name, process);
-        double started = manager.clock().getAsDouble();
+        double started = context.clock().getAsDouble();
         // The record and every payload keep the command and probe only redacted; the raw ones live
         // in this call (the spawn's environment and the probe loop below), never on disk.
-        ServiceInfo info = redacted(new ServiceInfo(id, name, "running", command, cwd, started, null, null, process.pid(),
-                record.executionMode(), probe, probe == null ? started : null, null, List.of(), process.processId(),
-                null, null, null, null), WorkspaceSecrets.values(dir, record.secretList()));
+        ServiceInfo info = redacted(new ServiceInfo(id, name, ServiceState.RUNNING.value(), command, cwd, started, null,
+                null, process.pid(), record.executionMode(), probe, probe == null ? started : null, null, List.of(),
+                process.processId(), null, null, null, null), WorkspaceSecrets.values(dir, record.secretList()));
         write(info);
-        manager.touch(id);
+        context.touch(id);
         if (probe == null) {
             return publish(agent, info, network, sandboxDir, ports);
         }
@@ -120,15 +122,15 @@ public final class WorkspaceServices {
         while (true) {
             if (process.exit().isDone()) {
                 ExitStatus status = process.exit().getNow(null);
-                return write(info.ended("failed", status == null ? null : status.shellCode(),
-                        "process_exited_before_ready", manager.clock().getAsDouble()));
+                return write(info.ended(ServiceState.FAILED.value(), status == null ? null : status.shellCode(),
+                        "process_exited_before_ready", context.clock().getAsDouble()));
             }
             if (GuestExec.run(agent, ReadinessProbes.probeCommand(probe), cwd, env, 12, OutputListener.NONE).exitCode() == 0) {
-                return publish(agent, write(info.ready(manager.clock().getAsDouble())), network, sandboxDir, ports);
+                return publish(agent, write(info.ready(context.clock().getAsDouble())), network, sandboxDir, ports);
             }
             if (System.nanoTime() > deadline) {
                 terminate(agent, info);
-                return write(info.ended("failed", null, "readiness_timeout", manager.clock().getAsDouble()));
+                return write(info.ended(ServiceState.FAILED.value(), null, "readiness_timeout", context.clock().getAsDouble()));
             }
             try {
                 Thread.sleep(Math.max(readyIntervalMs, 1));
@@ -141,7 +143,7 @@ public final class WorkspaceServices {
 
     /** The workspace may publish ports: its policy allows it and its sandbox has a network. */
     private static GuestNetwork publishable(WorkspaceRecord record) {
-        if (!WorkspaceManager.EGRESS_PUBLISHED_PORTS.equals(record.networkPolicy())) {
+        if (!NetworkPolicy.EGRESS_PUBLISHED_PORTS.is(record.networkPolicy())) {
             throw PyroException.invalid("published ports require workspace network_policy 'egress+published-ports'"
                     + " (this workspace has '" + record.networkPolicy() + "'; create one with "
                     + "--network-policy egress+published-ports)");
@@ -162,7 +164,7 @@ public final class WorkspaceServices {
         if (ports.isEmpty()) {
             return info;
         }
-        Path dir = manager.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services");
+        Path dir = context.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services");
         try {
             return write(info.withPorts(ServicePorts.open(dir, info.workspaceId(), info.serviceName(), network,
                     sandboxDir, ports)));
@@ -171,7 +173,7 @@ public final class WorkspaceServices {
                 Thread.currentThread().interrupt();
             }
             terminate(agent, info);
-            write(info.ended("failed", null, "published_port_failed", manager.clock().getAsDouble()));
+            write(info.ended(ServiceState.FAILED.value(), null, "published_port_failed", context.clock().getAsDouble()));
             if (e instanceof PyroException p) {
                 throw p;
             }
@@ -181,45 +183,45 @@ public final class WorkspaceServices {
     }
 
     public ServiceInfo.Listing list(String id) {
-        WorkspaceRecord record = manager.requireStarted(id, "service operations");
-        AgentConnection agent = manager.agent(record);
+        WorkspaceRecord record = context.requireStarted(id, "service operations");
+        AgentConnection agent = context.agent(record);
         List<ServiceInfo> services = new ArrayList<>();
         for (String name : names(id)) {
             services.add(refresh(agent, read(id, name)));
         }
-        int running = (int) services.stream().filter(s -> "running".equals(s.state())).count();
+        int running = (int) services.stream().filter(s -> ServiceState.RUNNING.is(s.state())).count();
         return new ServiceInfo.Listing(id, services.size(), running, services);
     }
 
     public ServiceInfo status(String id, String name) {
-        WorkspaceRecord record = manager.requireStarted(id, "service operations");
-        return refresh(manager.agent(record), require(id, name));
+        WorkspaceRecord record = context.requireStarted(id, "service operations");
+        return refresh(context.agent(record), require(id, name));
     }
 
     public ServiceInfo logs(String id, String name, Integer tailLines) {
         if (tailLines != null && tailLines <= 0) {
             throw PyroException.invalid("tail_lines must be positive");
         }
-        WorkspaceRecord record = manager.requireStarted(id, "service operations");
-        AgentConnection agent = manager.agent(record);
+        WorkspaceRecord record = context.requireStarted(id, "service operations");
+        AgentConnection agent = context.agent(record);
         ServiceInfo info = refresh(agent, require(id, name));
-        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(WorkspaceId.of(id)), record.secretList());
+        List<String> secrets = WorkspaceSecrets.values(context.store().dir(WorkspaceId.of(id)), record.secretList());
         String[] out = tail(agent, GUEST_DIR + "/" + name + ".stdout", tailLines);
         String[] err = tail(agent, GUEST_DIR + "/" + name + ".stderr", tailLines);
-        manager.touch(id);
+        context.touch(id);
         return info.withLogs(WorkspaceSecrets.redact(out[0], secrets), WorkspaceSecrets.redact(err[0], secrets),
                 tailLines, Boolean.parseBoolean(out[1]) || Boolean.parseBoolean(err[1]));
     }
 
     public ServiceInfo stop(String id, String name) {
-        WorkspaceRecord record = manager.requireStarted(id, "service operations");
-        AgentConnection agent = manager.agent(record);
+        WorkspaceRecord record = context.requireStarted(id, "service operations");
+        AgentConnection agent = context.agent(record);
         ServiceInfo info = refresh(agent, require(id, name));
-        if (!"running".equals(info.state())) {
+        if (!ServiceState.RUNNING.is(info.state())) {
             return info;
         }
         String reason = terminate(agent, info);
-        return write(info.ended("stopped", null, reason, manager.clock().getAsDouble()));
+        return write(info.ended(ServiceState.STOPPED.value(), null, reason, context.clock().getAsDouble()));
     }
 
     /** SIGTERM to the group, 5 s, then SIGKILL: the stop reason says which ended it. */
@@ -246,7 +248,7 @@ public final class WorkspaceServices {
 
     /** A running record whose process the agent no longer runs becomes exited, with its code when known. */
     private ServiceInfo refresh(AgentConnection agent, ServiceInfo info) {
-        if (!"running".equals(info.state()) || info.processId() == null) {
+        if (!ServiceState.RUNNING.is(info.state()) || info.processId() == null) {
             return info;
         }
         AgentProcess handle = handles.get(info.workspaceId() + "/" + info.serviceName());
@@ -255,8 +257,8 @@ public final class WorkspaceServices {
                 return info;
             }
             ExitStatus status = handle.exit().getNow(null);
-            return write(info.ended("exited", status == null ? null : status.shellCode(), null,
-                    manager.clock().getAsDouble()));
+            return write(info.ended(ServiceState.EXITED.value(), status == null ? null : status.shellCode(), null,
+                    context.clock().getAsDouble()));
         }
         List<ProcessInfo> processes = agent.listProcesses();
         ProcessInfo p = processes.stream().filter(x -> x.processId() == info.processId()).findFirst().orElse(null);
@@ -264,7 +266,7 @@ public final class WorkspaceServices {
             return info;
         }
         Integer code = p == null ? null : p.exitCode();
-        return write(info.ended("exited", code, null, manager.clock().getAsDouble()));
+        return write(info.ended(ServiceState.EXITED.value(), code, null, context.clock().getAsDouble()));
     }
 
     /**
@@ -320,11 +322,40 @@ public final class WorkspaceServices {
 
     // ------------------------------------------------------------------ records
 
+    /**
+     * {total, running} from a workspace's service records, for list and status (a stopped
+     * workspace has none running). Read without the services' lock: an unreadable record counts
+     * as not running.
+     */
+    public static int[] counts(Path workspaceDir) {
+        Path dir = workspaceDir.resolve("services");
+        if (!Files.isDirectory(dir)) {
+            return new int[] {0, 0};
+        }
+        int total = 0;
+        int running = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                total++;
+                try {
+                    if (ServiceState.RUNNING.is(Json.MAPPER.readTree(file.toFile()).path("state").asString())) {
+                        running++;
+                    }
+                } catch (RuntimeException e) {
+                    // an unreadable record counts as not running
+                }
+            }
+        } catch (IOException e) {
+            return new int[] {0, 0};
+        }
+        return new int[] {total, running};
+    }
+
     private void forgetAll(String id) {
         handles.keySet().removeIf(key -> key.startsWith(id + "/"));
-        ServicePorts.closeAll(manager.store().dir(WorkspaceId.of(id)).resolve("services"), id);
+        ServicePorts.closeAll(context.store().dir(WorkspaceId.of(id)).resolve("services"), id);
         try {
-            FileTrees.deleteRecursively(manager.store().dir(WorkspaceId.of(id)).resolve("services"));
+            FileTrees.deleteRecursively(context.store().dir(WorkspaceId.of(id)).resolve("services"));
         } catch (IOException e) {
             // removed with the workspace dir at the latest
         }
@@ -342,13 +373,13 @@ public final class WorkspaceServices {
 
     private Path file(String id, String name) {
         checkName(name);
-        return manager.store().dir(WorkspaceId.of(id)).resolve("services").resolve(name + ".json");
+        return context.store().dir(WorkspaceId.of(id)).resolve("services").resolve(name + ".json");
     }
 
     /** Records a service; one that no longer runs loses its published ports here, whatever ended it. */
     private ServiceInfo write(ServiceInfo info) {
-        if (!"running".equals(info.state())) {
-            ServicePorts.close(manager.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services"), info.workspaceId(),
+        if (!ServiceState.RUNNING.is(info.state())) {
+            ServicePorts.close(context.store().dir(WorkspaceId.of(info.workspaceId())).resolve("services"), info.workspaceId(),
                     info.serviceName());
         }
         try {
@@ -372,8 +403,8 @@ public final class WorkspaceServices {
         }
         ServiceInfo info = Json.MAPPER.readValue(file.toFile(), ServiceInfo.class);
         WorkspaceId workspace = WorkspaceId.of(id);
-        List<String> secrets = manager.store().read(workspace)
-                .map(r -> WorkspaceSecrets.values(manager.store().dir(workspace), r.secretList())).orElse(List.of());
+        List<String> secrets = context.store().read(workspace)
+                .map(r -> WorkspaceSecrets.values(context.store().dir(workspace), r.secretList())).orElse(List.of());
         return secrets.isEmpty() ? info : redacted(info, secrets);
     }
 
@@ -386,7 +417,7 @@ public final class WorkspaceServices {
     }
 
     private List<String> names(String id) {
-        Path dir = manager.store().dir(WorkspaceId.of(id)).resolve("services");
+        Path dir = context.store().dir(WorkspaceId.of(id)).resolve("services");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -397,7 +428,6 @@ public final class WorkspaceServices {
             throw PyroException.runtime("cannot list services: " + e.getMessage(), e);
         }
     }
-
     /**
      * With every secret value in the command and the readiness probe replaced by {@code [REDACTED]},
      * as exec's command text is: records on disk and every payload carry only this form.

@@ -2,10 +2,11 @@ package dev.pyro.engine.workspace.shell;
 
 import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.shell.ShellInfo;
+import dev.pyro.api.state.ShellState;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.PyroException;
 import dev.pyro.api.Json;
-import dev.pyro.engine.workspace.WorkspaceManager;
+import dev.pyro.engine.workspace.WorkspaceContext;
 import dev.pyro.engine.workspace.WorkspaceRecord;
 import dev.pyro.engine.workspace.WorkspaceSecrets;
 import dev.pyro.engine.workspace.files.WorkspacePath;
@@ -40,12 +41,12 @@ public final class WorkspaceShells {
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final long IDLE_CAP_MILLIS = 15_000;
 
-    private final WorkspaceManager manager;
+    private final WorkspaceContext context;
     private final Map<String, Map<String, ShellSession>> shells = new ConcurrentHashMap<>();
 
-    public WorkspaceShells(WorkspaceManager manager) {
-        this.manager = manager;
-        manager.onSandboxEnding(this::closeAll);
+    public WorkspaceShells(WorkspaceContext context) {
+        this.context = context;
+        context.onSandboxEnding(this::closeAll);
     }
 
     public ShellInfo open(String id, String rawCwd, int cols, int rows, Map<String, String> secretEnv) {
@@ -55,14 +56,14 @@ public final class WorkspaceShells {
         if (rows <= 0) {
             throw PyroException.invalid("rows must be positive");
         }
-        WorkspaceRecord record = manager.requireStarted(id, "shell operations");
+        WorkspaceRecord record = context.requireStarted(id, "shell operations");
         String cwd = WorkspacePath.normalize(rawCwd == null ? WorkspacePath.ROOT_PATH : rawCwd, "cwd").value();
-        Path dir = manager.store().dir(WorkspaceId.of(id));
+        Path dir = context.store().dir(WorkspaceId.of(id));
         Map<String, String> env = new LinkedHashMap<>(WorkspaceSecrets.environment(dir, record.secretList(), secretEnv));
         env.put("TERM", "xterm-256color");
         env.put("PS1", "pyro$ ");
         env.put("PROMPT_COMMAND", "");
-        AgentConnection agent = manager.agent(record);
+        AgentConnection agent = context.agent(record);
         if (secretEnv != null && !secretEnv.isEmpty()) {
             try {
                 WorkspaceSecrets.install(agent, dir, record.secretList());
@@ -71,7 +72,7 @@ public final class WorkspaceShells {
             }
         }
         String shellId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        ShellInfo info = new ShellInfo(id, shellId, cwd, cols, rows, "running", manager.clock().getAsDouble(), null,
+        ShellInfo info = new ShellInfo(id, shellId, cwd, cols, rows, ShellState.RUNNING.value(), context.clock().getAsDouble(), null,
                 null, record.executionMode(), null, null, null, null, null, null, null, null);
         ShellSession session = new ShellSession(info);
         SpawnRequest request = SpawnRequest.of(List.of("/bin/bash", "--noprofile", "--norc", "-i"))
@@ -81,7 +82,7 @@ public final class WorkspaceShells {
         process.exit().whenComplete((status, error) -> finished(session, status));
         shells.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(shellId, session);
         persist(session);
-        manager.touch(id);
+        context.touch(id);
         return session.info;
     }
 
@@ -96,7 +97,7 @@ public final class WorkspaceShells {
         if (waitForIdleMs != null && waitForIdleMs > 0) {
             waitForIdle(session, waitForIdleMs);
         }
-        List<String> secrets = WorkspaceSecrets.values(manager.store().dir(WorkspaceId.of(id)), manager.live(id).secretList());
+        List<String> secrets = WorkspaceSecrets.values(context.store().dir(WorkspaceId.of(id)), context.live(id).secretList());
         int length = session.length();
         int from = Math.min(cursor, length);
         String raw = session.slice(from, maxChars);
@@ -121,7 +122,7 @@ public final class WorkspaceShells {
         ShellSession session = running(id, shellId);
         String text = input == null ? "" : input;
         session.process.writeStdin(appendNewline ? text + "\n" : text);
-        manager.touch(id);
+        context.touch(id);
         return session.info.wrote(text.length(), appendNewline);
     }
 
@@ -138,7 +139,7 @@ public final class WorkspaceShells {
         } else {
             session.process.signal(name);
         }
-        manager.touch(id);
+        context.touch(id);
         return session.info.signalled(name);
     }
 
@@ -155,7 +156,7 @@ public final class WorkspaceShells {
         } catch (IOException e) {
             // a stale record is replaced or removed with the workspace
         }
-        manager.touch(id);
+        context.touch(id);
         return session.info.closedNow();
     }
 
@@ -166,7 +167,7 @@ public final class WorkspaceShells {
             byId.values().forEach(WorkspaceShells::stop);
         }
         try {
-            dev.pyro.engine.cache.FileTrees.deleteRecursively(manager.store().dir(WorkspaceId.of(id)).resolve("shells"));
+            dev.pyro.engine.cache.FileTrees.deleteRecursively(context.store().dir(WorkspaceId.of(id)).resolve("shells"));
         } catch (IOException e) {
             // removed with the workspace dir at the latest
         }
@@ -191,8 +192,8 @@ public final class WorkspaceShells {
 
     private void finished(ShellSession session, ExitStatus status) {
         ShellInfo i = session.info;
-        session.info = new ShellInfo(i.workspaceId(), i.shellId(), i.cwd(), i.cols(), i.rows(), "stopped", i.startedAt(),
-                manager.clock().getAsDouble(), status == null ? null : status.shellCode(), i.executionMode(),
+        session.info = new ShellInfo(i.workspaceId(), i.shellId(), i.cwd(), i.cols(), i.rows(), ShellState.STOPPED.value(), i.startedAt(),
+                context.clock().getAsDouble(), status == null ? null : status.shellCode(), i.executionMode(),
                 null, null, null, null, null, null, null, null);
         if (shells.getOrDefault(i.workspaceId(), Map.of()).containsKey(i.shellId())) {
             persist(session);
@@ -200,7 +201,7 @@ public final class WorkspaceShells {
     }
 
     private ShellSession session(String id, String shellId) {
-        manager.requireStarted(id, "shell operations");
+        context.requireStarted(id, "shell operations");
         ShellSession session = shells.getOrDefault(id, Map.of()).get(shellId);
         if (session == null) {
             throw PyroException.invalid("shell '" + shellId + "' does not exist in workspace '" + id + "'");
@@ -217,7 +218,7 @@ public final class WorkspaceShells {
     }
 
     private Path recordFile(String id, String shellId) {
-        return manager.store().dir(WorkspaceId.of(id)).resolve("shells").resolve(shellId + ".json");
+        return context.store().dir(WorkspaceId.of(id)).resolve("shells").resolve(shellId + ".json");
     }
 
     private void persist(ShellSession session) {

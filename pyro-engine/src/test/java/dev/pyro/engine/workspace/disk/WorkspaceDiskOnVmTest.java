@@ -28,7 +28,7 @@ class WorkspaceDiskOnVmTest {
         RealSandboxes.assumeBackendWorks("vm");
         Path state = Files.createTempDirectory("pyro-disk-vm-");
         WorkspaceManager manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        WorkspaceDisk disk = new WorkspaceDisk(manager);
+        WorkspaceDisk disk = new WorkspaceDisk(manager.context());
         try {
             Path seed = Files.createDirectories(state.resolve("seed"));
             Files.writeString(seed.resolve("hello.txt"), "hello\n");

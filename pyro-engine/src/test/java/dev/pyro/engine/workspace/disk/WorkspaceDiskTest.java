@@ -41,7 +41,7 @@ class WorkspaceDiskTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         state = Files.createTempDirectory("pyro-disk-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        disk = new WorkspaceDisk(manager);
+        disk = new WorkspaceDisk(manager.context());
     }
 
     @AfterEach

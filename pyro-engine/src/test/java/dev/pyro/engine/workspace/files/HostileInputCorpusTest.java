@@ -132,7 +132,7 @@ class HostileInputCorpusTest {
         RealSandboxes.assumeBackendWorks(backend);
         state = Files.createTempDirectory("pyro-hostile-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        files = new WorkspaceFiles(manager);
+        files = new WorkspaceFiles(manager.context());
         try {
             run(backend);
         } finally {

@@ -43,7 +43,7 @@ class WorkspaceServicesTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         state = Files.createTempDirectory("pyro-services-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        services = new WorkspaceServices(manager);
+        services = new WorkspaceServices(manager.context());
         id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
                 Progress.NONE).workspaceId();
     }
@@ -84,7 +84,7 @@ class WorkspaceServicesTest {
         assertThat(stopped.stopReason()).isEqualTo("sigterm");
         assertThat(services.stop(id, "tcp").state()).isEqualTo("stopped");
         // service logs live outside /workspace: a diff never sees them
-        assertThat(new WorkspaceFiles(manager).diff(id).entries()).isEmpty();
+        assertThat(new WorkspaceFiles(manager.context()).diff(id).entries()).isEmpty();
     }
 
     @Test

@@ -29,7 +29,7 @@ class WorkspaceShellsTest {
         RealSandboxes.assumeBackendWorks("gvisor");
         state = Files.createTempDirectory("pyro-shells-");
         manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
-        shells = new WorkspaceShells(manager);
+        shells = new WorkspaceShells(manager.context());
         id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
                 Progress.NONE).workspaceId();
     }

@@ -1,0 +1,4 @@
+package dev.pyro.api.engine;
+
+public record EnvironmentParams(String environment, boolean withKernel) {
+}

@@ -1,0 +1,48 @@
+package dev.pyro.api.state;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Optional;
+
+/** A workspace's lifecycle state (spec §7.2). The JSON and record form is {@link #value()}, the same string as before the enum existed. */
+public enum WorkspaceState {
+    STARTED("started"),
+    STOPPED("stopped");
+
+    private final String value;
+
+    WorkspaceState(String value) {
+        this.value = value;
+    }
+
+    /** The wire and on-disk string. */
+    @JsonValue
+    public String value() {
+        return value;
+    }
+
+    /** Whether {@code text} is this constant's string (null is never). */
+    public boolean is(String text) {
+        return value.equals(text);
+    }
+
+    /** The constant whose string is {@code text}, if any. */
+    public static Optional<WorkspaceState> of(String text) {
+        for (WorkspaceState constant : values()) {
+            if (constant.value.equals(text)) {
+                return Optional.of(constant);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @JsonCreator
+    static WorkspaceState fromJson(String text) {
+        return of(text).orElseThrow(() -> new IllegalArgumentException("unknown WorkspaceState: " + text));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
