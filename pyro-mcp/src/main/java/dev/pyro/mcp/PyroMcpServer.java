@@ -1,6 +1,6 @@
 package dev.pyro.mcp;
 
-import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.Pyro;
 import dev.pyro.mcp.project.ProjectSource;
 import dev.pyro.mcp.project.ProjectSourceResolver;
@@ -57,8 +57,10 @@ public final class PyroMcpServer {
     /** Validates the options (the spec's messages) and builds the tool set; serves nothing yet. */
     public static PyroMcpServer create(Pyro pyro, McpServerOptions options) {
         McpSurface surface = options.surface() == null ? McpSurface.DEFAULT : options.surface();
-        String environment = options.environment() == null ? null
-                : EnvironmentCatalog.get(options.environment().trim()).name();
+        String environment = options.environment() == null ? null : options.environment().trim();
+        if (environment != null) {
+            Environments.requireKnown(environment); // the catalog matches names exactly
+        }
         ProjectSource source = ProjectSourceResolver.resolve(options.projectPath(), options.repoUrl(),
                 options.repoRef(), options.noProjectSource(), options.cwd());
         Path cwd = options.cwd() == null ? Path.of("").toAbsolutePath() : options.cwd();

@@ -3,15 +3,14 @@ package dev.pyro.cli.demo;
 import dev.pyro.api.Defaults;
 import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.api.Progress;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.api.workspace.WorkspaceRequest;
-import dev.pyro.engine.guest.GuestExec;
+import dev.pyro.sdk.Environments;
+import dev.pyro.sdk.HostFiles;
 import dev.pyro.sdk.Pyro;
-import dev.pyro.engine.cache.FileTrees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EnvironmentCatalog.get(environment);
+        Environments.requireKnown(environment);
         PrintWriter out = spec.commandLine().getOut();
         VmRequest request = VmRequest.defaults(environment).withNetwork(network).withBackend(backend);
         try (Pyro pyro = Pyro.create()) {
@@ -96,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withBackend(backend == null ? "auto" : backend, false).withSeed(seed)
                     .withName("pyro-demo").withLabels(Map.of("demo", "pyro"))).workspaceId();
         } finally {
-            FileTrees.deleteRecursively(seed);
+            HostFiles.deleteTree(seed);
         }
         try {
             out.println("      workspace " + id + " created from a seed with message.txt = broken");

@@ -5,10 +5,10 @@ import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.api.PyroException;
 import dev.pyro.api.doctor.DoctorReport;
-import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.api.environment.EnvironmentInfo;
-import dev.pyro.engine.host.HostSetup;
 import dev.pyro.protocol.ErrorText;
+import dev.pyro.sdk.Environments;
+import dev.pyro.sdk.HostPackages;
 import dev.pyro.sdk.Pyro;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,13 +44,13 @@ public final class DoctorCommand implements Runnable {
 
     @Override
     public void run() {
-        EnvironmentCatalog.get(environment);
+        Environments.requireKnown(environment);
         if (!platform.equals("linux-x86_64")) {
             throw PyroException.invalid("--platform must be linux-x86_64 (the only supported platform), not '" + platform + "'");
         }
         if (fix) {
             try {
-                HostSetup.install(line -> System.err.println(line));
+                HostPackages.install(line -> System.err.println(line));
             } catch (IOException e) {
                 throw PyroException.runtime("installing host packages failed: " + ErrorText.of(e), e);
             } catch (InterruptedException e) {

@@ -1,8 +1,8 @@
 package dev.pyro.cli.env;
 
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.api.environment.EnvironmentInfo;
+import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,10 +31,10 @@ final class EnvListCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         List<EnvironmentInfo> environments = Pyro.create().listEnvironments();
         if (json.json) {
-            JsonOutput.print(out, new Listing(EnvironmentCatalog.CATALOG_VERSION, environments));
+            JsonOutput.print(out, new Listing(Environments.CATALOG_VERSION, environments));
             return;
         }
-        out.println("Catalog version: " + EnvironmentCatalog.CATALOG_VERSION);
+        out.println("Catalog version: " + Environments.CATALOG_VERSION);
         int nameWidth = environments.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (EnvironmentInfo env : environments) {
             out.println(String.format("%-" + nameWidth + "s  %-13s  %s", env.name(),

@@ -1,7 +1,7 @@
 package dev.pyro.cli.host;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.environment.EnvironmentCatalog;
+import dev.pyro.sdk.Environments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public record ServerCommand(List<String> launcher, boolean installedPackage, Str
             throw PyroException.invalid("--repo-ref must not be empty");
         }
         if (environment != null) {
-            EnvironmentCatalog.get(environment);
+            Environments.requireKnown(environment);
         }
         return new ServerCommand(launcher, installedPackage, mode, profile, environment,
                 projectPath == null ? null : absoluteDirectory(projectPath), repoUrl == null ? null : repoUrl.strip(),

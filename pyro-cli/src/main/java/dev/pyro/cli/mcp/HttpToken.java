@@ -1,8 +1,8 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.config.OwnedPaths;
 import dev.pyro.mcp.transport.HttpEndpoint;
+import dev.pyro.sdk.StateDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +100,8 @@ record HttpToken(String value, boolean generated) {
     static void writePrivate(Path file, String token) {
         try {
             // the state dir and its mcp-http dir must be ours before a secret goes there
-            OwnedPaths.requireOwnedDir(file.getParent().getParent(), "the state dir", "PYRO_STATE_DIR", false);
-            OwnedPaths.requireOwnedDir(file.getParent(), "the token dir", "PYRO_STATE_DIR", false);
+            StateDirs.requireOwnedDir(file.getParent().getParent(), "the state dir");
+            StateDirs.requireOwnedDir(file.getParent(), "the token dir");
             Files.deleteIfExists(file); // unlinks a planted symlink itself, never its target
             try (var out = Files.newByteChannel(file, Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),

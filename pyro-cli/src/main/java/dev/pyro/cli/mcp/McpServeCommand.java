@@ -1,8 +1,8 @@
 package dev.pyro.cli.mcp;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.api.PyroPaths;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.sdk.StateDirs;
 import dev.pyro.mcp.McpServerOptions;
 import dev.pyro.mcp.McpSurface;
 import dev.pyro.mcp.PyroMcpServer;
@@ -150,7 +150,7 @@ public final class McpServeCommand implements Callable<Integer> {
         Path generated = null;
         if (token.generated()) {
             // The token never goes to stderr: hosts keep that in logs other users may read.
-            generated = PyroPaths.fromEnvironment().stateDir().resolve("mcp-http")
+            generated = StateDirs.stateDir().resolve("mcp-http")
                     .resolve(endpoint.uri().getPort() + ".token");
             try {
                 HttpToken.writePrivate(generated, token.value());

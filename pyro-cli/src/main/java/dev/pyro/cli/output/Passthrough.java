@@ -1,7 +1,6 @@
 package dev.pyro.cli.output;
 
 import dev.pyro.api.OutputListener;
-import dev.pyro.engine.guest.GuestExec;
 import java.io.PrintStream;
 
 /** A command's output as it arrives, straight to this process's stdout and stderr. */

@@ -5,9 +5,9 @@ import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.Fields;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
-import dev.pyro.engine.environment.EnvironmentCatalog;
 import dev.pyro.api.environment.PrepareResult;
 import dev.pyro.api.Progress;
+import dev.pyro.sdk.Environments;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -45,7 +45,7 @@ public final class PrepareCommand implements Runnable {
 
     @Override
     public void run() {
-        EnvironmentCatalog.get(environment);
+        Environments.requireKnown(environment);
         try (Pyro pyro = Pyro.create(); CliProgress bar = json.json ? null : CliProgress.forStderr("prepare")) {
             PrepareResult result = pyro.prepare(environment, network, force, bar == null ? Progress.NONE : bar);
             PrintWriter out = spec.commandLine().getOut();

@@ -4,7 +4,6 @@ import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Passthrough;
-import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.api.vm.VmExecResult;
 import dev.pyro.api.vm.VmLimits;

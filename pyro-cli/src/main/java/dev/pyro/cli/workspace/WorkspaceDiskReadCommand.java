@@ -2,7 +2,6 @@ package dev.pyro.cli.workspace;
 
 import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.disk.DiskPayloads;
-import dev.pyro.engine.workspace.disk.WorkspaceDisk;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

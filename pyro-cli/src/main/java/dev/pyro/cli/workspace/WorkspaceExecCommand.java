@@ -5,7 +5,6 @@ import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.cli.output.Passthrough;
 import dev.pyro.cli.run.ShellWords;
-import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.vm.VmLimits;
 import dev.pyro.api.workspace.WorkspaceExecResult;
 import dev.pyro.sdk.Pyro;

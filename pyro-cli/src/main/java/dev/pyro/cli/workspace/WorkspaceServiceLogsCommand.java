@@ -2,7 +2,6 @@ package dev.pyro.cli.workspace;
 
 import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.service.ServiceInfo;
-import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

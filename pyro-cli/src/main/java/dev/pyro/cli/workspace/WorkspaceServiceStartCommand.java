@@ -5,7 +5,6 @@ import dev.pyro.cli.run.ShellWords;
 import dev.pyro.api.PyroException;
 import dev.pyro.api.workspace.service.Readiness;
 import dev.pyro.api.workspace.service.ServiceInfo;
-import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import dev.pyro.api.workspace.service.PublishedPortRequest;

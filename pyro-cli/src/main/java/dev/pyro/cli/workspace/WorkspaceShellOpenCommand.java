@@ -4,7 +4,6 @@ import dev.pyro.api.Defaults;
 import dev.pyro.cli.output.JsonFlag;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.api.workspace.shell.ShellInfo;
-import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.sdk.Pyro;
 import java.util.List;
 import java.util.Map;

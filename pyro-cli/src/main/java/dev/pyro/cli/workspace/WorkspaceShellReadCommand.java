@@ -2,7 +2,6 @@ package dev.pyro.cli.workspace;
 
 import dev.pyro.api.Defaults;
 import dev.pyro.api.workspace.shell.ShellInfo;
-import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -1,7 +1,6 @@
 package dev.pyro.cli.workspace;
 
 import dev.pyro.api.workspace.SnapshotDeleted;
-import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

@@ -2,7 +2,6 @@ package dev.pyro.cli.workspace;
 
 import dev.pyro.api.workspace.Snapshot;
 import dev.pyro.api.workspace.SnapshotListing;
-import dev.pyro.engine.workspace.WorkspaceSnapshots;
 import dev.pyro.sdk.Pyro;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;

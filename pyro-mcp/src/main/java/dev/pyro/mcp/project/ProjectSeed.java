@@ -1,9 +1,9 @@
 package dev.pyro.mcp.project;
 
 import dev.pyro.api.PyroException;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.workspace.SeedOrigin;
 import dev.pyro.protocol.ErrorText;
+import dev.pyro.sdk.HostFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ public final class ProjectSeed implements AutoCloseable {
                 copyTracked(source.path(), tree);
             } else {
                 // Not a Git checkout: the directory itself is the seed.
-                FileTrees.deleteRecursively(temp);
+                HostFiles.deleteTree(temp);
                 return new ProjectSeed(source.path(), source.origin(), null);
             }
             return new ProjectSeed(tree, source.origin(), temp);
@@ -128,7 +128,7 @@ public final class ProjectSeed implements AutoCloseable {
     private static void deleteQuietly(Path dir) {
         if (dir != null) {
             try {
-                FileTrees.deleteRecursively(dir);
+                HostFiles.deleteTree(dir);
             } catch (IOException ignored) {
                 // a temp dir left behind is harmless
             }
