@@ -1,12 +1,10 @@
 package dev.pyro.api.state;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
 /** A workspace's network policy (spec §7.2). The JSON and record form is {@link #value()}. */
-public enum NetworkPolicy {
+public enum NetworkPolicy implements WireValue {
     OFF("off"),
     EGRESS("egress"),
     EGRESS_PUBLISHED_PORTS("egress+published-ports");
@@ -20,13 +18,9 @@ public enum NetworkPolicy {
         this.value = value;
     }
 
-    @JsonValue
+    @Override
     public String value() {
         return value;
-    }
-
-    public boolean is(String text) {
-        return value.equals(text);
     }
 
     /** Whether the guest gets a network (any policy but off). */
@@ -45,17 +39,7 @@ public enum NetworkPolicy {
     }
 
     public static Optional<NetworkPolicy> of(String text) {
-        for (NetworkPolicy policy : values()) {
-            if (policy.value.equals(text)) {
-                return Optional.of(policy);
-            }
-        }
-        return Optional.empty();
-    }
-
-    @JsonCreator
-    static NetworkPolicy fromJson(String text) {
-        return of(text).orElseThrow(() -> new IllegalArgumentException("unknown network policy: " + text));
+        return WireValue.find(NetworkPolicy.class, text);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.pyro.api.state;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 
 /** A workspace service's state. The JSON and record form is {@link #value()}, the same string as before the enum existed. */
-public enum ServiceState {
+public enum ServiceState implements WireValue {
     RUNNING("running"),
     EXITED("exited"),
     FAILED("failed"),
@@ -17,30 +15,14 @@ public enum ServiceState {
         this.value = value;
     }
 
-    /** The wire and on-disk string. */
-    @JsonValue
+    @Override
     public String value() {
         return value;
     }
 
-    /** Whether {@code text} is this constant's string (null is never). */
-    public boolean is(String text) {
-        return value.equals(text);
-    }
-
     /** The constant whose string is {@code text}, if any. */
     public static Optional<ServiceState> of(String text) {
-        for (ServiceState constant : values()) {
-            if (constant.value.equals(text)) {
-                return Optional.of(constant);
-            }
-        }
-        return Optional.empty();
-    }
-
-    @JsonCreator
-    static ServiceState fromJson(String text) {
-        return of(text).orElseThrow(() -> new IllegalArgumentException("unknown ServiceState: " + text));
+        return WireValue.find(ServiceState.class, text);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.pyro.api.state;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 
 /** A workspace shell's state. The JSON and record form is {@link #value()}, the same string as before the enum existed. */
-public enum ShellState {
+public enum ShellState implements WireValue {
     RUNNING("running"),
     STOPPED("stopped");
 
@@ -15,30 +13,14 @@ public enum ShellState {
         this.value = value;
     }
 
-    /** The wire and on-disk string. */
-    @JsonValue
+    @Override
     public String value() {
         return value;
     }
 
-    /** Whether {@code text} is this constant's string (null is never). */
-    public boolean is(String text) {
-        return value.equals(text);
-    }
-
     /** The constant whose string is {@code text}, if any. */
     public static Optional<ShellState> of(String text) {
-        for (ShellState constant : values()) {
-            if (constant.value.equals(text)) {
-                return Optional.of(constant);
-            }
-        }
-        return Optional.empty();
-    }
-
-    @JsonCreator
-    static ShellState fromJson(String text) {
-        return of(text).orElseThrow(() -> new IllegalArgumentException("unknown ShellState: " + text));
+        return WireValue.find(ShellState.class, text);
     }
 
     @Override

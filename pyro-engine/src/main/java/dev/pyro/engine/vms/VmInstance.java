@@ -6,6 +6,7 @@ import dev.pyro.api.state.BackendName;
 import dev.pyro.api.state.VmState;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.provision.SandboxTerms;
+import dev.pyro.engine.provision.WithSandboxTerms;
 
 /**
  * A one-shot VM as persisted in {@code <state>/vms/<id>/vm.json}, so that a restarted engine finds
@@ -18,7 +19,7 @@ public record VmInstance(
         boolean networkRequested,
         boolean allowHostCompat,
         String lastError,
-        SandboxRecord sandbox) {
+        SandboxRecord sandbox) implements WithSandboxTerms {
 
     /** Kept for readers of the record's constants; {@link VmState} is the type. */
     public static final String CREATED = VmState.CREATED.value();
@@ -31,38 +32,6 @@ public record VmInstance(
                       boolean allowHostCompat, String lastError, SandboxRecord sandbox) {
         this(vmId, new SandboxTerms(environment, environmentVersion, vcpuCount, memMib, ttlSeconds, createdAt,
                 expiresAt, state), networkRequested, allowHostCompat, lastError, sandbox);
-    }
-
-    public String environment() {
-        return terms.environment();
-    }
-
-    public String environmentVersion() {
-        return terms.environmentVersion();
-    }
-
-    public int vcpuCount() {
-        return terms.vcpuCount();
-    }
-
-    public int memMib() {
-        return terms.memMib();
-    }
-
-    public int ttlSeconds() {
-        return terms.ttlSeconds();
-    }
-
-    public double createdAt() {
-        return terms.createdAt();
-    }
-
-    public double expiresAt() {
-        return terms.expiresAt();
-    }
-
-    public String state() {
-        return terms.state();
     }
 
     VmInstance withState(VmState newState, SandboxRecord newSandbox) {

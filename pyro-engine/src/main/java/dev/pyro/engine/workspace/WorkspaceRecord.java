@@ -6,6 +6,7 @@ import dev.pyro.api.workspace.WorkspaceSeed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.provision.SandboxTerms;
+import dev.pyro.engine.provision.WithSandboxTerms;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -33,42 +34,10 @@ public record WorkspaceRecord(
         List<SecretMeta> secrets,
         int resetCount,
         Double lastResetAt,
-        SandboxRecord sandbox) {
+        SandboxRecord sandbox) implements WithSandboxTerms {
 
     public static final int LAYOUT_VERSION = 1;
     public static final String WORKSPACE_PATH = dev.pyro.api.Defaults.WORKSPACE_PATH;
-
-    public String environment() {
-        return terms.environment();
-    }
-
-    public String environmentVersion() {
-        return terms.environmentVersion();
-    }
-
-    public int vcpuCount() {
-        return terms.vcpuCount();
-    }
-
-    public int memMib() {
-        return terms.memMib();
-    }
-
-    public int ttlSeconds() {
-        return terms.ttlSeconds();
-    }
-
-    public double createdAt() {
-        return terms.createdAt();
-    }
-
-    public double expiresAt() {
-        return terms.expiresAt();
-    }
-
-    public String state() {
-        return terms.state();
-    }
 
     /** The secrets' metadata (never values); empty for a record without any. */
     public List<SecretMeta> secretList() {
