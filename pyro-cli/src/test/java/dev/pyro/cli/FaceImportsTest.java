@@ -26,11 +26,10 @@ class FaceImportsTest {
     static final String ENGINE = "dev.pyro.engine";
 
     private static final Path ROOT = Path.of("..");
-    /** Face sources; the MCP server is in pyro-mcp, or in the SDK's mcp package before that module existed. */
+    /** Face sources: the CLI, the MCP server, the examples. */
     private static final List<Path> FACES = List.of(
             ROOT.resolve("pyro-cli/src/main/java"),
             ROOT.resolve("pyro-mcp/src/main/java"),
-            ROOT.resolve("pyro-sdk/src/main/java/dev/pyro/sdk/mcp"),
             ROOT.resolve("examples/src/main/java"));
     private static final Path SDK = ROOT.resolve("pyro-sdk/src/main/java");
 

@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 public final class EnvironmentCatalog {
 
     public static final String CATALOG_VERSION = "1.0.0";
-    public static final String DEFAULT_ENVIRONMENT = dev.pyro.api.Defaults.ENVIRONMENT;
 
     private static final String VERSION = "1.0.0";
     // Present in every environment: what the guest agent's exec and the file tools rely on.

@@ -61,10 +61,10 @@ final class Baseline {
         String path = source.path().toString();
         if (origin != null) {
             String shown = SeedOrigin.PROJECT_PATH.equals(origin.kind()) ? origin.ref() : null;
-            return new WorkspaceSeed(source.mode(), shown, WorkspaceRecord.WORKSPACE_PATH, plan.entryCount(),
+            return new WorkspaceSeed(source.mode(), shown, dev.pyro.api.Defaults.WORKSPACE_PATH, plan.entryCount(),
                     plan.bytesWritten(), origin.kind(), origin.ref());
         }
-        return new WorkspaceSeed(source.mode(), path, WorkspaceRecord.WORKSPACE_PATH, plan.entryCount(),
+        return new WorkspaceSeed(source.mode(), path, dev.pyro.api.Defaults.WORKSPACE_PATH, plan.entryCount(),
                 plan.bytesWritten(), "seed_path", path);
     }
 

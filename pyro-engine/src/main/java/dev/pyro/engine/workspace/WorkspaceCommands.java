@@ -62,18 +62,18 @@ final class WorkspaceCommands {
         WorkspaceRecord updated = context.mutate(id, b -> {
             sequence[0] = b.commandCount + 1;
             b.commandCount = sequence[0];
-            b.lastCommand = new LastCommand(sequence[0], journalCommand, WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(),
+            b.lastCommand = new LastCommand(sequence[0], journalCommand, dev.pyro.api.Defaults.WORKSPACE_PATH, outcome.exitCode(),
                     outcome.durationMs(), record.executionMode());
             b.lastActivityAt = context.clock().getAsDouble();
             String base = String.format("%06d", sequence[0]);
             new CommandJournal(context.store().dir(WorkspaceId.of(id))).append(new CommandEntry(sequence[0],
-                    journalCommand, WorkspaceRecord.WORKSPACE_PATH, outcome.exitCode(), outcome.durationMs(),
+                    journalCommand, dev.pyro.api.Defaults.WORKSPACE_PATH, outcome.exitCode(), outcome.durationMs(),
                     record.executionMode(), base + ".stdout", base + ".stderr", b.lastActivityAt, null, null),
                     outcome.stdout(), outcome.stderr());
         });
         return new WorkspaceExecResult(id, updated.environment(), updated.environmentVersion(), journalCommand,
                 outcome.stdout(), outcome.stderr(), outcome.exitCode(), outcome.durationMs(),
-                updated.executionMode(), sequence[0], WorkspaceRecord.WORKSPACE_PATH);
+                updated.executionMode(), sequence[0], dev.pyro.api.Defaults.WORKSPACE_PATH);
     }
 
     WorkspaceLogs logs(String id) {

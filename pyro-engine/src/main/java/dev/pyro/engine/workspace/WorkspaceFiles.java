@@ -53,7 +53,6 @@ import java.util.TreeMap;
  */
 public final class WorkspaceFiles {
 
-    public static final int DEFAULT_READ_MAX_BYTES = dev.pyro.api.Defaults.FILE_READ_MAX_BYTES;
     public static final int FILE_MAX_BYTES = 1048576;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

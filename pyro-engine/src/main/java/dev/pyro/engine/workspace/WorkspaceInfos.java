@@ -16,7 +16,7 @@ final class WorkspaceInfos {
                 r.vcpuCount(), r.memMib(), r.ttlSeconds(), r.createdAt(), r.lastActivityAt(), r.expiresAt(), r.state(),
                 r.networkPolicy(), net != null, r.allowHostCompat(), net == null ? null : net.guestIp(),
                 net == null ? null : net.tapName(), r.backend(), r.executionMode(),
-                dev.pyro.engine.host.HostPrivilege.current().label(), WorkspaceRecord.WORKSPACE_PATH, r.workspaceSeed(),
+                dev.pyro.engine.host.HostPrivilege.current().label(), dev.pyro.api.Defaults.WORKSPACE_PATH, r.workspaceSeed(),
                 r.secretList().stream().map(SecretMeta::toPublic).toList(), r.commandCount(), r.lastCommand(), r.resetCount(),
                 r.lastResetAt(), 0, 0, r.lastError(), r.metadata(), reset);
     }

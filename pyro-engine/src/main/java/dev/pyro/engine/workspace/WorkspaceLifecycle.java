@@ -295,7 +295,7 @@ final class WorkspaceLifecycle {
                 new ReviewEvents(dir).record("reset", Map.of("snapshot_name", snapshotName), now);
                 return WorkspaceInfos.of(updated, new WorkspaceInfo.WorkspaceReset(snapshotName,
                         WorkspaceSnapshots.BASELINE.equals(snapshotName) ? "baseline" : "named",
-                        WorkspaceRecord.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
+                        dev.pyro.api.Defaults.WORKSPACE_PATH, imported.entryCount(), imported.bytesWritten()));
             } catch (IOException | RuntimeException e) {
                 context.closeAgent(id);
                 backend.delete(fresh);

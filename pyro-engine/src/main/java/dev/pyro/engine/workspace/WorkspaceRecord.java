@@ -37,7 +37,6 @@ public record WorkspaceRecord(
         SandboxRecord sandbox) implements WithSandboxTerms {
 
     public static final int LAYOUT_VERSION = 1;
-    public static final String WORKSPACE_PATH = dev.pyro.api.Defaults.WORKSPACE_PATH;
 
     /** The secrets' metadata (never values); empty for a record without any. */
     public List<SecretMeta> secretList() {

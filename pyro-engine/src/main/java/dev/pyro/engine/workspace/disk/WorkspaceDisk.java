@@ -32,7 +32,6 @@ import java.util.function.Function;
  */
 public final class WorkspaceDisk {
 
-    public static final int DEFAULT_READ_MAX_BYTES = dev.pyro.api.Defaults.DISK_READ_MAX_BYTES;
     /** Content travels in one JSON answer; the live file read has the same ceiling. */
     public static final int READ_MAX_BYTES = WorkspaceFiles.FILE_MAX_BYTES;
 

@@ -46,9 +46,6 @@ import java.util.stream.Stream;
  */
 public final class WorkspaceServices {
 
-    public static final int DEFAULT_READY_TIMEOUT_SECONDS = dev.pyro.api.Defaults.SERVICE_READY_TIMEOUT_SECONDS;
-    public static final int DEFAULT_READY_INTERVAL_MS = dev.pyro.api.Defaults.SERVICE_READY_INTERVAL_MS;
-    public static final int DEFAULT_TAIL_LINES = dev.pyro.api.Defaults.SERVICE_TAIL_LINES;
     static final String GUEST_DIR = "/run/pyro-services";
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final int LOG_READ_LIMIT = 4 * 1024 * 1024;

@@ -34,9 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkspaceShells {
 
-    public static final int DEFAULT_COLS = dev.pyro.api.Defaults.SHELL_COLS;
-    public static final int DEFAULT_ROWS = dev.pyro.api.Defaults.SHELL_ROWS;
-    public static final int DEFAULT_MAX_CHARS = dev.pyro.api.Defaults.SHELL_READ_MAX_CHARS;
     private static final Set<String> SIGNALS = Set.of("HUP", "INT", "TERM", "KILL");
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final long IDLE_CAP_MILLIS = 15_000;
