@@ -25,9 +25,9 @@ final class AgentErrorTranslation implements DispatchStep {
         try {
             return next.proceed();
         } catch (AgentException e) {
-            if (e instanceof AgentTimeoutException && workspaces != null && call.params() != null
-                    && call.params().hasNonNull("workspace_id")) {
-                workspaces.explainTimeout(call.params().path("workspace_id").asString()).ifPresent(cause -> {
+            String workspaceId = call.workspaceId();
+            if (e instanceof AgentTimeoutException && workspaces != null && workspaceId != null) {
+                workspaces.explainTimeout(workspaceId).ifPresent(cause -> {
                     throw cause;
                 });
             }
