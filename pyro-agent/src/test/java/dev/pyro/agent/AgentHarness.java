@@ -117,8 +117,8 @@ final class AgentHarness implements AutoCloseable {
         if (process.isAlive()) {
             try (AgentConnection c = AgentConnection.connectUnix(socket, AgentConnection.Options.defaults()
                     .withCallTimeout(Duration.ofSeconds(2)))) {
-                for (ProcessInfo pi : c.listProcesses()) {
-                    if (pi.running()) c.signal(pi.processId(), "KILL", true);
+                for (ProcessInfo pi : c.processes().listProcesses()) {
+                    if (pi.running()) c.processes().signal(pi.processId(), "KILL", true);
                 }
             } catch (AgentException ignored) {
                 // best effort

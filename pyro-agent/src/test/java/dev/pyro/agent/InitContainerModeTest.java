@@ -44,7 +44,7 @@ class InitContainerModeTest {
                 instance = c.hello().instance();
                 assertThat(ProcessHandle.of(agentPid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
                         .contains(init.pid());
-                AgentProcess sleeper = c.spawn(SpawnRequest.of("sleep", "60"));
+                AgentProcess sleeper = c.processes().spawn(SpawnRequest.of("sleep", "60"));
                 sleeperPid = sleeper.pid();
             }
             // the agent dies: init restarts it; the sleeper, orphaned, is adopted by init

@@ -24,11 +24,11 @@ class LatencyTest {
         try (AgentHarness agent = AgentHarness.start(tmp.resolve("agent"))) {
             AgentConnection c = agent.connect();
             String f = Files.writeString(tmp.resolve("f"), "x").toString();
-            for (int i = 0; i < 5000; i++) c.stat(f);   // warm up the JIT
+            for (int i = 0; i < 5000; i++) c.files().stat(f);   // warm up the JIT
             long[] ns = new long[1000];
             for (int i = 0; i < ns.length; i++) {
                 long t0 = System.nanoTime();
-                c.stat(f);
+                c.files().stat(f);
                 ns[i] = System.nanoTime() - t0;
             }
             Arrays.sort(ns);
@@ -44,7 +44,7 @@ class LatencyTest {
             try (ExecutorService ex = Executors.newFixedThreadPool(threads)) {
                 List<Future<?>> fs = new ArrayList<>();
                 for (int t = 0; t < threads; t++) fs.add(ex.submit(() -> {
-                    for (int i = 0; i < per; i++) c.stat(f);
+                    for (int i = 0; i < per; i++) c.files().stat(f);
                 }));
                 for (Future<?> x : fs) x.get();
             }

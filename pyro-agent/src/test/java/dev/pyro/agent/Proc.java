@@ -21,7 +21,7 @@ final class Proc {
     record Result(ExitStatus exit, String out, String err) {}
 
     static Result run(AgentConnection c, SpawnRequest req) {
-        AgentProcess p = c.spawn(req);
+        AgentProcess p = c.processes().spawn(req);
         ExitStatus st = p.waitFor(Duration.ofSeconds(20));
         try {
             return new Result(st, new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8),

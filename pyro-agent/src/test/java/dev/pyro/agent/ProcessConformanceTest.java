@@ -84,7 +84,7 @@ class ProcessConformanceTest {
     @Test
     void invalidEnvNamesAreRejected() {
         for (String bad : List.of("1BAD", "BAD-NAME", "", "A".repeat(65), "ÄÖ", "A B", "A=B")) {
-            assertThatThrownBy(() -> conn.spawn(SpawnRequest.of("true").withEnv(Map.of(bad, "v"))))
+            assertThatThrownBy(() -> conn.processes().spawn(SpawnRequest.of("true").withEnv(Map.of(bad, "v"))))
                     .as("env name %s", bad)
                     .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo("invalid_env"))
                     .hasMessageContaining("env name is invalid");
@@ -96,18 +96,18 @@ class ProcessConformanceTest {
 
     @Test
     void missingCommandOrDirectoryFailClearly() {
-        assertThatThrownBy(() -> conn.spawn(SpawnRequest.of("no-such-command-xyz")))
+        assertThatThrownBy(() -> conn.processes().spawn(SpawnRequest.of("no-such-command-xyz")))
                 .isInstanceOfSatisfying(AgentException.class, e -> {
                     assertThat(e.code()).isEqualTo("ENOENT");
                     assertThat(e.errno()).isEqualTo(2);
                 })
                 .hasMessage("cannot execute 'no-such-command-xyz': No such file or directory");
-        assertThatThrownBy(() -> conn.spawn(SpawnRequest.of("true").withCwd("/no/such/dir")))
+        assertThatThrownBy(() -> conn.processes().spawn(SpawnRequest.of("true").withCwd("/no/such/dir")))
                 .hasMessage("cannot change directory to '/no/such/dir': No such file or directory");
-        assertThatThrownBy(() -> conn.spawn(SpawnRequest.of("true").withCwd("relative")))
+        assertThatThrownBy(() -> conn.processes().spawn(SpawnRequest.of("true").withCwd("relative")))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo("bad_request"))
                 .hasMessage("field 'cwd' must be an absolute path");
-        assertThatThrownBy(() -> conn.spawn(SpawnRequest.of(tmp.toString())))
+        assertThatThrownBy(() -> conn.processes().spawn(SpawnRequest.of(tmp.toString())))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo("EACCES"));
     }
 
@@ -115,7 +115,7 @@ class ProcessConformanceTest {
     void stdinIsDeliveredAndClosed() throws Exception {
         byte[] data = new byte[300_000];
         new Random(1).nextBytes(data);
-        AgentProcess p = conn.spawn(SpawnRequest.of("cat").withStdin(true));
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("cat").withStdin(true));
         p.writeStdin(data);
         p.closeStdin();
         byte[] echoed = p.stdout().readAllBytes();
@@ -127,7 +127,7 @@ class ProcessConformanceTest {
 
     @Test
     void signalReachesTheWholeProcessGroup() throws Exception {
-        AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c", "sleep 30 & echo $!; wait"));
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c", "sleep 30 & echo $!; wait"));
         long grandchild = Long.parseLong(new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8))
                 .readLine().trim());
         assertThat(Proc.alive(grandchild)).isTrue();
@@ -142,21 +142,21 @@ class ProcessConformanceTest {
 
     @Test
     void signalsByNumberNameAndErrors() {
-        AgentProcess p = conn.spawn(SpawnRequest.of("sleep", "30"));
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sleep", "30"));
         assertThatThrownBy(() -> p.signal("BOGUS")).isInstanceOfSatisfying(AgentException.class,
                 e -> assertThat(e.code()).isEqualTo("bad_request"));
-        conn.signal(p.processId(), "9", false);
+        conn.processes().signal(p.processId(), "9", false);
         ExitStatus st = p.waitFor(Duration.ofSeconds(5));
         assertThat(st.signal()).isEqualTo(9);
         assertThat(st.signalName()).isEqualTo("KILL");
-        assertThatThrownBy(() -> conn.signal(987654, "TERM", true))
+        assertThatThrownBy(() -> conn.processes().signal(987654, "TERM", true))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo("no_such_process"))
                 .hasMessage("no process with id 987654");
     }
 
     @Test
     void outputLimitDiscardsTheRestAndReportsTruncated() throws Exception {
-        AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c", "head -c 4000000 /dev/zero; echo tail >&2")
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c", "head -c 4000000 /dev/zero; echo tail >&2")
                 .withOutputLimit(100_000L));
         byte[] out = p.stdout().readAllBytes();
         ExitStatus st = p.waitFor(Duration.ofSeconds(10));
@@ -184,11 +184,11 @@ class ProcessConformanceTest {
     void aLongProcessDoesNotBlockOtherChannels() throws Exception {
         Path f = tmp.resolve("during-long.txt");
         Files.writeString(f, "content");
-        AgentProcess sleeper = conn.spawn(SpawnRequest.of("sh", "-c", "sleep 3; echo late"));
-        AgentProcess flooder = conn.spawn(SpawnRequest.of("sh", "-c", "yes flood | head -c 20000000"));
+        AgentProcess sleeper = conn.processes().spawn(SpawnRequest.of("sh", "-c", "sleep 3; echo late"));
+        AgentProcess flooder = conn.processes().spawn(SpawnRequest.of("sh", "-c", "yes flood | head -c 20000000"));
         long t0 = System.nanoTime();
-        assertThat(new String(conn.read(f.toString(), 0, 100).data(), StandardCharsets.UTF_8)).isEqualTo("content");
-        assertThat(conn.stat(f.toString()).size()).isEqualTo(7);
+        assertThat(new String(conn.files().read(f.toString(), 0, 100).data(), StandardCharsets.UTF_8)).isEqualTo("content");
+        assertThat(conn.files().stat(f.toString()).size()).isEqualTo(7);
         assertThat(Proc.sh(conn, "echo quick").out()).isEqualTo("quick\n");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(ms).as("file ops and a short exec while a long exec and a flood run").isLessThan(1000);
@@ -200,15 +200,15 @@ class ProcessConformanceTest {
 
     @Test
     void listProcessesShowsRunningOnes() {
-        AgentProcess p = conn.spawn(SpawnRequest.of("sleep", "30"));
-        ProcessInfo info = conn.listProcesses().stream().filter(i -> i.processId() == p.processId()).findFirst().orElseThrow();
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sleep", "30"));
+        ProcessInfo info = conn.processes().listProcesses().stream().filter(i -> i.processId() == p.processId()).findFirst().orElseThrow();
         assertThat(info.running()).isTrue();
         assertThat(info.attached()).isTrue();
         assertThat(info.argv()).containsExactly("sleep", "30");
         assertThat(info.pid()).isEqualTo(p.pid());
         p.signal("KILL");
         p.waitFor(Duration.ofSeconds(5));
-        assertThat(conn.listProcesses()).noneMatch(i -> i.processId() == p.processId());
+        assertThat(conn.processes().listProcesses()).noneMatch(i -> i.processId() == p.processId());
     }
 
     @Test
@@ -219,7 +219,7 @@ class ProcessConformanceTest {
                 int k = i;
                 outs.add(ex.submit(() -> {
                     Proc.Collector c = new Proc.Collector();
-                    AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c", "echo out-$0; echo err-$0 >&2", "" + k), c,
+                    AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c", "echo out-$0; echo err-$0 >&2", "" + k), c,
                             Duration.ofSeconds(10));
                     p.waitFor(Duration.ofSeconds(10));
                     return c.out() + c.err();

@@ -22,7 +22,7 @@ class PtyConformanceTest {
     @Test
     void ptyIsAControllingTerminalOfTheRequestedSize() {
         Proc.Collector out = new Proc.Collector();
-        AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c",
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c",
                         "test -t 0 && test -t 1 && test -t 2 && echo tty-ok; stty size; tty; echo term=$TERM")
                 .withPty(24, 80).withEnv(Map.of("TERM", "xterm-256color")), out, Duration.ofSeconds(5));
         assertThat(p.isPty()).isTrue();
@@ -35,7 +35,7 @@ class PtyConformanceTest {
     @Test
     void resizeSendsSigwinchAndTheNewSize() {
         Proc.Collector out = new Proc.Collector();
-        AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c",
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c",
                 "trap 'stty size' WINCH; echo ready; while :; do sleep 0.02; done").withPty(24, 80), out, Duration.ofSeconds(5));
         Proc.await(() -> out.out().contains("ready"), Duration.ofSeconds(5), "the shell to start");
         p.resize(40, 132);
@@ -47,7 +47,7 @@ class PtyConformanceTest {
     @Test
     void inputIsEchoedAndEofEndsTheProcess() {
         Proc.Collector out = new Proc.Collector();
-        AgentProcess p = conn.spawn(SpawnRequest.of("cat").withPty(24, 80), out, Duration.ofSeconds(5));
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("cat").withPty(24, 80), out, Duration.ofSeconds(5));
         p.writeStdin("hello pty\n");
         Proc.await(() -> out.out().equals("hello pty\r\nhello pty\r\n"), Duration.ofSeconds(5), "echo plus cat output");
         p.closeStdin();
@@ -62,7 +62,7 @@ class PtyConformanceTest {
     @Test
     void ctrlCInterruptsTheForegroundGroup() {
         Proc.Collector out = new Proc.Collector();
-        AgentProcess p = conn.spawn(SpawnRequest.of("sh", "-c", "echo ready; exec sleep 30").withPty(24, 80), out,
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sh", "-c", "echo ready; exec sleep 30").withPty(24, 80), out,
                 Duration.ofSeconds(5));
         Proc.await(() -> out.out().contains("ready"), Duration.ofSeconds(5), "ready");
         p.writeStdin(new byte[] {3});
@@ -72,7 +72,7 @@ class PtyConformanceTest {
 
     @Test
     void resizeNeedsAPty() {
-        AgentProcess p = conn.spawn(SpawnRequest.of("sleep", "30"));
+        AgentProcess p = conn.processes().spawn(SpawnRequest.of("sleep", "30"));
         assertThatThrownBy(() -> p.resize(10, 10))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo("not_a_pty"));
         p.signal("KILL");

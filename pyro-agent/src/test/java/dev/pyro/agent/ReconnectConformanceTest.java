@@ -18,14 +18,14 @@ class ReconnectConformanceTest {
     static AgentHarness agent;
 
     private static ProcessInfo find(AgentConnection c, int id) {
-        return c.listProcesses().stream().filter(p -> p.processId() == id).findFirst().orElse(null);
+        return c.processes().listProcesses().stream().filter(p -> p.processId() == id).findFirst().orElse(null);
     }
 
     @Test
     void aProcessSurvivesADisconnectAndCanBeAttachedAndSignalled() {
         AgentConnection first = agent.connect();
         String instance = first.hello().instance();
-        AgentProcess p = first.spawn(SpawnRequest.of("sh", "-c", "while :; do echo tick; sleep 0.05; done"));
+        AgentProcess p = first.processes().spawn(SpawnRequest.of("sh", "-c", "while :; do echo tick; sleep 0.05; done"));
         int id = p.processId();
         long pid = p.pid();
         first.close();
@@ -41,7 +41,7 @@ class ReconnectConformanceTest {
             assertThat(Proc.alive(pid)).isTrue();
 
             Proc.Collector out = new Proc.Collector();
-            AgentProcess again = second.attach(id, out, Duration.ofSeconds(5));
+            AgentProcess again = second.processes().attach(id, out, Duration.ofSeconds(5));
             assertThat(again.pid()).isEqualTo(pid);
             Proc.await(() -> out.out().contains("tick\n"), Duration.ofSeconds(3), "output after re-attaching");
             assertThat(find(second, id).attached()).isTrue();
@@ -56,7 +56,7 @@ class ReconnectConformanceTest {
     void anExitWhileDisconnectedIsKeptUntilCollected() {
         int id;
         try (AgentConnection first = agent.connect()) {
-            id = first.spawn(SpawnRequest.of("sh", "-c", "sleep 0.2; echo lost-output; exit 7")).processId();
+            id = first.processes().spawn(SpawnRequest.of("sh", "-c", "sleep 0.2; echo lost-output; exit 7")).processId();
         }
         Proc.await(() -> {
             try (AgentConnection c = agent.connect()) {
@@ -68,12 +68,12 @@ class ReconnectConformanceTest {
             ProcessInfo info = find(c, id);
             assertThat(info.exitCode()).isEqualTo(7);
             assertThat(info.running()).isFalse();
-            AgentProcess p = c.attach(id);
+            AgentProcess p = c.processes().attach(id);
             ExitStatus st = p.waitFor(Duration.ofSeconds(2));
             assertThat(st.exitCode()).isEqualTo(7);
             assertThat(st.stdoutBytes()).as("counted even though nobody received it").isEqualTo(12);
             assertThat(find(c, id)).as("collected").isNull();
-            assertThatThrownBy(() -> c.attach(id)).isInstanceOfSatisfying(AgentException.class,
+            assertThatThrownBy(() -> c.processes().attach(id)).isInstanceOfSatisfying(AgentException.class,
                     e -> assertThat(e.code()).isEqualTo("no_such_process"));
         }
     }
@@ -92,8 +92,8 @@ class ReconnectConformanceTest {
     @Test
     void attachingOnAnotherChannelDetachesTheFirstHandle() {
         try (AgentConnection c = agent.connect()) {
-            AgentProcess first = c.spawn(SpawnRequest.of("sleep", "30"));
-            AgentProcess second = c.attach(first.processId());
+            AgentProcess first = c.processes().spawn(SpawnRequest.of("sleep", "30"));
+            AgentProcess second = c.processes().attach(first.processId());
             assertThat(first.exit()).failsWithin(Duration.ofSeconds(3))
                     .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .withMessageContaining("was attached by another channel");
@@ -106,10 +106,10 @@ class ReconnectConformanceTest {
     void stdinWorksAfterReattaching() throws Exception {
         int id;
         try (AgentConnection first = agent.connect()) {
-            id = first.spawn(SpawnRequest.of("cat").withStdin(true)).processId();
+            id = first.processes().spawn(SpawnRequest.of("cat").withStdin(true)).processId();
         }
         try (AgentConnection c = agent.connect()) {
-            AgentProcess p = c.attach(id);
+            AgentProcess p = c.processes().attach(id);
             p.writeStdin("after reconnect\n");
             p.closeStdin();
             assertThat(new String(p.stdout().readAllBytes())).isEqualTo("after reconnect\n");

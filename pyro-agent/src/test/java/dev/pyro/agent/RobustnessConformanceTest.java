@@ -28,7 +28,7 @@ class RobustnessConformanceTest {
     void agentStillServes() {
         assertThat(agent.process.isAlive()).as("agent alive; log:\n" + agent.log()).isTrue();
         try (AgentConnection c = agent.connect()) {
-            assertThat(c.stat("/").isDirectory()).isTrue();
+            assertThat(c.files().stat("/").isDirectory()).isTrue();
         }
     }
 

@@ -39,7 +39,7 @@ class TransportConformanceTest {
             assertThat(c.hello().transport()).isEqualTo("stdio");
             assertThat(Proc.sh(c, "echo via stdio").out()).isEqualTo("via stdio\n");
             assertThat(Files.readString(log)).contains("protocol error");
-            AgentProcess sleeper = c.spawn(SpawnRequest.of("sleep", "30"));
+            AgentProcess sleeper = c.processes().spawn(SpawnRequest.of("sleep", "30"));
             long pid = sleeper.pid();
             // end of stdin ends the agent, and with it the processes it started
             in.close();
@@ -63,7 +63,7 @@ class TransportConformanceTest {
                 SocketChannel ch = server.accept();
                 AgentConnection c = AgentConnection.open(Channels.newInputStream(ch), Channels.newOutputStream(ch), ch, OPTS);
                 assertThat(c.hello().transport()).isEqualTo("connect");
-                int id = c.spawn(SpawnRequest.of("sleep", "30")).processId();
+                int id = c.processes().spawn(SpawnRequest.of("sleep", "30")).processId();
                 String instance = c.hello().instance();
                 c.close();
 
@@ -71,8 +71,8 @@ class TransportConformanceTest {
                 try (AgentConnection c2 = AgentConnection.open(Channels.newInputStream(ch2), Channels.newOutputStream(ch2), ch2,
                         OPTS)) {
                     assertThat(c2.hello().instance()).isEqualTo(instance);
-                    assertThat(c2.listProcesses()).anyMatch(p -> p.processId() == id && p.running());
-                    c2.signal(id, "KILL", true);
+                    assertThat(c2.processes().listProcesses()).anyMatch(p -> p.processId() == id && p.running());
+                    c2.processes().signal(id, "KILL", true);
                 }
             } finally {
                 agent.destroy();

@@ -47,7 +47,7 @@ class TreeConformanceTest {
         byte[] big = new byte[300_000];
         new Random(5).nextBytes(big);
         TreeResult r;
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             r = w.dir(dst.toString(), 0755, T1)
                     .dir(dst + "/src", 0750, T2)
                     .file(dst + "/src/main.c", 0644, T1, "int main(){}\n".getBytes(StandardCharsets.UTF_8))
@@ -85,14 +85,14 @@ class TreeConformanceTest {
         Files.writeString(dst.resolve("f"), "old");
         Files.createSymbolicLink(dst.resolve("l"), Path.of("/etc"));
         Files.createDirectories(dst.resolve("d"));
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             w.file(dst + "/f", null, null, "new".getBytes()).file(dst + "/l", null, null, "was a link".getBytes())
                     .finish(Duration.ofSeconds(5));
         }
         assertThat(Files.readString(dst.resolve("f"))).isEqualTo("new");
         assertThat(Files.isSymbolicLink(dst.resolve("l"))).isFalse();
         assertThat(Files.readString(dst.resolve("l"))).isEqualTo("was a link");
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             w.file(dst + "/d", null, null, "x".getBytes());
             assertThatThrownBy(() -> w.finish(Duration.ofSeconds(5))).isInstanceOfSatisfying(TreeWriteException.class, e -> {
                 assertThat(e.code()).isEqualTo("EISDIR");
@@ -100,7 +100,7 @@ class TreeConformanceTest {
                 assertThat(e.path()).isEqualTo(dst + "/d");
             });
         }
-        try (TreeWriter w = conn.openTree(false)) {
+        try (TreeWriter w = conn.files().openTree(false)) {
             w.file(dst + "/f", null, null, "again".getBytes());
             assertThatThrownBy(() -> w.finish(Duration.ofSeconds(5))).isInstanceOfSatisfying(TreeWriteException.class,
                     e -> assertThat(e.code()).isEqualTo("EEXIST"));
@@ -112,7 +112,7 @@ class TreeConformanceTest {
     void theFirstFailingEntryStopsTheRest() throws Exception {
         Path dst = Files.createDirectories(tmp.resolve("tree3"));
         Files.writeString(dst.resolve("file"), "i am a file");
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             w.file(dst + "/ok1", null, null, "1".getBytes())
                     .file(dst + "/file/child", null, null, "cannot".getBytes())
                     .file(dst + "/after", null, null, "skipped".getBytes());
@@ -132,7 +132,7 @@ class TreeConformanceTest {
     @Test
     void malformedEntriesAreReportedNotFatal() throws Exception {
         Path dst = Files.createDirectories(tmp.resolve("tree4"));
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             ObjectNode bad = Json.object();
             bad.put("type", "fifo");
             bad.put("path", dst + "/x");
@@ -142,7 +142,7 @@ class TreeConformanceTest {
                 assertThat(e.getMessage()).contains("unknown entry type");
             });
         }
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             ObjectNode file = Json.object();
             file.put("type", "file");
             file.put("path", dst + "/short");
@@ -153,10 +153,10 @@ class TreeConformanceTest {
         }
         assertThat(Files.exists(dst.resolve("short"))).as("partial file removed").isFalse();
         // an abandoned tree (close without finish) frees the channel; the agent keeps serving
-        try (TreeWriter w = conn.openTree(true)) {
+        try (TreeWriter w = conn.files().openTree(true)) {
             w.dir(dst + "/abandoned", null, null);
         }
-        assertThat(conn.stat(dst.toString()).isDirectory()).isTrue();
+        assertThat(conn.files().stat(dst.toString()).isDirectory()).isTrue();
     }
 
     /**
@@ -198,7 +198,7 @@ class TreeConformanceTest {
                 }
             };
             Thread writer = new Thread(() -> {
-                try (TreeWriter w = engine.openTree(true)) {
+                try (TreeWriter w = engine.files().openTree(true)) {
                     w.file(dst + "/big.bin", 0644, null, 4L << 20, halfThenStall);
                 } catch (RuntimeException expected) {
                     // the connection is closed under it

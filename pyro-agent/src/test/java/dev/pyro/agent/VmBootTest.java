@@ -42,7 +42,7 @@ class VmBootTest {
     }
 
     private static String sh(AgentConnection c, String script) throws IOException {
-        AgentProcess p = c.spawn(SpawnRequest.of("sh", "-c", script));
+        AgentProcess p = c.processes().spawn(SpawnRequest.of("sh", "-c", script));
         ExitStatus st = p.waitFor(Duration.ofSeconds(20));
         assertThat(st.exitCode()).as(script).isZero();
         return new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
@@ -86,18 +86,18 @@ class VmBootTest {
             assertThat(sh(c, "cat /proc/mounts")).contains("/dev/vda / ext4 rw", "devpts /dev/pts devpts", "ptmxmode=666",
                     "tmpfs /run tmpfs", "tmpfs /tmp tmpfs", "cgroup2 /sys/fs/cgroup");
             assertThat(sh(c, "ls /run/pyro/bin; test -d /workspace && echo ws")).isEqualTo("pyro-agent\npyro-init\nws\n");
-            AgentProcess pty = c.spawn(SpawnRequest.of("sh", "-c", "tty; stty size").withPty(30, 120));
+            AgentProcess pty = c.processes().spawn(SpawnRequest.of("sh", "-c", "tty; stty size").withPty(30, 120));
             pty.waitFor(Duration.ofSeconds(10));
             assertThat(new String(pty.stdout().readAllBytes(), StandardCharsets.UTF_8)).contains("/dev/pts/", "30 120");
-            c.write("/workspace/hello.txt", "from the host".getBytes(StandardCharsets.UTF_8));
+            c.files().write("/workspace/hello.txt", "from the host".getBytes(StandardCharsets.UTF_8));
             assertThat(sh(c, "cat /workspace/hello.txt")).isEqualTo("from the host");
 
-            int id = c.spawn(SpawnRequest.of("sleep", "60")).processId();
+            int id = c.processes().spawn(SpawnRequest.of("sleep", "60")).processId();
             String instance = c.hello().instance();
             c.close();
             try (AgentConnection c2 = AgentConnection.connectUnix(sock, Duration.ofSeconds(10), AgentConnection.Options.forSerial())) {
                 assertThat(c2.hello().instance()).isEqualTo(instance);
-                assertThat(c2.listProcesses()).anyMatch(p -> p.processId() == id && p.running());
+                assertThat(c2.processes().listProcesses()).anyMatch(p -> p.processId() == id && p.running());
                 c2.shutdown();
             }
             assertThat(qemu.waitFor(30, TimeUnit.SECONDS)).as("QEMU exits after shutdown").isTrue();

@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -29,10 +28,11 @@ import tools.jackson.databind.node.ObjectNode;
  * here complete on that thread: attach only quick, non-blocking callbacks (or use the *Async
  * variants).
  *
- * <p>This class is the entry point: it opens the connection and holds the generic calls. The
- * channel mux (handshake, framing, channels, timeouts) is {@code AgentChannels}; the file and
- * process operations are {@link #files()} and {@link #processes()}, and the methods of the same
- * names here delegate to them.
+ * <p>This class is the entry point: it opens and closes the connection and holds the generic
+ * calls (any request, ping, set_time, shutdown). The channel mux (handshake, framing, channels,
+ * timeouts) is {@code AgentChannels}; the file operations are {@link #files()} and the process
+ * operations {@link #processes()} (e.g. {@code agent.files().read(...)},
+ * {@code agent.processes().spawn(...)}).
  */
 public final class AgentConnection implements AutoCloseable {
     /**
@@ -217,131 +217,5 @@ public final class AgentConnection implements AutoCloseable {
     /** Asks pyro-init to stop everything and power off (the agent answers first). */
     public void shutdown() {
         AgentChannels.checkOk(channels.call(request("shutdown"), false, options().callTimeout(), "shutdown").msg());
-    }
-
-    // ------------------------------------------------------------------ files: thin delegations to
-    // AgentFiles, kept so that callers written against one class need not change
-
-    public FileStat stat(String path) {
-        return files.stat(path);
-    }
-
-    public FileStat stat(String path, boolean follow, Duration timeout) {
-        return files.stat(path, follow, timeout);
-    }
-
-    public DirListing list(String path) {
-        return files.list(path);
-    }
-
-    public DirListing list(String path, int limit, Duration timeout) {
-        return files.list(path, limit, timeout);
-    }
-
-    public ReadResult read(String path, long offset, int maxBytes) {
-        return files.read(path, offset, maxBytes);
-    }
-
-    public ReadResult read(String path, long offset, int maxBytes, boolean nofollow, Duration timeout) {
-        return files.read(path, offset, maxBytes, nofollow, timeout);
-    }
-
-    public byte[] readAll(String path, long maxBytes, Duration timeout) {
-        return files.readAll(path, maxBytes, timeout);
-    }
-
-    public WriteResult write(String path, byte[] content) {
-        return files.write(path, content);
-    }
-
-    public WriteResult write(String path, byte[] content, WriteOptions opts, Duration timeout) {
-        return files.write(path, content, opts, timeout);
-    }
-
-    public WriteResult write(String path, InputStream in, long length, WriteOptions opts, Duration timeout) {
-        return files.write(path, in, length, opts, timeout);
-    }
-
-    public boolean mkdir(String path) {
-        return files.mkdir(path);
-    }
-
-    public boolean mkdir(String path, Integer mode, boolean parents, boolean existOk) {
-        return files.mkdir(path, mode, parents, existOk);
-    }
-
-    public boolean mkdir(String path, Integer mode, boolean parents, boolean existOk, Duration timeout) {
-        return files.mkdir(path, mode, parents, existOk, timeout);
-    }
-
-    public long delete(String path, boolean recursive, boolean missingOk) {
-        return files.delete(path, recursive, missingOk);
-    }
-
-    public long delete(String path, boolean recursive, boolean missingOk, Duration timeout) {
-        return files.delete(path, recursive, missingOk, timeout);
-    }
-
-    public void rename(String from, String to, boolean overwrite) {
-        files.rename(from, to, overwrite);
-    }
-
-    public void rename(String from, String to, boolean overwrite, Duration timeout) {
-        files.rename(from, to, overwrite, timeout);
-    }
-
-    public void symlink(String target, String path, boolean overwrite) {
-        files.symlink(target, path, overwrite);
-    }
-
-    public void symlink(String target, String path, boolean overwrite, Duration timeout) {
-        files.symlink(target, path, overwrite, timeout);
-    }
-
-    public String readlink(String path) {
-        return files.readlink(path);
-    }
-
-    public String readlink(String path, Duration timeout) {
-        return files.readlink(path, timeout);
-    }
-
-    public TreeWriter openTree(boolean overwrite) {
-        return files.openTree(overwrite);
-    }
-
-    public void sync(Duration timeout) {
-        files.sync(timeout);
-    }
-
-    // ------------------------------------------------------------------ processes: thin delegations
-    // to AgentProcesses
-
-    public AgentProcess spawn(SpawnRequest req) {
-        return processes.spawn(req);
-    }
-
-    public AgentProcess spawn(SpawnRequest req, ProcessOutput sink, Duration timeout) {
-        return processes.spawn(req, sink, timeout);
-    }
-
-    public AgentProcess attach(int processId) {
-        return processes.attach(processId);
-    }
-
-    public AgentProcess attach(int processId, ProcessOutput sink, Duration timeout) {
-        return processes.attach(processId, sink, timeout);
-    }
-
-    public List<ProcessInfo> listProcesses() {
-        return processes.listProcesses();
-    }
-
-    public void signal(int processId, String signal, boolean group) {
-        processes.signal(processId, signal, group);
-    }
-
-    public void resize(int processId, int rows, int cols) {
-        processes.resize(processId, rows, cols);
     }
 }

@@ -140,7 +140,7 @@ class AgentConnectionTest {
             List<Future<Long>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                results.add(ex.submit(() -> c.stat("/f/" + k).size()));
+                results.add(ex.submit(() -> c.files().stat("/f/" + k).size()));
             }
             for (int i = 0; i < n; i++) assertThat(results.get(i).get()).isEqualTo(i);
         }
@@ -152,10 +152,10 @@ class AgentConnectionTest {
             if (!"/slow".equals(j.path("path").asString())) reply(w, c, "{\"ok\":true,\"type\":\"dir\"}");
         });
         try (AgentConnection c = connect()) {
-            assertThatThrownBy(() -> c.stat("/slow", false, Duration.ofMillis(200)))
+            assertThatThrownBy(() -> c.files().stat("/slow", false, Duration.ofMillis(200)))
                     .isInstanceOf(AgentTimeoutException.class)
                     .hasMessage("the agent did not answer stat within 200ms");
-            assertThat(c.stat("/fast").isDirectory()).isTrue();
+            assertThat(c.files().stat("/fast").isDirectory()).isTrue();
             assertThat(c.isOpen()).isTrue();
         }
     }
@@ -165,7 +165,7 @@ class AgentConnectionTest {
         fake = new FakeAgent(tmp.resolve("a.sock"), (c, j, w, ch) -> reply(w, c,
                 "{\"ok\":false,\"error\":{\"code\":\"EACCES\",\"errno\":13,\"message\":\"read '/x': Permission denied\"}}"));
         try (AgentConnection c = connect()) {
-            assertThatThrownBy(() -> c.read("/x", 0, 10))
+            assertThatThrownBy(() -> c.files().read("/x", 0, 10))
                     .isInstanceOfSatisfying(AgentException.class, e -> {
                         assertThat(e.code()).isEqualTo("EACCES");
                         assertThat(e.errno()).isEqualTo(13);
@@ -178,7 +178,7 @@ class AgentConnectionTest {
     void lostConnectionFailsPendingAndLaterCalls() throws IOException {
         fake = new FakeAgent(tmp.resolve("a.sock"), (c, j, w, ch) -> ch.close());
         try (AgentConnection c = connect()) {
-            assertThatThrownBy(() -> c.stat("/x")).isInstanceOf(AgentConnectionException.class)
+            assertThatThrownBy(() -> c.files().stat("/x")).isInstanceOf(AgentConnectionException.class)
                     .hasMessageContaining("closed the connection");
             assertThat(c.closedFuture()).succeedsWithin(Duration.ofSeconds(2));
             assertThat(c.isOpen()).isFalse();
@@ -199,7 +199,7 @@ class AgentConnectionTest {
         assertThat(body.length()).isGreaterThan(3 * Protocol.MAX_PAYLOAD);
         fake = new FakeAgent(tmp.resolve("a.sock"), (c, j, w, ch) -> reply(w, c, body));
         try (AgentConnection c = connect()) {
-            DirListing l = c.list("/d");
+            DirListing l = c.files().list("/d");
             assertThat(l.entries()).hasSize(5000);
             assertThat(l.entries().get(4999).name()).isEqualTo("file-4999");
         }
@@ -234,7 +234,7 @@ class AgentConnectionTest {
             reply(w, c, "{\"event\":\"exit\",\"process_id\":7,\"pid\":1234,\"exit_code\":3,\"stdout_bytes\":3,\"stderr_bytes\":3}");
         });
         try (AgentConnection c = connect()) {
-            AgentProcess p = c.spawn(SpawnRequest.of("x"));
+            AgentProcess p = c.processes().spawn(SpawnRequest.of("x"));
             assertThat(p.processId()).isEqualTo(7);
             assertThat(p.pid()).isEqualTo(1234);
             ExitStatus st = p.waitFor(Duration.ofSeconds(5));

@@ -50,7 +50,7 @@ public final class GuestExec {
         // The agent drops what nobody will keep, so a flood does not cross the channel in full.
         SpawnRequest request = SpawnRequest.of(List.of("/bin/sh", "-lc", command))
                 .withCwd(cwd).withEnv(env).withOutputLimit(4L * OUTPUT_LIMIT_BYTES);
-        AgentProcess process = agent.spawn(request, sink, Duration.ofSeconds(30));
+        AgentProcess process = agent.processes().spawn(request, sink, Duration.ofSeconds(30));
         ExitStatus status;
         try {
             status = process.waitFor(Duration.ofSeconds(timeoutSeconds));

@@ -70,7 +70,7 @@ public final class CloneRefresh {
                     }
                 }
             };
-            AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/usr/bin/perl", "-e", RESEED,
+            AgentProcess process = agent.processes().spawn(SpawnRequest.of(List.of("/usr/bin/perl", "-e", RESEED,
                     HexFormat.of().formatHex(seed))).withOutputLimit(4096L), sink, Duration.ofSeconds(10));
             return new Pending(agent, process, stderr);
         } catch (AgentException e) {

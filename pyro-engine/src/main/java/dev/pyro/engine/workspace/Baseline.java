@@ -82,7 +82,7 @@ final class Baseline {
     /** Writes a validated plan into the guest; nothing is sent if the guest check refuses it. */
     static ImportResult importSource(AgentConnection agent, ImportSource source, ImportPlan plan,
                                      WorkspacePath destination) {
-        try (TreeWriter writer = agent.openTree(true)) {
+        try (TreeWriter writer = agent.files().openTree(true)) {
             return new TreeImport(new AgentGuestFs(agent, IMPORT_TIMEOUT))
                     .writeTo(writer, source, plan, destination, IMPORT_TIMEOUT);
         }

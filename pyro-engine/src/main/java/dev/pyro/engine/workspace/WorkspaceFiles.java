@@ -120,7 +120,7 @@ public final class WorkspaceFiles {
         if (!node.isFile()) {
             throw PyroException.invalid("workspace file read only supports regular files");
         }
-        byte[] data = agent(record).read(path.value(), 0, maxBytes).data();
+        byte[] data = agent(record).files().read(path.value(), 0, maxBytes).data();
         // a read does not count as activity (spec 3.6.0)
         return new FileRead(id, path.value(), node.size(), maxBytes, new String(data, StandardCharsets.UTF_8),
                 node.size() > maxBytes, record.executionMode());
@@ -158,7 +158,7 @@ public final class WorkspaceFiles {
         if (existing != null && !existing.isFile()) {
             throw PyroException.invalid("workspace file write only supports regular file targets");
         }
-        agent.write(path.value(), bytes, WriteOptions.defaults().withParents(true).withAtomic(true).withNofollow(true),
+        agent.files().write(path.value(), bytes, WriteOptions.defaults().withParents(true).withAtomic(true).withNofollow(true),
                 TIMEOUT);
     }
 
@@ -181,13 +181,13 @@ public final class WorkspaceFiles {
         plan.commit(new PatchTarget() {
             @Override
             public void write(String path, String text) {
-                agent.write(path, text.getBytes(StandardCharsets.UTF_8),
+                agent.files().write(path, text.getBytes(StandardCharsets.UTF_8),
                         WriteOptions.defaults().withParents(true).withAtomic(true).withNofollow(true), TIMEOUT);
             }
 
             @Override
             public void delete(String path) {
-                agent.delete(path, false, false, TIMEOUT);
+                agent.files().delete(path, false, false, TIMEOUT);
             }
         });
         PatchApplyPayload payload = plan.payload(id, record.executionMode());

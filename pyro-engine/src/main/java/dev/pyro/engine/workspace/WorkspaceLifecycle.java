@@ -186,7 +186,7 @@ final class WorkspaceLifecycle {
             context.sandboxEnding(id);
             if (WorkspaceState.STARTED.is(record.state())) {
                 try {
-                    context.agent(record).sync(SYNC_TIMEOUT); // /workspace is on the guest's disk: flush before stopping
+                    context.agent(record).files().sync(SYNC_TIMEOUT); // /workspace is on the guest's disk: flush before stopping
                 } catch (AgentException e) {
                     // a guest that cannot sync is stopped anyway; its last writes may be lost
                 }

@@ -121,10 +121,10 @@ public final class WorkspaceSecrets {
         if (secrets == null || secrets.isEmpty()) {
             return;
         }
-        agent.mkdir(GUEST_DIR, 0700, true, true);
+        agent.files().mkdir(GUEST_DIR, 0700, true, true);
         for (SecretMeta secret : secrets) {
             byte[] value = Files.readAllBytes(workspaceDir.resolve("secrets").resolve(secret.storedPath()));
-            agent.write(GUEST_DIR + "/" + secret.name(), value,
+            agent.files().write(GUEST_DIR + "/" + secret.name(), value,
                     WriteOptions.defaults().withMode(0600).withAtomic(true).withNofollow(true), TIMEOUT);
         }
     }

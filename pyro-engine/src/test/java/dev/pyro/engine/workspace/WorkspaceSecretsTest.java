@@ -82,7 +82,7 @@ class WorkspaceSecretsTest {
                 30, Map.of("API_TOKEN", "TOKEN"), listener);
         assertThat(result.stdout()).isEqualTo("token=[REDACTED]\nguest-file-matches\n");
         // (gVisor's statx on its tmpfs fails here, so the mode is read through the agent's own stat)
-        assertThat(manager.agent(manager.live(id)).stat("/run/pyro-secrets/API_TOKEN").mode() & 0777).isEqualTo(0600);
+        assertThat(manager.agent(manager.live(id)).files().stat("/run/pyro-secrets/API_TOKEN").mode() & 0777).isEqualTo(0600);
         assertThat(result.stderr()).isEqualTo("[REDACTED]\n");
         assertThat(result.command()).doesNotContain(TOKEN).doesNotContain(FILE_SECRET).contains("[REDACTED]");
         assertThat(streamed.toString()).doesNotContain(TOKEN).doesNotContain(FILE_SECRET).contains("[REDACTED]");

@@ -165,7 +165,7 @@ final class VmTemplates {
      * (under TCG, perl's first start from disk takes ~3 s).
      */
     private static void warmUp(AgentConnection agent) throws IOException {
-        ExitStatus status = agent.spawn(SpawnRequest.of("/bin/sh", "-lc", "true").withCwd("/workspace"))
+        ExitStatus status = agent.processes().spawn(SpawnRequest.of("/bin/sh", "-lc", "true").withCwd("/workspace"))
                 .waitFor(Duration.ofSeconds(30));
         if (status.shellCode() != 0) {
             throw new IOException("the template's first command failed with exit " + status.shellCode());

@@ -29,7 +29,7 @@ public final class AgentGuestFs implements GuestFs {
     public GuestNode stat(String path) {
         FileStat st;
         try {
-            st = agent.stat(path, false, timeout);
+            st = agent.files().stat(path, false, timeout);
         } catch (AgentException e) {
             // ENOTDIR: a component on the way is a file, so nothing can be at the path either
             if (e.isNotFound() || "ENOTDIR".equals(e.code())) return null;
@@ -44,7 +44,7 @@ public final class AgentGuestFs implements GuestFs {
     @Override
     public List<GuestNode> list(String directory) {
         // one more than any transfer may hold, so a truncated listing is always over the limit
-        DirListing listing = agent.list(directory, TransferLimits.DEFAULT.maxEntries() + 1, timeout);
+        DirListing listing = agent.files().list(directory, TransferLimits.DEFAULT.maxEntries() + 1, timeout);
         if (listing.truncated()) {
             throw PyroException.invalid("directory has too many entries to transfer: " + directory);
         }
@@ -105,7 +105,7 @@ public final class AgentGuestFs implements GuestFs {
         private void fill() throws IOException {
             ReadResult r;
             try {
-                r = agent.read(path, offset, Protocol.AGENT_MAX_READ_BYTES, true, timeout);
+                r = agent.files().read(path, offset, Protocol.AGENT_MAX_READ_BYTES, true, timeout);
             } catch (AgentException e) {
                 throw new IOException(e.getMessage(), e);
             }

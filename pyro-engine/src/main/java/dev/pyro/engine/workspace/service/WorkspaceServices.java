@@ -90,9 +90,9 @@ public final class WorkspaceServices {
             if (!env.isEmpty()) {
                 WorkspaceSecrets.install(agent, dir, record.secretList());
             }
-            agent.mkdir(GUEST_DIR, 0755, true, true);
+            agent.files().mkdir(GUEST_DIR, 0755, true, true);
             for (String stream : List.of("stdout", "stderr")) {
-                agent.write(GUEST_DIR + "/" + name + "." + stream, new byte[0], WriteOptions.defaults(), CALL);
+                agent.files().write(GUEST_DIR + "/" + name + "." + stream, new byte[0], WriteOptions.defaults(), CALL);
             }
         } catch (IOException e) {
             throw PyroException.runtime("preparing service '" + name + "' failed: " + e.getMessage(), e);
@@ -100,7 +100,7 @@ public final class WorkspaceServices {
         env.put("PYRO_SERVICE_COMMAND", command);
         String runner = "exec /bin/sh -lc \"$PYRO_SERVICE_COMMAND\" >>" + GUEST_DIR + "/" + name + ".stdout 2>>"
                 + GUEST_DIR + "/" + name + ".stderr";
-        AgentProcess process = agent.spawn(SpawnRequest.of(List.of("/bin/sh", "-c", runner)).withCwd(cwd)
+        AgentProcess process = agent.processes().spawn(SpawnRequest.of(List.of("/bin/sh", "-c", runner)).withCwd(cwd)
                 .withEnv(env), null, CALL);
         handles.put(id + "/" + name, process);
         double started = context.clock().getAsDouble();
@@ -223,7 +223,7 @@ public final class WorkspaceServices {
     /** SIGTERM to the group, 5 s, then SIGKILL: the stop reason says which ended it. */
     private static String terminate(AgentConnection agent, ServiceInfo info) {
         try {
-            AgentProcess process = agent.attach(info.processId());
+            AgentProcess process = agent.processes().attach(info.processId());
             process.signal("TERM");
             try {
                 process.exit().get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -256,7 +256,7 @@ public final class WorkspaceServices {
             return write(info.ended(ServiceState.EXITED.value(), status == null ? null : status.shellCode(), null,
                     context.clock().getAsDouble()));
         }
-        List<ProcessInfo> processes = agent.listProcesses();
+        List<ProcessInfo> processes = agent.processes().listProcesses();
         ProcessInfo p = processes.stream().filter(x -> x.processId() == info.processId()).findFirst().orElse(null);
         if (p != null && p.running()) {
             return info;
@@ -274,11 +274,11 @@ public final class WorkspaceServices {
         byte[] data;
         boolean cut;
         try {
-            long size = agent.stat(path, true, CALL).size();
+            long size = agent.files().stat(path, true, CALL).size();
             long offset = Math.max(0, size - LOG_READ_LIMIT);
             java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
             while (read.size() < LOG_READ_LIMIT) {
-                var chunk = agent.read(path, offset + read.size(), LOG_READ_LIMIT - read.size(), false, CALL);
+                var chunk = agent.files().read(path, offset + read.size(), LOG_READ_LIMIT - read.size(), false, CALL);
                 read.writeBytes(chunk.data());
                 if (chunk.eof() || chunk.data().length == 0) {
                     break;

@@ -74,7 +74,7 @@ public final class WorkspaceShells {
         ShellSession session = new ShellSession(info);
         SpawnRequest request = SpawnRequest.of(List.of("/bin/bash", "--noprofile", "--norc", "-i"))
                 .withCwd(cwd).withEnv(env).withPty(rows, cols);
-        AgentProcess process = agent.spawn(request, session, CALL);
+        AgentProcess process = agent.processes().spawn(request, session, CALL);
         session.process = process;
         process.exit().whenComplete((status, error) -> finished(session, status));
         shells.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(shellId, session);

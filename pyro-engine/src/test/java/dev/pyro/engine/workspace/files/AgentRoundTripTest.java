@@ -84,7 +84,7 @@ class AgentRoundTripTest {
     ImportResult importInto(Path source, String destination) {
         ImportSource src = ImportSources.open("seed_path", source.toString(), TransferLimits.DEFAULT);
         ImportPlan plan = src.inspect();
-        try (TreeWriter writer = agent.openTree(true)) {
+        try (TreeWriter writer = agent.files().openTree(true)) {
             return new TreeImport(guest).writeTo(writer, src, plan, WorkspacePath.normalize(destination, "dest"), TIMEOUT);
         }
     }
