@@ -23,7 +23,7 @@ class WireValueTest {
     @Test
     void everyConstantIsFoundByItsStringAndNothingElseIs() {
         for (Class<? extends WireValue> type : java.util.List.of(BackendName.class, NetworkPolicy.class,
-                ServiceState.class, ShellState.class, VmState.class, WorkspaceState.class)) {
+                ServiceState.class, ShellState.class, VmState.class, WorkspaceState.class, ExecutionMode.class)) {
             for (WireValue constant : type.getEnumConstants()) {
                 assertThat(constant.is(constant.value())).isTrue();
                 assertThat(constant.toString()).isEqualTo(constant.value());

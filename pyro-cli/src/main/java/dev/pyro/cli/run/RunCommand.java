@@ -1,5 +1,6 @@
 package dev.pyro.cli.run;
 
+import dev.pyro.api.state.ExecutionMode;
 import dev.pyro.api.OutputListener;
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
@@ -79,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
             } else {
                 err.println("[run] environment=" + result.environment() + " execution_mode=" + result.executionMode()
                         + " exit_code=" + result.exitCode() + " duration_ms=" + result.durationMs());
-                if ("host_compat".equals(result.executionMode())) {
+                if (ExecutionMode.HOST_COMPAT.is(result.executionMode())) {
                     err.println("[run] warning: ran on the host WITHOUT isolation (--allow-host-compat)");
                 }
                 err.flush();

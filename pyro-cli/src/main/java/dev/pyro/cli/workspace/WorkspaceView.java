@@ -1,5 +1,6 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.api.state.ExecutionMode;
 import dev.pyro.cli.output.Fields;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.WorkspaceSeed;
@@ -37,7 +38,7 @@ final class WorkspaceView {
                     + " entries)");
         }
         fields.print(out);
-        if ("host_compat".equals(ws.executionMode())) {
+        if (ExecutionMode.HOST_COMPAT.is(ws.executionMode())) {
             out.println("Warning: this workspace runs on the host WITHOUT isolation (--allow-host-compat)");
             out.flush();
         }

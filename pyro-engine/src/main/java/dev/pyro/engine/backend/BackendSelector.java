@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend;
 
 import dev.pyro.api.PyroException;
+import dev.pyro.api.state.BackendName;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.GuestKernels;
@@ -9,6 +10,7 @@ import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.host.HostTools;
 import dev.pyro.api.Progress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns {@code --backend auto|vm|gvisor|host} into a backend. {@code auto} picks {@code vm} with
@@ -17,7 +19,12 @@ import java.util.List;
  */
 public final class BackendSelector {
 
-    public static final List<String> NAMES = List.of("auto", "vm", "gvisor", "host");
+    /** The request that lets the selector pick (not a backend: records name the one picked). */
+    public static final String AUTO = "auto";
+
+    /** What {@code --backend} accepts, in the order the error lists them. */
+    public static final List<String> NAMES = List.of(AUTO, BackendName.VM.value(), BackendName.GVISOR.value(),
+            BackendName.HOST.value());
 
     private final PyroPaths paths;
     private final GuestKernels kernels;
@@ -33,7 +40,7 @@ public final class BackendSelector {
             return explicit;
         }
         String env = System.getenv("PYRO_BACKEND");
-        return env == null || env.isBlank() ? "auto" : env;
+        return env == null || env.isBlank() ? AUTO : env;
     }
 
     public BackendChoice select(String name, boolean network, boolean allowHostCompat, Progress progress) {
@@ -41,17 +48,20 @@ public final class BackendSelector {
             throw PyroException.invalid("backend must be one of: auto, vm, gvisor, host (got '" + name + "')");
         }
         boolean kvm = kernels.kvmBootPassed();
-        return switch (name) {
-            case "vm" -> new BackendChoice(new QemuBackend(paths, kvm, progress), kvm ? "vm (kvm)" : "vm (tcg)");
-            case "gvisor" -> new BackendChoice(new GvisorBackend(paths), "gvisor");
-            case "host" -> {
+        Optional<BackendName> explicit = BackendName.of(name);
+        if (explicit.isEmpty()) {
+            return auto(network, allowHostCompat, kvm, progress);
+        }
+        return switch (explicit.get()) {
+            case VM -> new BackendChoice(new QemuBackend(paths, kvm, progress), kvm ? "vm (kvm)" : "vm (tcg)");
+            case GVISOR -> new BackendChoice(new GvisorBackend(paths), "gvisor");
+            case HOST -> {
                 if (!allowHostCompat) {
                     throw PyroException.invalid("the host backend runs commands on this machine without isolation; "
                             + "pass --allow-host-compat (SDK: allowHostCompat) to opt in");
                 }
                 yield new BackendChoice(new HostBackend(paths), "host (explicit)");
             }
-            default -> auto(network, allowHostCompat, kvm, progress);
         };
     }
 

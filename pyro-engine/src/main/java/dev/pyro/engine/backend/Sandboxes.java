@@ -1,5 +1,6 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.state.BackendName;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
 import dev.pyro.engine.backend.vm.QemuBackend;
@@ -24,11 +25,12 @@ public final class Sandboxes {
 
     /** The backend that created {@code sandbox} (a recorded sandbox keeps its backend for life). */
     public SandboxBackend backendOf(SandboxRecord sandbox) {
-        return switch (sandbox.backend()) {
-            case "vm" -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
-            case "gvisor" -> new GvisorBackend(paths);
-            case "host" -> new HostBackend(paths);
-            default -> throw new IllegalStateException("unknown backend " + sandbox.backend());
+        BackendName name = BackendName.of(sandbox.backend())
+                .orElseThrow(() -> new IllegalStateException("unknown backend " + sandbox.backend()));
+        return switch (name) {
+            case VM -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
+            case GVISOR -> new GvisorBackend(paths);
+            case HOST -> new HostBackend(paths);
         };
     }
 
@@ -44,7 +46,7 @@ public final class Sandboxes {
         if (waiting.isPresent()) {
             return waiting.get(); // opened by the backend while it restored the guest
         }
-        if ("vm".equals(sandbox.backend())) {
+        if (BackendName.VM.is(sandbox.backend())) {
             switch (backendOf(sandbox).resumeIfStalled(sandbox)) {
                 case DISK_FULL -> throw pausedOnFullDisk(sandbox); // a paused guest would not answer hello
                 case RESUMED -> {
@@ -58,7 +60,7 @@ public final class Sandboxes {
         try {
             return connectOnce(sandbox);
         } catch (RuntimeException first) {
-            if (!"gvisor".equals(sandbox.backend()) || !backendOf(sandbox).isRunning(sandbox)
+            if (!BackendName.GVISOR.is(sandbox.backend()) || !backendOf(sandbox).isRunning(sandbox)
                     || AgentSockets.isSocket(sandbox.agentSocket())) {
                 throw first; // a socket there: AgentSockets already dialed each agent that bound it
             }
@@ -115,10 +117,10 @@ public final class Sandboxes {
     }
 
     private static AgentConnection connectOnce(SandboxRecord sandbox) {
-        AgentConnection.Options options = "vm".equals(sandbox.backend())
+        AgentConnection.Options options = BackendName.VM.is(sandbox.backend())
                 ? AgentConnection.Options.forSerial().withHello(Duration.ofSeconds(2), 30, true)
                 : AgentConnection.Options.defaults();
-        if ("gvisor".equals(sandbox.backend())) {
+        if (BackendName.GVISOR.is(sandbox.backend())) {
             // the guest can write the socket's dir: never dial a path it may have swapped for a symlink
             return AgentSockets.connect(sandbox.agentSocket(), Duration.ofSeconds(10),
                     options.withClientName("pyro-engine"));
@@ -129,6 +131,6 @@ public final class Sandboxes {
 
     /** Where commands run by default: {@code /workspace} in a guest, the sandbox's own dir on the host. */
     public static String workspaceDir(SandboxRecord sandbox) {
-        return "host".equals(sandbox.backend()) ? sandbox.metadata().get("host_dir") : "/workspace";
+        return BackendName.HOST.is(sandbox.backend()) ? sandbox.metadata().get("host_dir") : "/workspace";
     }
 }

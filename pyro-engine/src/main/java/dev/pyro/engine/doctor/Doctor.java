@@ -2,6 +2,8 @@ package dev.pyro.engine.doctor;
 
 import dev.pyro.api.Defaults;
 import dev.pyro.api.doctor.DoctorReport;
+import dev.pyro.api.state.BackendName;
+import dev.pyro.api.state.ExecutionMode;
 import dev.pyro.engine.prepare.DailyLoop;
 import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentStore;
@@ -60,7 +62,7 @@ public final class Doctor {
         DoctorReport.Qemu qemu = qemu();
         DoctorReport.Kvm kvm = kvmExists && kvmReadable && kvmWritable && qemu.kvmAccel()
                 ? kernelCheck.probeKvm(true, true, true)
-                : new DoctorReport.Kvm(kvmExists, kvmReadable, kvmWritable, "not_run",
+                : new DoctorReport.Kvm(kvmExists, kvmReadable, kvmWritable, BootProbe.NOT_RUN.value(),
                         !kvmExists ? "/dev/kvm is not available on this host"
                                 : !(kvmReadable && kvmWritable) ? KVM_GROUP_FIX.formatted(System.getProperty("user.name"))
                                 : "QEMU has no KVM accelerator");
@@ -84,22 +86,23 @@ public final class Doctor {
         }
         DoctorReport.Networking networking = networking(qemu);
 
-        boolean kvmBoots = "passed".equals(kvm.bootProbe());
+        boolean kvmBoots = BootProbe.PASSED.is(kvm.bootProbe());
         boolean vmAvailable = qemu.path() != null && (kvmBoots || qemu.tcg()) && namespaceProblem.isEmpty();
         String vmMode = kvmBoots ? "guest_vm (kvm)" : "guest_vm (tcg)";
         List<DoctorReport.BackendStatus> backends = List.of(
-                new DoctorReport.BackendStatus("vm", vmAvailable, "guest_vm",
+                new DoctorReport.BackendStatus(BackendName.VM.value(), vmAvailable, ExecutionMode.GUEST_VM.value(),
                         qemu.path() == null ? "qemu-system-x86_64 is not installed (package qemu-system-x86); " + FIX_PACKAGES
                                 : namespaceProblem.isPresent() ? NEEDS_NAMESPACE
                                 : vmMode + (privilege.hostRoot() ? "" : ", rootless")
                                 + (kernel.installed() ? "" : "; guest kernel is built on first use (~8 min)")),
-                new DoctorReport.BackendStatus("gvisor", gvisor.sandboxProbe(), "guest_gvisor", gvisor.detail()
+                new DoctorReport.BackendStatus(BackendName.GVISOR.value(), gvisor.sandboxProbe(),
+                        ExecutionMode.GUEST_GVISOR.value(), gvisor.detail()
                         + (gvisor.sandboxProbe() && !privilege.hostRoot() ? "; " + GVISOR_ROOTLESS_LIMITS : "")),
-                new DoctorReport.BackendStatus("host", true, "host_compat",
+                new DoctorReport.BackendStatus(BackendName.HOST.value(), true, ExecutionMode.HOST_COMPAT.value(),
                         "no isolation; only with --allow-host-compat"));
-        String auto = kvmBoots && vmAvailable ? "vm"
-                : gvisor.sandboxProbe() ? "gvisor"
-                : vmAvailable ? "vm"
+        BackendName auto = kvmBoots && vmAvailable ? BackendName.VM
+                : gvisor.sandboxProbe() ? BackendName.GVISOR
+                : vmAvailable ? BackendName.VM
                 : null;
         if (qemu.path() == null) {
             issues.add("qemu-system-x86_64 is missing (package qemu-system-x86); " + FIX_PACKAGES);
@@ -115,7 +118,8 @@ public final class Doctor {
             issues.add("no isolating backend works on this host; " + FIX_PACKAGES);
         }
         List<dev.pyro.api.environment.EnvironmentInfo> environments = store.list();
-        return new DoctorReport(PyroPaths.PLATFORM, privilege.label(), userNamespace, auto != null, auto, backends, kvm, qemu, gvisor, kernel,
+        String autoName = auto == null ? null : auto.value();
+        return new DoctorReport(PyroPaths.PLATFORM, privilege.label(), userNamespace, auto != null, autoName, backends, kvm, qemu, gvisor, kernel,
                 networking, new DoctorReport.Environments(paths.environmentCacheDir().toString(), environments),
                 missing, List.copyOf(issues), DailyLoop.evaluate(paths, environment));
     }

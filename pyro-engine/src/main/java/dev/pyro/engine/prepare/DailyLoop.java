@@ -1,5 +1,6 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.state.BackendName;
 import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.backend.vm.QemuBackend;
@@ -139,7 +140,7 @@ public final class DailyLoop {
         if (backend == null) {
             return new TemplateStatus(TemplateStatus.COLD, "not prepared yet", null);
         }
-        if (!"vm".equals(backend)) {
+        if (!BackendName.VM.is(backend)) {
             return new TemplateStatus(TemplateStatus.UNSUPPORTED, backend + " boots cold; see docs/performance.md",
                     null);
         }

@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend.gvisor;
 
+import dev.pyro.api.state.ExecutionMode;
+import dev.pyro.api.state.BackendName;
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.AgentSockets;
@@ -50,12 +52,12 @@ public final class GvisorBackend implements SandboxBackend {
 
     @Override
     public String name() {
-        return "gvisor";
+        return BackendName.GVISOR.value();
     }
 
     @Override
     public String executionMode() {
-        return "guest_gvisor";
+        return ExecutionMode.GUEST_GVISOR.value();
     }
 
     @Override

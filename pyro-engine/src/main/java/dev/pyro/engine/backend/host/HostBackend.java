@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend.host;
 
+import dev.pyro.api.state.ExecutionMode;
+import dev.pyro.api.state.BackendName;
 import dev.pyro.agent.AgentBinaries;
 import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
@@ -30,12 +32,12 @@ public final class HostBackend extends ProcessBackedBackend {
 
     @Override
     public String name() {
-        return "host";
+        return BackendName.HOST.value();
     }
 
     @Override
     public String executionMode() {
-        return "host_compat";
+        return ExecutionMode.HOST_COMPAT.value();
     }
 
     @Override

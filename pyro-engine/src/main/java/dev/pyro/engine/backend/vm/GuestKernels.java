@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.api.PyroPaths;
+import dev.pyro.engine.doctor.BootProbe;
 import dev.pyro.engine.doctor.Doctor;
 import dev.pyro.api.doctor.DoctorReport;
 import dev.pyro.engine.host.HostTools;
@@ -53,7 +54,7 @@ public final class GuestKernels implements Doctor.KernelCheck {
      */
     public boolean kvmBootPassed() {
         return new KvmBootProbe(paths.cacheDir().resolve("probes")).cachedForThisBoot()
-                .filter(r -> "passed".equals(r.result()))
+                .filter(r -> BootProbe.PASSED.is(r.result()))
                 .filter(r -> java.nio.file.Files.isDirectory(paths.kernelDir().resolve(r.kernelVersion())))
                 .isPresent();
     }
@@ -77,7 +78,7 @@ public final class GuestKernels implements Doctor.KernelCheck {
         Optional<GuestKernel> kernel = installed();
         Optional<Path> qemu = HostTools.which("qemu-system-x86_64");
         if (kernel.isEmpty() || qemu.isEmpty()) {
-            return new DoctorReport.Kvm(exists, readable, writable, "not_run",
+            return new DoctorReport.Kvm(exists, readable, writable, BootProbe.NOT_RUN.value(),
                     "needs the guest kernel (pyro env pull debian:12 --backend vm)");
         }
         KvmBootProbe.Result result = new KvmBootProbe(paths.cacheDir().resolve("probes"))

@@ -1,6 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
 import dev.pyro.api.Json;
+import dev.pyro.engine.doctor.BootProbe;
 import dev.pyro.protocol.ErrorText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KvmBootProbe {
 
-    /** @param result {@code passed} or {@code failed} */
+    /** @param result {@code passed} or {@code failed} ({@link BootProbe}; a string: kvm-boot.json's field) */
     public record Result(String kernelVersion, String bootId, String result, String detail, long durationMillis) {
     }
 
@@ -88,18 +89,18 @@ public final class KvmBootProbe {
             String serial = Files.readString(log, StandardCharsets.UTF_8);
             boolean reachedEnd = MARKERS.stream().anyMatch(serial::contains);
             if (reachedEnd) {
-                return new Result(kernelVersion, bootId, "passed",
+                return new Result(kernelVersion, bootId, BootProbe.PASSED.value(),
                         "guest kernel booted under KVM in " + millis + " ms", millis);
             }
-            return new Result(kernelVersion, bootId, "failed", exited
+            return new Result(kernelVersion, bootId, BootProbe.FAILED.value(), exited
                     ? "QEMU exited before the guest kernel finished booting (exit " + process.exitValue() + ")"
                     : "the guest kernel did not finish booting under KVM within " + TIMEOUT_SECONDS
                             + " s (a nested KVM that cannot run it); the vm backend uses TCG", millis);
         } catch (IOException e) {
-            return new Result(kernelVersion, bootId, "failed", "cannot run QEMU: " + ErrorText.of(e), 0);
+            return new Result(kernelVersion, bootId, BootProbe.FAILED.value(), "cannot run QEMU: " + ErrorText.of(e), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Result(kernelVersion, bootId, "failed", "interrupted", 0);
+            return new Result(kernelVersion, bootId, BootProbe.FAILED.value(), "interrupted", 0);
         } finally {
             if (process != null && process.isAlive()) {
                 process.destroyForcibly();

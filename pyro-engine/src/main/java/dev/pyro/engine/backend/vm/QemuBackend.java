@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend.vm;
 
+import dev.pyro.api.state.ExecutionMode;
+import dev.pyro.api.state.BackendName;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.ProcessBackedBackend;
 import dev.pyro.engine.backend.SandboxProcesses;
@@ -95,12 +97,12 @@ public final class QemuBackend extends ProcessBackedBackend {
 
     @Override
     public String name() {
-        return "vm";
+        return BackendName.VM.value();
     }
 
     @Override
     public String executionMode() {
-        return "guest_vm";
+        return ExecutionMode.GUEST_VM.value();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pyro.engine.backend.vm;
 
+import dev.pyro.api.state.BackendName;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.AgentHandoff;
 import dev.pyro.engine.backend.SandboxProcesses;
@@ -66,7 +67,7 @@ final class VmTemplates {
     static TemplateKey key(dev.pyro.engine.environment.EnvironmentSpec environment,
                            dev.pyro.engine.environment.InstallState install, int vcpuCount, int memMib,
                            String kernelVersion, Path initramfs, String accelerator) {
-        return new TemplateKey(environment.name(), environment.version(), install.manifest().builtAt(), "vm",
+        return new TemplateKey(environment.name(), environment.version(), install.manifest().builtAt(), BackendName.VM.value(),
                 accelerator, vcpuCount, memMib, kernelVersion, initramfs.getFileName().toString(), qemuBuild());
     }
 

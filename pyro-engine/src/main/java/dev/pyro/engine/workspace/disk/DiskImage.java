@@ -1,6 +1,7 @@
 package dev.pyro.engine.workspace.disk;
 
 import dev.pyro.api.PyroException;
+import dev.pyro.api.state.BackendName;
 import dev.pyro.engine.backend.HostMounts;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.gvisor.GvisorLayer;
@@ -62,10 +63,12 @@ final class DiskImage {
         Path staging = workspaceDir.resolve(DIR).resolve(".building-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(staging.getParent());
-            switch (sandbox.backend()) {
-                case "vm" -> fromQcow2(record, staging);
-                case "gvisor" -> fromOverlay(record, staging);
-                default -> throw PyroException.invalid("workspace '" + record.workspaceId()
+            if (BackendName.VM.is(sandbox.backend())) {
+                fromQcow2(record, staging);
+            } else if (BackendName.GVISOR.is(sandbox.backend())) {
+                fromOverlay(record, staging);
+            } else {
+                throw PyroException.invalid("workspace '" + record.workspaceId()
                         + "' does not have a persisted rootfs image");
             }
             RuntimeScrub.scrub(staging);
