@@ -10,10 +10,13 @@ import java.time.Duration;
  */
 public interface SandboxBackend {
 
-    /** {@code vm}, {@code gvisor} or {@code host}. */
+    /** {@code vm}, {@code gvisor} or {@code host}: a {@link dev.pyro.api.state.BackendName}'s value, as records hold it. */
     String name();
 
-    /** {@code guest_vm}, {@code guest_gvisor} or {@code host_compat}: reported in every result. */
+    /**
+     * {@code guest_vm}, {@code guest_gvisor} or {@code host_compat}: a
+     * {@link dev.pyro.api.state.ExecutionMode}'s value, reported in every result.
+     */
     String executionMode();
 
     /** Prepares the sandbox's files in {@code request.workDir()}; nothing runs yet. */

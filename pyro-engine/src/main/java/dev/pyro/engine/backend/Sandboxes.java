@@ -1,5 +1,6 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.engine.backend.vm.Accelerator;
 import dev.pyro.api.state.BackendName;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
 import dev.pyro.engine.backend.host.HostBackend;
@@ -28,7 +29,7 @@ public final class Sandboxes {
         BackendName name = BackendName.of(sandbox.backend())
                 .orElseThrow(() -> new IllegalStateException("unknown backend " + sandbox.backend()));
         return switch (name) {
-            case VM -> new QemuBackend(paths, "kvm".equals(sandbox.metadata().get("accelerator")), Progress.NONE);
+            case VM -> new QemuBackend(paths, Accelerator.KVM.is(sandbox.metadata().get("accelerator")), Progress.NONE);
             case GVISOR -> new GvisorBackend(paths);
             case HOST -> new HostBackend(paths);
         };

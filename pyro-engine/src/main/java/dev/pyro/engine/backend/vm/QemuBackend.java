@@ -91,7 +91,7 @@ public final class QemuBackend extends ProcessBackedBackend {
                     null);
         }
         TemplateKey key = VmTemplates.key(environment, install, vcpuCount, memMib, kernel.get().version(),
-                Initramfs.file(paths.cacheDir()), kernels.kvmBootPassed() ? "kvm" : "tcg");
+                Initramfs.file(paths.cacheDir()), Accelerator.of(kernels.kvmBootPassed()).value());
         return new TemplateStore(paths).status(key);
     }
 
@@ -136,7 +136,7 @@ public final class QemuBackend extends ProcessBackedBackend {
         metadata.put("initramfs", initramfs.toString());
         metadata.put("rootfs_image", disk.toString());
         metadata.put("rootfs_base_image", base.toString());
-        metadata.put("accelerator", kvm ? "kvm" : "tcg");
+        metadata.put("accelerator", Accelerator.of(kvm).value());
         metadata.put("vcpu_count", Integer.toString(request.vcpuCount()));
         metadata.put("mem_mib", Integer.toString(request.memMib()));
         metadata.put("network_enabled", Boolean.toString(request.network()));
@@ -156,7 +156,7 @@ public final class QemuBackend extends ProcessBackedBackend {
      * made, so a template problem never fails a create.
      */
     private Template warmTemplate(SandboxRequest request, GuestKernel kernel, Path initramfs) {
-        TemplateKey key = VmTemplates.key(request, kernel, initramfs, kvm ? "kvm" : "tcg");
+        TemplateKey key = VmTemplates.key(request, kernel, initramfs, Accelerator.of(kvm).value());
         try {
             Optional<Template> warm = templates.store().warm(key);
             if (warm.isPresent()) {
@@ -341,7 +341,7 @@ public final class QemuBackend extends ProcessBackedBackend {
         List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64",
                 "-name", "pyro-" + sandbox.id(),
                 "-M", "microvm,acpi=off,x-option-roms=off",
-                "-accel", kvm ? "kvm" : "tcg", "-cpu", kvm ? "host" : "max",
+                "-accel", Accelerator.of(kvm).value(), "-cpu", kvm ? "host" : "max",
                 "-smp", m.get("vcpu_count"), "-m", m.get("mem_mib"),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-sandbox", "on",
                 "-kernel", m.get("kernel_image"), "-initrd", m.get("initramfs"),
