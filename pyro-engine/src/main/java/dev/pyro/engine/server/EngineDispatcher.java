@@ -7,18 +7,6 @@ import dev.pyro.api.engine.EngineInfo;
 import dev.pyro.api.engine.NoParams;
 import dev.pyro.api.engine.Operation;
 import dev.pyro.api.engine.Operations;
-import dev.pyro.api.engine.PrepareParams;
-import dev.pyro.api.engine.RunParams;
-import dev.pyro.api.engine.ServiceParams;
-import dev.pyro.api.engine.ShellParams;
-import dev.pyro.api.engine.SnapshotParams;
-import dev.pyro.api.engine.VmParams;
-import dev.pyro.api.engine.WorkspaceCreateParams;
-import dev.pyro.api.engine.WorkspaceDiskParams;
-import dev.pyro.api.engine.WorkspaceExecParams;
-import dev.pyro.api.engine.WorkspaceFileParams;
-import dev.pyro.api.engine.WorkspaceParams;
-import dev.pyro.api.engine.WorkspaceUpdateParams;
 import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceFiles;
@@ -78,15 +66,13 @@ final class EngineDispatcher {
             shutdown.run();
             return now;
         });
-        on(Operations.RUN_IN_VM, (p, c) -> {
-            RunParams run = p;
-            return vms.run(run.request(), run.command(), run.timeoutSeconds(),
-                    c.events(), c.events(), id -> c.guard().protect(id, "run_vm_error_cleanup"));
-        });
+        on(Operations.RUN_IN_VM, (p, c) -> vms.run(p.request(), p.command(), p.timeoutSeconds(), c.events(),
+                c.events(), id -> c.guard().protect(id, "run_vm_error_cleanup")));
         on(Operations.CREATE_VM, (p, c) -> vms.create(p.request(), c.events()));
         on(Operations.START_VM, (p, c) -> vms.start(p.vmId()));
         on(Operations.EXEC_VM, (p, c) -> {
-            c.guard().protect(p.vmId(), "post_exec_cleanup"); // exec deletes the VM anyway: a gone client only hurries it
+            // exec deletes the VM anyway: a gone client only hurries it
+            c.guard().protect(p.vmId(), "post_exec_cleanup");
             return vms.exec(p.vmId(), p.command(), p.timeoutSeconds(), c.events());
         });
         on(Operations.STOP_VM, (p, c) -> vms.stop(p.vmId()));
@@ -103,134 +89,59 @@ final class EngineDispatcher {
     }
 
     private void workspaceHandlers(WorkspaceManager workspaces) {
-        on(Operations.CREATE_WORKSPACE, (p, c) -> {
-            WorkspaceCreateParams create = p;
-            return workspaces.create(create.request(), create.origin(), c.events());
-        });
+        on(Operations.CREATE_WORKSPACE, (p, c) -> workspaces.create(p.request(), p.origin(), c.events()));
         on(Operations.LIST_WORKSPACES, (p, c) -> workspaces.list());
         on(Operations.STATUS_WORKSPACE, (p, c) -> workspaces.status(p.workspaceId()));
-        on(Operations.UPDATE_WORKSPACE, (p, c) -> {
-            WorkspaceUpdateParams u = p;
-            return workspaces.update(u.workspaceId(), u.name(), u.clearName(), u.labels(),
-                    u.clearLabels());
-        });
-        on(Operations.EXEC_WORKSPACE, (p, c) -> {
-            WorkspaceExecParams e = p;
-            return workspaces.exec(e.workspaceId(), e.command(),
-                    e.timeoutSeconds(), e.secretEnv() == null ? java.util.Map.of() : e.secretEnv(), c.events());
-        });
+        on(Operations.UPDATE_WORKSPACE, (p, c) -> workspaces.update(p.workspaceId(), p.name(), p.clearName(),
+                p.labels(), p.clearLabels()));
+        on(Operations.EXEC_WORKSPACE, (p, c) -> workspaces.exec(p.workspaceId(), p.command(), p.timeoutSeconds(),
+                p.secretEnv() == null ? java.util.Map.of() : p.secretEnv(), c.events()));
         on(Operations.LOGS_WORKSPACE, (p, c) -> workspaces.logs(p.workspaceId()));
         on(Operations.STOP_WORKSPACE, (p, c) -> workspaces.stop(p.workspaceId()));
         on(Operations.START_WORKSPACE, (p, c) -> workspaces.start(p.workspaceId()));
-        on(Operations.RESET_WORKSPACE, (p, c) -> {
-            SnapshotParams r = p;
-            return workspaces.reset(r.workspaceId(), r.snapshotName(), c.events());
-        });
+        on(Operations.RESET_WORKSPACE, (p, c) -> workspaces.reset(p.workspaceId(), p.snapshotName(), c.events()));
         WorkspaceShells shells = new WorkspaceShells(workspaces.context());
-        on(Operations.OPEN_SHELL, (p, c) -> {
-            ShellParams s = p;
-            return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), Defaults.SHELL_COLS),
-                    or(s.rows(), Defaults.SHELL_ROWS), s.secretEnv());
-        });
-        on(Operations.READ_SHELL, (p, c) -> {
-            ShellParams s = p;
-            return shells.read(s.workspaceId(), s.shellId(), or(s.cursor(), 0),
-                    or(s.maxChars(), Defaults.SHELL_READ_MAX_CHARS), s.plain(), s.waitForIdleMs());
-        });
-        on(Operations.WRITE_SHELL, (p, c) -> {
-            ShellParams s = p;
-            return shells.write(s.workspaceId(), s.shellId(), s.input(),
-                    s.appendNewline() == null || s.appendNewline());
-        });
-        on(Operations.SIGNAL_SHELL, (p, c) -> {
-            ShellParams s = p;
-            return shells.signal(s.workspaceId(), s.shellId(), s.signal());
-        });
-        on(Operations.CLOSE_SHELL, (p, c) -> {
-            ShellParams s = p;
-            return shells.close(s.workspaceId(), s.shellId());
-        });
+        on(Operations.OPEN_SHELL, (p, c) -> shells.open(p.workspaceId(), p.cwd(), or(p.cols(), Defaults.SHELL_COLS),
+                or(p.rows(), Defaults.SHELL_ROWS), p.secretEnv()));
+        on(Operations.READ_SHELL, (p, c) -> shells.read(p.workspaceId(), p.shellId(), or(p.cursor(), 0),
+                or(p.maxChars(), Defaults.SHELL_READ_MAX_CHARS), p.plain(), p.waitForIdleMs()));
+        on(Operations.WRITE_SHELL, (p, c) -> shells.write(p.workspaceId(), p.shellId(), p.input(),
+                p.appendNewline() == null || p.appendNewline()));
+        on(Operations.SIGNAL_SHELL, (p, c) -> shells.signal(p.workspaceId(), p.shellId(), p.signal()));
+        on(Operations.CLOSE_SHELL, (p, c) -> shells.close(p.workspaceId(), p.shellId()));
         WorkspaceServices services = new WorkspaceServices(workspaces.context());
-        on(Operations.START_SERVICE, (p, c) -> {
-            ServiceParams s = p;
-            return services.start(s.workspaceId(), s.serviceName(), s.command(), s.cwd(), s.readiness(),
-                    or(s.readyTimeoutSeconds(), Defaults.SERVICE_READY_TIMEOUT_SECONDS),
-                    or(s.readyIntervalMs(), Defaults.SERVICE_READY_INTERVAL_MS), s.secretEnv(),
-                    s.publishedPorts());
-        });
+        on(Operations.START_SERVICE, (p, c) -> services.start(p.workspaceId(), p.serviceName(), p.command(),
+                p.cwd(), p.readiness(), or(p.readyTimeoutSeconds(), Defaults.SERVICE_READY_TIMEOUT_SECONDS),
+                or(p.readyIntervalMs(), Defaults.SERVICE_READY_INTERVAL_MS), p.secretEnv(), p.publishedPorts()));
         on(Operations.LIST_SERVICES, (p, c) -> services.list(p.workspaceId()));
-        on(Operations.STATUS_SERVICE, (p, c) -> {
-            ServiceParams s = p;
-            return services.status(s.workspaceId(), s.serviceName());
-        });
-        on(Operations.LOGS_SERVICE, (p, c) -> {
-            ServiceParams s = p;
-            return services.logs(s.workspaceId(), s.serviceName(),
-                    s.allLines() ? null : or(s.tailLines(), Defaults.SERVICE_TAIL_LINES));
-        });
-        on(Operations.STOP_SERVICE, (p, c) -> {
-            ServiceParams s = p;
-            return services.stop(s.workspaceId(), s.serviceName());
-        });
+        on(Operations.STATUS_SERVICE, (p, c) -> services.status(p.workspaceId(), p.serviceName()));
+        on(Operations.LOGS_SERVICE, (p, c) -> services.logs(p.workspaceId(), p.serviceName(),
+                p.allLines() ? null : or(p.tailLines(), Defaults.SERVICE_TAIL_LINES)));
+        on(Operations.STOP_SERVICE, (p, c) -> services.stop(p.workspaceId(), p.serviceName()));
         WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces.context());
-        on(Operations.CREATE_SNAPSHOT, (p, c) -> {
-            SnapshotParams s = p;
-            return snapshots.create(s.workspaceId(), s.snapshotName());
-        });
+        on(Operations.CREATE_SNAPSHOT, (p, c) -> snapshots.create(p.workspaceId(), p.snapshotName()));
         on(Operations.LIST_SNAPSHOTS, (p, c) -> snapshots.list(p.workspaceId()));
-        on(Operations.DELETE_SNAPSHOT, (p, c) -> {
-            SnapshotParams s = p;
-            return snapshots.delete(s.workspaceId(), s.snapshotName());
-        });
+        on(Operations.DELETE_SNAPSHOT, (p, c) -> snapshots.delete(p.workspaceId(), p.snapshotName()));
         on(Operations.DELETE_WORKSPACE, (p, c) -> workspaces.delete(p.workspaceId()));
         Preparer preparer = new Preparer(workspaces.paths(), workspaces, workspaces.clock());
-        on(Operations.PREPARE, (p, c) -> {
-            PrepareParams prepare = p;
-            return preparer.prepare(prepare.environment(), prepare.network(), prepare.force(),
-                    prepare.backend(), c.events());
-        });
+        on(Operations.PREPARE, (p, c) -> preparer.prepare(p.environment(), p.network(), p.force(), p.backend(),
+                c.events()));
         WorkspaceFiles files = new WorkspaceFiles(workspaces.context());
-        on(Operations.PUSH_WORKSPACE_SYNC, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.syncPush(f.workspaceId(), f.sourcePath(), f.dest());
-        });
-        on(Operations.LIST_WORKSPACE_FILES, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.list(f.workspaceId(), f.path(), f.recursive());
-        });
-        on(Operations.READ_WORKSPACE_FILE, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.read(f.workspaceId(), f.path(),
-                    f.maxBytes() == null ? Defaults.FILE_READ_MAX_BYTES : f.maxBytes());
-        });
-        on(Operations.WRITE_WORKSPACE_FILE, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.write(f.workspaceId(), f.path(), f.text());
-        });
-        on(Operations.APPLY_WORKSPACE_PATCH, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.applyPatch(f.workspaceId(), f.patch());
-        });
+        on(Operations.PUSH_WORKSPACE_SYNC, (p, c) -> files.syncPush(p.workspaceId(), p.sourcePath(), p.dest()));
+        on(Operations.LIST_WORKSPACE_FILES, (p, c) -> files.list(p.workspaceId(), p.path(), p.recursive()));
+        on(Operations.READ_WORKSPACE_FILE, (p, c) -> files.read(p.workspaceId(), p.path(),
+                p.maxBytes() == null ? Defaults.FILE_READ_MAX_BYTES : p.maxBytes()));
+        on(Operations.WRITE_WORKSPACE_FILE, (p, c) -> files.write(p.workspaceId(), p.path(), p.text()));
+        on(Operations.APPLY_WORKSPACE_PATCH, (p, c) -> files.applyPatch(p.workspaceId(), p.patch()));
         on(Operations.DIFF_WORKSPACE, (p, c) -> files.diff(p.workspaceId()));
-        on(Operations.EXPORT_WORKSPACE, (p, c) -> {
-            WorkspaceFileParams f = p;
-            return files.export(f.workspaceId(), f.path(), f.outputPath(), f.overwrite());
-        });
+        on(Operations.EXPORT_WORKSPACE, (p, c) -> files.export(p.workspaceId(), p.path(), p.outputPath(),
+                p.overwrite()));
         on(Operations.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(p.workspaceId()));
         WorkspaceDisk disk = new WorkspaceDisk(workspaces.context());
-        on(Operations.EXPORT_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = p;
-            return disk.export(d.workspaceId(), d.outputPath());
-        });
-        on(Operations.LIST_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = p;
-            return disk.list(d.workspaceId(), d.path(), d.recursive());
-        });
-        on(Operations.READ_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = p;
-            return disk.read(d.workspaceId(), d.path(),
-                    d.maxBytes() == null ? Defaults.DISK_READ_MAX_BYTES : d.maxBytes());
-        });
+        on(Operations.EXPORT_WORKSPACE_DISK, (p, c) -> disk.export(p.workspaceId(), p.outputPath()));
+        on(Operations.LIST_WORKSPACE_DISK, (p, c) -> disk.list(p.workspaceId(), p.path(), p.recursive()));
+        on(Operations.READ_WORKSPACE_DISK, (p, c) -> disk.read(p.workspaceId(), p.path(),
+                p.maxBytes() == null ? Defaults.DISK_READ_MAX_BYTES : p.maxBytes()));
     }
 
     /**
