@@ -9,6 +9,12 @@ public final class Defaults {
     /** The environment used when none is named. */
     public static final String ENVIRONMENT = "debian:12";
 
+    /**
+     * The backend a request names when it names none: {@code auto}, the engine picks one. A request,
+     * not a backend, so not a {@link dev.pyro.api.state.BackendName}.
+     */
+    public static final String BACKEND = "auto";
+
     /** Where the workspace lives in the guest. */
     public static final String WORKSPACE_PATH = "/workspace";
 

@@ -1,5 +1,7 @@
 package dev.pyro.api.vm;
 
+import dev.pyro.api.Defaults;
+
 /** What {@code create_vm} / {@code run_in_vm} ask for; {@code backend} is auto, vm, gvisor or host. */
 public record VmRequest(
         String environment,
@@ -12,7 +14,7 @@ public record VmRequest(
 
     public static VmRequest defaults(String environment) {
         return new VmRequest(environment, VmLimits.DEFAULT_VCPU_COUNT, VmLimits.DEFAULT_MEM_MIB,
-                VmLimits.DEFAULT_TTL_SECONDS, false, false, "auto");
+                VmLimits.DEFAULT_TTL_SECONDS, false, false, Defaults.BACKEND);
     }
 
     public VmRequest withBackend(String name) {

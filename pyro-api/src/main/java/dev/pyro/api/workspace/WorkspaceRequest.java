@@ -1,5 +1,7 @@
 package dev.pyro.api.workspace;
 
+import dev.pyro.api.Defaults;
+import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.vm.VmLimits;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,7 +22,7 @@ public record WorkspaceRequest(
 
     public static WorkspaceRequest defaults(String environment) {
         return new WorkspaceRequest(environment, VmLimits.DEFAULT_VCPU_COUNT, VmLimits.DEFAULT_MEM_MIB,
-                VmLimits.DEFAULT_TTL_SECONDS, "off", false, "auto", null, null, Map.of(), java.util.List.of());
+                VmLimits.DEFAULT_TTL_SECONDS, NetworkPolicy.OFF.value(), false, Defaults.BACKEND, null, null, Map.of(), java.util.List.of());
     }
 
     public WorkspaceRequest withSeed(Path seed) {

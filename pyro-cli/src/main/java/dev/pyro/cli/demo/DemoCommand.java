@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Files.writeString(seed.resolve("message.txt"), "broken\n");
             id = pyro.createWorkspace(WorkspaceRequest.defaults(environment)
-                    .withBackend(backend == null ? "auto" : backend, false).withSeed(seed)
+                    .withBackend(backend == null ? Defaults.BACKEND : backend, false).withSeed(seed)
                     .withName("pyro-demo").withLabels(Map.of("demo", "pyro"))).workspaceId();
         } finally {
             HostFiles.deleteTree(seed);

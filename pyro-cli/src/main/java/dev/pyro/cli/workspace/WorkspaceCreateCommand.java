@@ -5,6 +5,7 @@ import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.api.PyroException;
 import dev.pyro.api.Progress;
+import dev.pyro.api.state.NetworkPolicy;
 import dev.pyro.api.vm.VmLimits;
 import dev.pyro.api.workspace.WorkspaceInfo;
 import dev.pyro.api.workspace.SecretSpec;
@@ -58,7 +59,7 @@ final class WorkspaceCreateCommand implements Runnable {
             description = "off (default: no route out), egress (NAT out; the host itself stays unreachable), or "
                     + "egress+published-ports (also lets services publish ports on 127.0.0.1). Needs the vm backend "
                     + "and root.")
-    String networkPolicy = "off";
+    String networkPolicy = NetworkPolicy.OFF.value();
 
     @Option(names = "--backend", paramLabel = "NAME", description = "auto (default), vm, gvisor, or host.")
     String backend;

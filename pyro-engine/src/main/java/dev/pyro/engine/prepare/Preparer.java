@@ -1,5 +1,6 @@
 package dev.pyro.engine.prepare;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.environment.DailyLoopReport;
 import dev.pyro.api.environment.PrepareResult;
@@ -54,7 +55,7 @@ public final class Preparer {
         long started = System.nanoTime();
         progress.phase("prepare", "environment=" + environment + (network ? " network=yes" : ""));
         WorkspaceRequest request = WorkspaceRequest.defaults(environment)
-                .withBackend(backend == null ? "auto" : backend, false)
+                .withBackend(backend == null ? Defaults.BACKEND : backend, false)
                 .withNetworkPolicy((network ? NetworkPolicy.EGRESS : NetworkPolicy.OFF).value())
                 .withName("pyro-prepare");
         WorkspaceInfo ws = workspaces.create(request, progress);

@@ -1,31 +1,12 @@
 package dev.pyro.engine.server;
 
-import static dev.pyro.engine.server.RequiredFields.required;
-
 import dev.pyro.api.Defaults;
 import dev.pyro.api.Json;
 import dev.pyro.api.PyroException;
-import dev.pyro.api.engine.CreateParams;
 import dev.pyro.api.engine.EngineInfo;
-import dev.pyro.api.engine.EnvironmentParams;
-import dev.pyro.api.engine.ExecParams;
 import dev.pyro.api.engine.NoParams;
 import dev.pyro.api.engine.Operation;
 import dev.pyro.api.engine.Operations;
-import dev.pyro.api.engine.PrepareParams;
-import dev.pyro.api.engine.RunParams;
-import dev.pyro.api.engine.ServiceParams;
-import dev.pyro.api.engine.ShellParams;
-import dev.pyro.api.engine.SnapshotParams;
-import dev.pyro.api.engine.VmParams;
-import dev.pyro.api.engine.WorkspaceCreateParams;
-import dev.pyro.api.engine.WorkspaceDiskParams;
-import dev.pyro.api.engine.WorkspaceExecParams;
-import dev.pyro.api.engine.WorkspaceFileParams;
-import dev.pyro.api.engine.WorkspaceParams;
-import dev.pyro.api.engine.WorkspaceUpdateParams;
-import dev.pyro.api.vm.VmRequest;
-import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.engine.prepare.Preparer;
 import dev.pyro.engine.vms.VmManager;
 import dev.pyro.engine.workspace.WorkspaceFiles;
@@ -46,7 +27,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns a method name and its params into a call on the VM and workspace managers or the environment
  * operations: one typed handler per {@link Operations} entry, run inside the cross-cutting
- * {@link DispatchStep}s (secret redaction outermost, then agent error translation).
+ * {@link DispatchStep}s. Around the whole call (the params' decoding included): secret redaction
+ * outermost, then agent error translation. Between the decoding and the handler: the required
+ * fields the operation declares ({@link RequiredFields}), so a params type error is still named
+ * before a missing field, as when each handler checked its own fields.
  */
 final class EngineDispatcher {
 
@@ -55,189 +39,109 @@ final class EngineDispatcher {
         R handle(P params, RequestContext context);
     }
 
+    /** A registered handler: how its params decode, and the typed handler. */
     private interface Untyped {
-        Object handle(JsonNode params, RequestContext context);
+        Object decode(JsonNode params);
+
+        Object handle(Object params, RequestContext context);
     }
 
     private final VmManager vms;
     private final EngineLog log;
     private final Map<String, Untyped> handlers = new LinkedHashMap<>();
-    /** The cross-cutting steps around every handler, outermost first. */
+    /** The cross-cutting steps around every call, its params' decoding included, outermost first. */
     private final List<DispatchStep> steps;
+    /** The steps between the params' decoding and the handler. */
+    private final List<DispatchStep> checks;
 
     EngineDispatcher(VmManager vms, WorkspaceManager workspaces, EnvironmentOperations environments,
                      Supplier<EngineInfo> info, Runnable shutdown, EngineLog log) {
         this.vms = vms;
         this.log = log;
         this.steps = List.of(new SecretRedaction(workspaces), new AgentErrorTranslation(workspaces));
+        this.checks = List.of(new RequiredFields(Operations.ALL));
         on(Operations.PING, (p, c) -> info.get());
         on(Operations.SHUTDOWN, (p, c) -> {
             EngineInfo now = info.get();
             shutdown.run();
             return now;
         });
-        on(Operations.RUN_IN_VM, (p, c) -> {
-            RunParams run = p;
-            return vms.run(request(run.request()), required(run.command(), "command"), run.timeoutSeconds(),
-                    c.events(), c.events(), id -> c.guard().protect(id, "run_vm_error_cleanup"));
-        });
-        on(Operations.CREATE_VM,
-                (p, c) -> vms.create(request(p.request()), c.events()));
-        on(Operations.START_VM, (p, c) -> vms.start(required(p.vmId(), "vm_id")));
+        on(Operations.RUN_IN_VM, (p, c) -> vms.run(p.request(), p.command(), p.timeoutSeconds(), c.events(),
+                c.events(), id -> c.guard().protect(id, "run_vm_error_cleanup")));
+        on(Operations.CREATE_VM, (p, c) -> vms.create(p.request(), c.events()));
+        on(Operations.START_VM, (p, c) -> vms.start(p.vmId()));
         on(Operations.EXEC_VM, (p, c) -> {
-            ExecParams exec = p;
-            String id = required(exec.vmId(), "vm_id");
-            c.guard().protect(id, "post_exec_cleanup"); // exec deletes the VM anyway: a gone client only hurries it
-            return vms.exec(id, required(exec.command(), "command"), exec.timeoutSeconds(), c.events());
+            // exec deletes the VM anyway: a gone client only hurries it
+            c.guard().protect(p.vmId(), "post_exec_cleanup");
+            return vms.exec(p.vmId(), p.command(), p.timeoutSeconds(), c.events());
         });
-        on(Operations.STOP_VM, (p, c) -> vms.stop(required(p.vmId(), "vm_id")));
-        on(Operations.DELETE_VM, (p, c) -> vms.delete(required(p.vmId(), "vm_id"), "explicit_delete"));
-        on(Operations.STATUS_VM, (p, c) -> vms.status(required(p.vmId(), "vm_id")));
-        on(Operations.NETWORK_INFO_VM, (p, c) -> vms.networkInfo(required(p.vmId(), "vm_id")));
+        on(Operations.STOP_VM, (p, c) -> vms.stop(p.vmId()));
+        on(Operations.DELETE_VM, (p, c) -> vms.delete(p.vmId(), "explicit_delete"));
+        on(Operations.STATUS_VM, (p, c) -> vms.status(p.vmId()));
+        on(Operations.NETWORK_INFO_VM, (p, c) -> vms.networkInfo(p.vmId()));
         on(Operations.LIST_VMS, (p, c) -> vms.list());
         on(Operations.REAP_EXPIRED, (p, c) -> vms.reapExpired());
         on(Operations.LIST_ENVIRONMENTS, (p, c) -> environments.list());
-        on(Operations.INSPECT_ENVIRONMENT, (p, c) -> environments.inspect(
-                required(p.environment(), "environment")));
-        on(Operations.PULL_ENVIRONMENT, (p, c) -> {
-            EnvironmentParams pull = p;
-            return environments.pull(required(pull.environment(), "environment"), pull.withKernel(), c.events());
-        });
+        on(Operations.INSPECT_ENVIRONMENT, (p, c) -> environments.inspect(p.environment()));
+        on(Operations.PULL_ENVIRONMENT, (p, c) -> environments.pull(p.environment(), p.withKernel(), c.events()));
         on(Operations.PRUNE_ENVIRONMENTS, (p, c) -> environments.prune());
         workspaceHandlers(workspaces);
     }
 
     private void workspaceHandlers(WorkspaceManager workspaces) {
-        on(Operations.CREATE_WORKSPACE, (p, c) -> {
-            WorkspaceCreateParams create = p;
-            WorkspaceRequest request = required(create.request(), "request");
-            required(request.environment(), "request.environment");
-            return workspaces.create(request, create.origin(), c.events());
-        });
+        on(Operations.CREATE_WORKSPACE, (p, c) -> workspaces.create(p.request(), p.origin(), c.events()));
         on(Operations.LIST_WORKSPACES, (p, c) -> workspaces.list());
-        on(Operations.STATUS_WORKSPACE, (p, c) -> workspaces.status(required(p.workspaceId(), "workspace_id")));
-        on(Operations.UPDATE_WORKSPACE, (p, c) -> {
-            WorkspaceUpdateParams u = p;
-            return workspaces.update(required(u.workspaceId(), "workspace_id"), u.name(), u.clearName(), u.labels(),
-                    u.clearLabels());
-        });
-        on(Operations.EXEC_WORKSPACE, (p, c) -> {
-            WorkspaceExecParams e = p;
-            return workspaces.exec(required(e.workspaceId(), "workspace_id"), required(e.command(), "command"),
-                    e.timeoutSeconds(), e.secretEnv() == null ? java.util.Map.of() : e.secretEnv(), c.events());
-        });
-        on(Operations.LOGS_WORKSPACE, (p, c) -> workspaces.logs(required(p.workspaceId(), "workspace_id")));
-        on(Operations.STOP_WORKSPACE, (p, c) -> workspaces.stop(required(p.workspaceId(), "workspace_id")));
-        on(Operations.START_WORKSPACE, (p, c) -> workspaces.start(required(p.workspaceId(), "workspace_id")));
-        on(Operations.RESET_WORKSPACE, (p, c) -> {
-            SnapshotParams r = p;
-            return workspaces.reset(required(r.workspaceId(), "workspace_id"), r.snapshotName(), c.events());
-        });
+        on(Operations.STATUS_WORKSPACE, (p, c) -> workspaces.status(p.workspaceId()));
+        on(Operations.UPDATE_WORKSPACE, (p, c) -> workspaces.update(p.workspaceId(), p.name(), p.clearName(),
+                p.labels(), p.clearLabels()));
+        on(Operations.EXEC_WORKSPACE, (p, c) -> workspaces.exec(p.workspaceId(), p.command(), p.timeoutSeconds(),
+                p.secretEnv() == null ? java.util.Map.of() : p.secretEnv(), c.events()));
+        on(Operations.LOGS_WORKSPACE, (p, c) -> workspaces.logs(p.workspaceId()));
+        on(Operations.STOP_WORKSPACE, (p, c) -> workspaces.stop(p.workspaceId()));
+        on(Operations.START_WORKSPACE, (p, c) -> workspaces.start(p.workspaceId()));
+        on(Operations.RESET_WORKSPACE, (p, c) -> workspaces.reset(p.workspaceId(), p.snapshotName(), c.events()));
         WorkspaceShells shells = new WorkspaceShells(workspaces.context());
-        on(Operations.OPEN_SHELL, (p, c) -> {
-            ShellParams s = withWorkspace(p, p.workspaceId());
-            return shells.open(s.workspaceId(), s.cwd(), or(s.cols(), Defaults.SHELL_COLS),
-                    or(s.rows(), Defaults.SHELL_ROWS), s.secretEnv());
-        });
-        on(Operations.READ_SHELL, (p, c) -> {
-            ShellParams s = withWorkspace(p, p.workspaceId());
-            return shells.read(s.workspaceId(), required(s.shellId(), "shell_id"), or(s.cursor(), 0),
-                    or(s.maxChars(), Defaults.SHELL_READ_MAX_CHARS), s.plain(), s.waitForIdleMs());
-        });
-        on(Operations.WRITE_SHELL, (p, c) -> {
-            ShellParams s = withWorkspace(p, p.workspaceId());
-            return shells.write(s.workspaceId(), required(s.shellId(), "shell_id"), s.input(),
-                    s.appendNewline() == null || s.appendNewline());
-        });
-        on(Operations.SIGNAL_SHELL, (p, c) -> {
-            ShellParams s = withWorkspace(p, p.workspaceId());
-            return shells.signal(s.workspaceId(), required(s.shellId(), "shell_id"), s.signal());
-        });
-        on(Operations.CLOSE_SHELL, (p, c) -> {
-            ShellParams s = withWorkspace(p, p.workspaceId());
-            return shells.close(s.workspaceId(), required(s.shellId(), "shell_id"));
-        });
+        on(Operations.OPEN_SHELL, (p, c) -> shells.open(p.workspaceId(), p.cwd(), or(p.cols(), Defaults.SHELL_COLS),
+                or(p.rows(), Defaults.SHELL_ROWS), p.secretEnv()));
+        on(Operations.READ_SHELL, (p, c) -> shells.read(p.workspaceId(), p.shellId(), or(p.cursor(), 0),
+                or(p.maxChars(), Defaults.SHELL_READ_MAX_CHARS), p.plain(), p.waitForIdleMs()));
+        on(Operations.WRITE_SHELL, (p, c) -> shells.write(p.workspaceId(), p.shellId(), p.input(),
+                p.appendNewline() == null || p.appendNewline()));
+        on(Operations.SIGNAL_SHELL, (p, c) -> shells.signal(p.workspaceId(), p.shellId(), p.signal()));
+        on(Operations.CLOSE_SHELL, (p, c) -> shells.close(p.workspaceId(), p.shellId()));
         WorkspaceServices services = new WorkspaceServices(workspaces.context());
-        on(Operations.START_SERVICE, (p, c) -> {
-            ServiceParams s = withWorkspace(p, p.workspaceId());
-            return services.start(s.workspaceId(), s.serviceName(), s.command(), s.cwd(), s.readiness(),
-                    or(s.readyTimeoutSeconds(), Defaults.SERVICE_READY_TIMEOUT_SECONDS),
-                    or(s.readyIntervalMs(), Defaults.SERVICE_READY_INTERVAL_MS), s.secretEnv(),
-                    s.publishedPorts());
-        });
-        on(Operations.LIST_SERVICES, (p, c) -> services.list(required(p.workspaceId(), "workspace_id")));
-        on(Operations.STATUS_SERVICE, (p, c) -> {
-            ServiceParams s = withWorkspace(p, p.workspaceId());
-            return services.status(s.workspaceId(), required(s.serviceName(), "service_name"));
-        });
-        on(Operations.LOGS_SERVICE, (p, c) -> {
-            ServiceParams s = withWorkspace(p, p.workspaceId());
-            return services.logs(s.workspaceId(), required(s.serviceName(), "service_name"),
-                    s.allLines() ? null : or(s.tailLines(), Defaults.SERVICE_TAIL_LINES));
-        });
-        on(Operations.STOP_SERVICE, (p, c) -> {
-            ServiceParams s = withWorkspace(p, p.workspaceId());
-            return services.stop(s.workspaceId(), required(s.serviceName(), "service_name"));
-        });
+        on(Operations.START_SERVICE, (p, c) -> services.start(p.workspaceId(), p.serviceName(), p.command(),
+                p.cwd(), p.readiness(), or(p.readyTimeoutSeconds(), Defaults.SERVICE_READY_TIMEOUT_SECONDS),
+                or(p.readyIntervalMs(), Defaults.SERVICE_READY_INTERVAL_MS), p.secretEnv(), p.publishedPorts()));
+        on(Operations.LIST_SERVICES, (p, c) -> services.list(p.workspaceId()));
+        on(Operations.STATUS_SERVICE, (p, c) -> services.status(p.workspaceId(), p.serviceName()));
+        on(Operations.LOGS_SERVICE, (p, c) -> services.logs(p.workspaceId(), p.serviceName(),
+                p.allLines() ? null : or(p.tailLines(), Defaults.SERVICE_TAIL_LINES)));
+        on(Operations.STOP_SERVICE, (p, c) -> services.stop(p.workspaceId(), p.serviceName()));
         WorkspaceSnapshots snapshots = new WorkspaceSnapshots(workspaces.context());
-        on(Operations.CREATE_SNAPSHOT, (p, c) -> {
-            SnapshotParams s = p;
-            return snapshots.create(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
-        });
-        on(Operations.LIST_SNAPSHOTS, (p, c) -> snapshots.list(required(p.workspaceId(), "workspace_id")));
-        on(Operations.DELETE_SNAPSHOT, (p, c) -> {
-            SnapshotParams s = p;
-            return snapshots.delete(required(s.workspaceId(), "workspace_id"), required(s.snapshotName(), "snapshot_name"));
-        });
-        on(Operations.DELETE_WORKSPACE, (p, c) -> workspaces.delete(required(p.workspaceId(), "workspace_id")));
+        on(Operations.CREATE_SNAPSHOT, (p, c) -> snapshots.create(p.workspaceId(), p.snapshotName()));
+        on(Operations.LIST_SNAPSHOTS, (p, c) -> snapshots.list(p.workspaceId()));
+        on(Operations.DELETE_SNAPSHOT, (p, c) -> snapshots.delete(p.workspaceId(), p.snapshotName()));
+        on(Operations.DELETE_WORKSPACE, (p, c) -> workspaces.delete(p.workspaceId()));
         Preparer preparer = new Preparer(workspaces.paths(), workspaces, workspaces.clock());
-        on(Operations.PREPARE, (p, c) -> {
-            PrepareParams prepare = p;
-            return preparer.prepare(required(prepare.environment(), "environment"), prepare.network(), prepare.force(),
-                    prepare.backend(), c.events());
-        });
+        on(Operations.PREPARE, (p, c) -> preparer.prepare(p.environment(), p.network(), p.force(), p.backend(),
+                c.events()));
         WorkspaceFiles files = new WorkspaceFiles(workspaces.context());
-        on(Operations.PUSH_WORKSPACE_SYNC, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.syncPush(f.workspaceId(), f.sourcePath(), f.dest());
-        });
-        on(Operations.LIST_WORKSPACE_FILES, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.list(f.workspaceId(), f.path(), f.recursive());
-        });
-        on(Operations.READ_WORKSPACE_FILE, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.read(f.workspaceId(), required(f.path(), "path"),
-                    f.maxBytes() == null ? Defaults.FILE_READ_MAX_BYTES : f.maxBytes());
-        });
-        on(Operations.WRITE_WORKSPACE_FILE, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.write(f.workspaceId(), required(f.path(), "path"), required(f.text(), "text"));
-        });
-        on(Operations.APPLY_WORKSPACE_PATCH, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.applyPatch(f.workspaceId(), required(f.patch(), "patch"));
-        });
-        on(Operations.DIFF_WORKSPACE, (p, c) -> files.diff(required(p.workspaceId(), "workspace_id")));
-        on(Operations.EXPORT_WORKSPACE, (p, c) -> {
-            WorkspaceFileParams f = withWorkspace(p, p.workspaceId());
-            return files.export(f.workspaceId(), required(f.path(), "path"), f.outputPath(), f.overwrite());
-        });
-        on(Operations.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(required(p.workspaceId(), "workspace_id")));
+        on(Operations.PUSH_WORKSPACE_SYNC, (p, c) -> files.syncPush(p.workspaceId(), p.sourcePath(), p.dest()));
+        on(Operations.LIST_WORKSPACE_FILES, (p, c) -> files.list(p.workspaceId(), p.path(), p.recursive()));
+        on(Operations.READ_WORKSPACE_FILE, (p, c) -> files.read(p.workspaceId(), p.path(),
+                p.maxBytes() == null ? Defaults.FILE_READ_MAX_BYTES : p.maxBytes()));
+        on(Operations.WRITE_WORKSPACE_FILE, (p, c) -> files.write(p.workspaceId(), p.path(), p.text()));
+        on(Operations.APPLY_WORKSPACE_PATCH, (p, c) -> files.applyPatch(p.workspaceId(), p.patch()));
+        on(Operations.DIFF_WORKSPACE, (p, c) -> files.diff(p.workspaceId()));
+        on(Operations.EXPORT_WORKSPACE, (p, c) -> files.export(p.workspaceId(), p.path(), p.outputPath(),
+                p.overwrite()));
+        on(Operations.SUMMARIZE_WORKSPACE, (p, c) -> files.summary(p.workspaceId()));
         WorkspaceDisk disk = new WorkspaceDisk(workspaces.context());
-        on(Operations.EXPORT_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = withWorkspace(p, p.workspaceId());
-            return disk.export(d.workspaceId(), d.outputPath());
-        });
-        on(Operations.LIST_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = withWorkspace(p, p.workspaceId());
-            return disk.list(d.workspaceId(), d.path(), d.recursive());
-        });
-        on(Operations.READ_WORKSPACE_DISK, (p, c) -> {
-            WorkspaceDiskParams d = withWorkspace(p, p.workspaceId());
-            return disk.read(d.workspaceId(), required(d.path(), "path"),
-                    d.maxBytes() == null ? Defaults.DISK_READ_MAX_BYTES : d.maxBytes());
-        });
+        on(Operations.EXPORT_WORKSPACE_DISK, (p, c) -> disk.export(p.workspaceId(), p.outputPath()));
+        on(Operations.LIST_WORKSPACE_DISK, (p, c) -> disk.list(p.workspaceId(), p.path(), p.recursive()));
+        on(Operations.READ_WORKSPACE_DISK, (p, c) -> disk.read(p.workspaceId(), p.path(),
+                p.maxBytes() == null ? Defaults.DISK_READ_MAX_BYTES : p.maxBytes()));
     }
 
     /**
@@ -246,9 +150,18 @@ final class EngineDispatcher {
      */
     @SuppressWarnings("unchecked")
     private <P, R> void on(Operation<P, R> operation, Handler<P, R> handler) {
-        Untyped untyped = operation.params() == NoParams.class
-                ? (node, context) -> handler.handle((P) NoParams.INSTANCE, context)
-                : (node, context) -> handler.handle(params(node, operation.params()), context);
+        boolean none = operation.params() == NoParams.class;
+        Untyped untyped = new Untyped() {
+            @Override
+            public Object decode(JsonNode node) {
+                return none ? NoParams.INSTANCE : params(node, operation.params());
+            }
+
+            @Override
+            public Object handle(Object params, RequestContext context) {
+                return handler.handle((P) params, context);
+            }
+        };
         if (handlers.putIfAbsent(operation.name(), untyped) != null) {
             throw new IllegalStateException("two handlers for engine operation " + operation.name());
         }
@@ -257,12 +170,6 @@ final class EngineDispatcher {
     /** The wire names of the registered operations, in registration order (for the test that each has one). */
     Set<String> operations() {
         return java.util.Collections.unmodifiableSet(handlers.keySet());
-    }
-
-    /** {@code params}, once its workspace id is there. */
-    private static <T> T withWorkspace(T params, String workspaceId) {
-        required(workspaceId, "workspace_id");
-        return params;
     }
 
     private static int or(Integer value, int fallback) {
@@ -274,8 +181,11 @@ final class EngineDispatcher {
         if (handler == null) {
             throw PyroException.invalid("unknown engine method '" + method + "'");
         }
-        return DispatchStep.run(steps, new DispatchStep.Call(method, params, context),
-                () -> handler.handle(params, context));
+        DispatchStep.Call call = new DispatchStep.Call(method, params, context);
+        return DispatchStep.run(steps, call, () -> {
+            Object typed = handler.decode(params); // a type error or a bad id first, then a missing field
+            return DispatchStep.run(checks, call, () -> handler.handle(typed, context));
+        });
     }
 
     /** For {@link DisconnectGuard}: the run may have deleted its VM already, which is fine. */
@@ -302,11 +212,5 @@ final class EngineDispatcher {
             }
             throw PyroException.invalid("invalid engine params: " + e.getOriginalMessage());
         }
-    }
-
-    private static VmRequest request(VmRequest request) {
-        required(request, "request");
-        required(request.environment(), "request.environment");
-        return request;
     }
 }

@@ -1,20 +1,44 @@
 package dev.pyro.engine.server;
 
 import dev.pyro.api.PyroException;
+import dev.pyro.api.engine.Operation;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The one check and text for a field an operation cannot do without. Handlers call it in the
- * order their fields are used, so the first missing one is the one named.
+ * The fields an operation cannot do without, as its {@link Operation#required()} declares them, checked
+ * on the request's params before its handler runs, in the declared order: the first missing one (absent
+ * or JSON null) is the one named, {@code engine request is missing 'command'}. The dispatcher runs this
+ * step once the params decoded, so a type error or a bad id in them is still reported first.
  */
-final class RequiredFields {
+final class RequiredFields implements DispatchStep {
 
-    private RequiredFields() {
+    private final Map<String, List<String>> required = new HashMap<>();
+
+    RequiredFields(List<Operation<?, ?>> operations) {
+        for (Operation<?, ?> operation : operations) {
+            required.put(operation.name(), operation.required());
+        }
     }
 
-    static <T> T required(T value, String name) {
-        if (value == null) {
-            throw PyroException.invalid("engine request is missing '" + name + "'");
+    @Override
+    public Object around(Call call, Next next) {
+        for (String field : required.getOrDefault(call.method(), List.of())) {
+            if (missing(call.params(), field)) {
+                throw PyroException.invalid("engine request is missing '" + field + "'");
+            }
         }
-        return value;
+        return next.proceed();
+    }
+
+    /** Whether {@code field} (a dot reaches into an object: {@code request.environment}) is absent or null. */
+    static boolean missing(JsonNode params, String field) {
+        JsonNode node = params;
+        for (String name : field.split("\\.")) {
+            node = node == null ? null : node.get(name);
+        }
+        return node == null || node.isNull();
     }
 }

@@ -25,6 +25,22 @@ final class ReviewEvents {
 
     private final Path file;
 
+    /**
+     * An event's detail in the order its keys are given (not {@code Map.of}'s order, which changes
+     * from one JVM run to the next, and with it the JSON of {@code workspace summary}). Like
+     * {@code Map.of}, refuses a null key or value and a repeated key.
+     */
+    static Map<String, Object> detail(Object... keysAndValues) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            String key = (String) java.util.Objects.requireNonNull(keysAndValues[i]);
+            if (detail.put(key, java.util.Objects.requireNonNull(keysAndValues[i + 1])) != null) {
+                throw new IllegalArgumentException("duplicate key: " + key);
+            }
+        }
+        return detail;
+    }
+
     ReviewEvents(Path workspaceDir) {
         this.file = workspaceDir.resolve("review").resolve("events.jsonl");
     }

@@ -70,7 +70,7 @@ public final class WorkspaceFiles {
         ImportSource source = ImportSources.open("source_path", sourcePath, TransferLimits.DEFAULT);
         ImportPlan plan = source.inspect();
         ImportResult result = Baseline.importSource(agent(record), source, plan, destination);
-        touched(id, "sync", Map.of("mode", result.mode(), "source_path", result.sourcePath(),
+        touched(id, "sync", ReviewEvents.detail("mode", result.mode(), "source_path", result.sourcePath(),
                 "destination", result.destination(), "entry_count", result.entryCount()));
         return new Sync(id, record.executionMode(), result);
     }
@@ -144,7 +144,7 @@ public final class WorkspaceFiles {
         WorkspacePath path = WorkspacePath.normalize(rawPath, "path");
         AgentConnection agent = agent(record);
         writeChecked(fs(record), agent, path, bytes);
-        touched(id, "file_write", Map.of("path", path.value(), "bytes_written", bytes.length));
+        touched(id, "file_write", ReviewEvents.detail("path", path.value(), "bytes_written", bytes.length));
         return new FileWrite(id, path.value(), bytes.length, bytes.length, record.executionMode());
     }
 
@@ -192,7 +192,7 @@ public final class WorkspaceFiles {
         });
         PatchApplyPayload payload = plan.payload(id, record.executionMode());
         if (plan.changed()) {
-            touched(id, "patch", Map.of("summary", plan.summary(), "paths",
+            touched(id, "patch", ReviewEvents.detail("summary", plan.summary(), "paths",
                     plan.entries().stream().map(e -> e.path()).toList()));
         }
         return payload;
@@ -257,7 +257,7 @@ public final class WorkspaceFiles {
         WorkspaceRecord record = context.requireStarted(id, "workspace_export");
         ExportResult result = new WorkspaceExport(fs(record), TransferLimits.DEFAULT).export(rawPath, outputPath,
                 overwrite);
-        touched(id, "export", Map.of("workspace_path", result.workspacePath(), "output_path", result.outputPath(),
+        touched(id, "export", ReviewEvents.detail("workspace_path", result.workspacePath(), "output_path", result.outputPath(),
                 "artifact_type", result.artifactType(), "entry_count", result.entryCount()));
         return new Export(id, result.workspacePath(), result.outputPath(), result.artifactType(), result.entryCount(),
                 result.bytesWritten(), record.executionMode());

@@ -25,7 +25,7 @@ final class WorkspaceSummaries {
         int failed = (int) commands.stream().filter(c -> c.exitCode() != 0).count();
         WorkspaceSummary.Changes changes = diff == null ? new WorkspaceSummary.Changes(false, null, List.of(), diffUnavailable)
                 : new WorkspaceSummary.Changes(true, diff.summary(), diff.entries().stream()
-                        .map(e -> Map.<String, Object>of("path", e.path(), "status", e.status().name().toLowerCase(java.util.Locale.ROOT)))
+                        .map(e -> ReviewEvents.detail("path", e.path(), "status", e.status().name().toLowerCase(java.util.Locale.ROOT)))
                         .toList(), null);
         return new WorkspaceSummary(record.workspaceId(), record.name(), record.state(), record.environment(),
                 record.resetCount(), record.lastResetAt(), new WorkspaceSummary.Commands(commands.size(), failed, commands), changes,

@@ -3,12 +3,15 @@ package dev.pyro.engine.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pyro.api.Json;
 import dev.pyro.api.PyroException;
+import dev.pyro.api.engine.Operations;
 import dev.pyro.protocol.AgentException;
 import dev.pyro.protocol.ErrorText;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The dispatcher's cross-cutting steps on their own: order, and the texts they produce. No sandbox. */
 class DispatchStepsTest {
@@ -57,9 +60,29 @@ class DispatchStepsTest {
     }
 
     @Test
-    void requiredFieldsNamesTheField() {
-        assertThatThrownBy(() -> RequiredFields.required(null, "shell_id"))
-                .isInstanceOf(PyroException.class).hasMessage("engine request is missing 'shell_id'");
-        assertThat(RequiredFields.required("x", "shell_id")).isEqualTo("x");
+    void requiredFieldsNamesTheFirstMissingFieldInDeclaredOrder() {
+        RequiredFields step = new RequiredFields(List.of(Operations.WRITE_WORKSPACE_FILE));
+        ObjectNode params = Json.MAPPER.createObjectNode().put("workspace_id", "0123456789ab");
+        params.putNull("path");
+        DispatchStep.Call call = new DispatchStep.Call("write_workspace_file", params, null);
+        assertThatThrownBy(() -> step.around(call, () -> "handler"))
+                .isInstanceOf(PyroException.class).hasMessage("engine request is missing 'path'");
+        params.put("path", "a.txt").put("text", "x");
+        assertThat(step.around(call, () -> "handler")).isEqualTo("handler");
+        // an operation that declares nothing passes through, whatever its params
+        assertThat(step.around(new DispatchStep.Call("ping", null, null), () -> "pong")).isEqualTo("pong");
+    }
+
+    @Test
+    void aDottedFieldReachesIntoAnObject() {
+        ObjectNode params = Json.MAPPER.createObjectNode();
+        assertThat(RequiredFields.missing(params, "request.environment")).isTrue();
+        params.putObject("request");
+        assertThat(RequiredFields.missing(params, "request.environment")).isTrue();
+        ((ObjectNode) params.get("request")).putNull("environment");
+        assertThat(RequiredFields.missing(params, "request.environment")).isTrue();
+        ((ObjectNode) params.get("request")).put("environment", "debian:12");
+        assertThat(RequiredFields.missing(params, "request.environment")).isFalse();
+        assertThat(RequiredFields.missing(params, "request")).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package dev.pyro.mcp.tools;
 
+import dev.pyro.api.Defaults;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.vm.VmRequest;
 import dev.pyro.api.workspace.SecretSpec;
@@ -107,7 +108,7 @@ public final class ToolCatalog {
 
     private VmRequest vmRequest(String environment, int vcpuCount, int memMib, int ttlSeconds, boolean network,
                                 boolean allowHostCompat) {
-        return new VmRequest(environment, vcpuCount, memMib, ttlSeconds, network, allowHostCompat, "auto");
+        return new VmRequest(environment, vcpuCount, memMib, ttlSeconds, network, allowHostCompat, Defaults.BACKEND);
     }
 
     /** The client may opt out of isolation only when the person who started the server allowed it. */
@@ -219,7 +220,7 @@ public final class ToolCatalog {
             }
         }));
         WorkspaceRequest request = new WorkspaceRequest(in.environment(), in.vcpuCount(), in.memMib(),
-                in.ttlSeconds(), in.networkPolicy(), in.allowHostCompat(), "auto", seed[0], in.name(),
+                in.ttlSeconds(), in.networkPolicy(), in.allowHostCompat(), Defaults.BACKEND, seed[0], in.name(),
                 in.labels() == null ? Map.of() : in.labels(), secrets(in.secrets()));
         if (in.seedPath() != null || ctx.projectSource() == null) {
             return pyro.createWorkspace(request);

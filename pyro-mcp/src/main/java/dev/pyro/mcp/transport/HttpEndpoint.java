@@ -176,7 +176,7 @@ public final class HttpEndpoint implements McpStatelessServerTransport, AutoClos
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("jsonrpc", "2.0");
         error.put("id", id);
-        error.put("error", Map.of("code", code, "message", message));
+        error.put("error", new java.util.TreeMap<>(Map.of("code", code, "message", message))); // code, message: the same every run
         return JSON.writeValueAsBytes(error);
     }
 

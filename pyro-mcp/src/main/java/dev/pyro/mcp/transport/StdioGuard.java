@@ -142,7 +142,7 @@ public final class StdioGuard {
         Map<String, Object> error = new java.util.LinkedHashMap<>();
         error.put("jsonrpc", "2.0");
         error.put("id", id);
-        error.put("error", Map.of("code", code, "message", message));
+        error.put("error", new java.util.TreeMap<>(Map.of("code", code, "message", message))); // code, message: the same every run
         writeLine(JSON.writeValueAsBytes(error));
     }
 
