@@ -1,5 +1,8 @@
 package dev.pyro.cli.env;
 
+import dev.pyro.api.Defaults;
+import dev.pyro.api.state.BackendName;
+
 import dev.pyro.cli.output.CliProgress;
 import dev.pyro.cli.output.JsonOutput;
 import dev.pyro.api.environment.EnvironmentInfo;
@@ -22,7 +25,7 @@ final class EnvPullCommand implements Runnable {
 
     @Option(names = "--backend", paramLabel = "BACKEND",
             description = "vm also builds the guest kernel; gvisor (default) needs only the environment.")
-    String backend = "gvisor";
+    String backend = BackendName.GVISOR.value();
 
     @Option(names = "--json", description = "Print the structured payload (no progress lines).")
     boolean json;
@@ -32,12 +35,12 @@ final class EnvPullCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!backend.equals("vm") && !backend.equals("gvisor") && !backend.equals("auto")) {
+        if (!BackendName.VM.is(backend) && !BackendName.GVISOR.is(backend) && !Defaults.BACKEND.equals(backend)) {
             throw dev.pyro.api.PyroException.invalid("--backend must be vm, gvisor or auto, not '" + backend + "'");
         }
         try (CliProgress bar = json ? null : CliProgress.forStderr("pull")) {
             Progress progress = bar == null ? Progress.NONE : bar;
-            EnvironmentInfo info = Pyro.create().pullEnvironment(environment, backend.equals("vm"), progress);
+            EnvironmentInfo info = Pyro.create().pullEnvironment(environment, BackendName.VM.is(backend), progress);
             if (json) {
                 JsonOutput.print(spec.commandLine().getOut(), info);
             } else {

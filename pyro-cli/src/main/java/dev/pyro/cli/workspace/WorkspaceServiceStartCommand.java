@@ -1,5 +1,7 @@
 package dev.pyro.cli.workspace;
 
+import dev.pyro.api.state.ServiceState;
+
 import dev.pyro.api.Defaults;
 import dev.pyro.cli.run.ShellWords;
 import dev.pyro.api.PyroException;
@@ -59,7 +61,7 @@ final class WorkspaceServiceStartCommand extends WorkspaceIdCommand<ServiceInfo>
     @Override
     public Integer call() {
         run();
-        return result != null && "failed".equals(result.state()) ? 1 : 0;
+        return result != null && ServiceState.FAILED.is(result.state()) ? 1 : 0;
     }
 
     @Override

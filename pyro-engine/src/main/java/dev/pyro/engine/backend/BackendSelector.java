@@ -1,5 +1,7 @@
 package dev.pyro.engine.backend;
 
+import dev.pyro.api.Defaults;
+
 import dev.pyro.api.PyroException;
 import dev.pyro.api.state.BackendName;
 import dev.pyro.engine.backend.gvisor.GvisorBackend;
@@ -20,7 +22,7 @@ import java.util.Optional;
 public final class BackendSelector {
 
     /** The request that lets the selector pick (not a backend: records name the one picked). */
-    public static final String AUTO = "auto";
+    public static final String AUTO = Defaults.BACKEND;
 
     /** What {@code --backend} accepts, in the order the error lists them. */
     public static final List<String> NAMES = List.of(AUTO, BackendName.VM.value(), BackendName.GVISOR.value(),
