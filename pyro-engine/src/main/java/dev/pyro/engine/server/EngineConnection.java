@@ -73,17 +73,14 @@ final class EngineConnection {
         long started = System.nanoTime();
         try {
             Object result = dispatcher.dispatch(method, params, new RequestContext(out, guard));
-            guard.finish();
             out.result(result);
             if (!Operations.PING.name().equals(method)) { // every client pings first: not worth a line each
                 log.info(method + " ok in " + millisSince(started) + " ms");
             }
         } catch (PyroException e) {
-            guard.finish();
             out.error(e.getMessage(), e.kind().name(), false);
             log.info(method + " failed in " + millisSince(started) + " ms (" + e.kind() + "): " + e.getMessage());
         } catch (RuntimeException | Error e) {
-            guard.finish();
             log.error(method + " failed with a bug", e);
             out.error(ErrorText.of(e),
                     PyroException.Kind.RUNTIME.name(), true);

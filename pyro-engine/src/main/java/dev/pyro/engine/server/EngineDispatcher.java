@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns a method name and its params into a call on the VM and workspace managers or the environment
  * operations: one typed handler per {@link Operations} entry, run inside the cross-cutting
- * {@link DispatchStep}s. Around the whole call (the params' decoding included): secret redaction
- * outermost, then agent error translation. Between the decoding and the handler: the required
+ * {@link DispatchStep}s. Around the whole call (the params' decoding included): the disconnect
+ * guard's scope outermost ({@link DisconnectGuardScope}), then secret redaction, then agent error
+ * translation. Between the decoding and the handler: the required
  * fields the operation declares ({@link RequiredFields}), so a params type error is still named
  * before a missing field, as when each handler checked its own fields.
  */
@@ -58,7 +59,8 @@ final class EngineDispatcher {
                      Supplier<EngineInfo> info, Runnable shutdown, EngineLog log) {
         this.vms = vms;
         this.log = log;
-        this.steps = List.of(new SecretRedaction(workspaces), new AgentErrorTranslation(workspaces));
+        this.steps = List.of(new DisconnectGuardScope(), new SecretRedaction(workspaces),
+                new AgentErrorTranslation(workspaces));
         this.checks = List.of(new RequiredFields(Operations.ALL));
         on(Operations.PING, (p, c) -> info.get());
         on(Operations.SHUTDOWN, (p, c) -> {

@@ -85,4 +85,22 @@ class DispatchStepsTest {
         assertThat(RequiredFields.missing(params, "request.environment")).isFalse();
         assertThat(RequiredFields.missing(params, "request")).isFalse();
     }
+
+    @Test
+    void theGuardStopsWatchingWhenTheRequestEndsEitherWay() {
+        List<String> deleted = new ArrayList<>();
+        DisconnectGuard guard = new DisconnectGuard((id, reason) -> deleted.add(id + " " + reason));
+        DispatchStep.Call call = new DispatchStep.Call("exec_vm", null, new RequestContext(null, guard));
+        assertThatThrownBy(() -> new DisconnectGuardScope().around(call, () -> {
+            guard.protect("abcdef012345", "post_exec_cleanup");
+            throw PyroException.invalid("refused");
+        })).hasMessage("refused");
+        guard.clientGone(); // every client leaves after its answer
+        assertThat(deleted).isEmpty();
+
+        DisconnectGuard open = new DisconnectGuard((id, reason) -> deleted.add(id + " " + reason));
+        open.protect("abcdef012345", "post_exec_cleanup");
+        open.clientGone(); // gone mid-request: the VM goes with it
+        assertThat(deleted).containsExactly("abcdef012345 post_exec_cleanup");
+    }
 }
