@@ -13,17 +13,19 @@ import dev.pyro.api.state.VmState;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxLocks;
 import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.backend.BackendChoice;
+import dev.pyro.engine.backend.SandboxRequest;
+import dev.pyro.engine.environment.InstallState;
+import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRecordCheck;
-import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentSpec;
-import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostPrivilege;
@@ -63,7 +65,8 @@ public final class VmManager implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Operations on one VM run one at a time; different VMs proceed in parallel (as workspaces do). */
+    private final SandboxLocks locks;
     /** VMs this engine reaped by TTL: a later call on one says "expired", as the spec words it, not "does not exist". */
     private final java.util.Set<String> reapedIds = ConcurrentHashMap.newKeySet();
     private final java.util.function.DoubleSupplier clock;
@@ -87,11 +90,20 @@ public final class VmManager implements AutoCloseable {
         this.paths = paths;
         this.provisioner = new Provisioner(paths, capacity.count(vms::size));
         this.sandboxes = new Sandboxes(paths);
+        this.locks = new SandboxLocks(locksDir());
         adoptPersisted();
     }
 
     private Path vmsDir() {
         return paths.stateDir().resolve("vms");
+    }
+
+    /**
+     * {@code <state>/.locks/vms}: not in {@code vms/} itself, which holds one dir per VM and nothing
+     * else (adoption skips other names, but tools and tests list it as the VMs).
+     */
+    private Path locksDir() {
+        return paths.stateDir().resolve(".locks").resolve("vms");
     }
 
     /** {@code vms/<id>}: only a checked id becomes a path. */
@@ -132,7 +144,7 @@ public final class VmManager implements AutoCloseable {
 
     public VmStatus start(String vmId) {
         VmInstance vm = live(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             vm = live(vmId);
             if (!VmState.CREATED.is(vm.state()) && !VmState.STOPPED.is(vm.state())) {
                 throw PyroException.invalid("vm " + vmId + " cannot be started from state '" + vm.state() + "'");
@@ -167,6 +179,8 @@ public final class VmManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while starting vm " + vmId, e);
             }
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("starting vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
@@ -225,7 +239,7 @@ public final class VmManager implements AutoCloseable {
 
     public VmStatus stop(String vmId) {
         find(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             // Read again under the lock: a start that held it may have changed the record (its pid).
             VmInstance vm = find(vmId);
             closeAgent(vmId);
@@ -241,12 +255,14 @@ public final class VmManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while stopping vm " + vmId, e);
             }
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("stopping vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
     public VmDeleteResult delete(String vmId, String reason) {
         find(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             // Read again under the lock: a start that held it may have recorded the sandbox's pid,
             // which the vm backend needs to stop QEMU; a delete that held it has done our work.
             VmInstance vm = vms.get(vmId);
@@ -266,6 +282,8 @@ public final class VmManager implements AutoCloseable {
                 vms.remove(vmId);
             }
             return new VmDeleteResult(vmId, true, reason);
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("deleting vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
@@ -307,11 +325,6 @@ public final class VmManager implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** Operations on one VM run one at a time; different VMs proceed in parallel. */
-    private Object lockOf(String vmId) {
-        return locks.computeIfAbsent(vmId, id -> new Object());
-    }
 
     private VmInstance find(String vmId) {
         VmId.of(vmId); // an id that is not one names no VM: said so, not "does not exist"
