@@ -13,11 +13,10 @@ import dev.pyro.api.state.VmState;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxDraft;
 import dev.pyro.engine.provision.SandboxLocks;
+import dev.pyro.engine.provision.SandboxPlan;
 import dev.pyro.engine.provision.SandboxTerms;
-import dev.pyro.engine.backend.BackendChoice;
-import dev.pyro.engine.backend.SandboxRequest;
-import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
@@ -54,7 +53,10 @@ import java.util.stream.Stream;
 /**
  * One-shot VMs (spec §7.1): create → start → exec (then always deleted), stop, delete, status,
  * network info and TTL reaping. Each VM is persisted under {@code <state>/vms/<id>/vm.json} so a new
- * engine re-adopts running ones and marks the rest stopped.
+ * engine re-adopts running ones and marks the rest stopped. A VM is created on the create path
+ * workspaces take ({@link Provisioner#provision}, this class supplies its {@link SandboxPlan}), and
+ * its start, stop and delete hold its lock as a workspace's operations hold theirs ({@link SandboxLocks}):
+ * one model for both kinds, so they cannot drift apart.
  */
 public final class VmManager implements AutoCloseable {
 
@@ -113,32 +115,85 @@ public final class VmManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /** Through the one create path ({@link Provisioner#provision}); a VM is created, not started. */
     public VmStatus create(VmRequest request, Progress progress) {
-        EnvironmentSpec spec = provisioner.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds(),
-                request.environment());
-        provisioner.admit(this::reapExpired);
-        BackendChoice choice = provisioner.backend(request.backend(), request.network(), request.allowHostCompat(),
-                progress);
-        InstallState install = provisioner.install(spec, progress);
-        String id = VmId.random().value();
-        Path dir = vmDir(id);
-        double now = now();
-        try {
-            SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
-                    request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox"), true));
-            VmInstance vm = new VmInstance(id, SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(),
-                    request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()), request.network(),
-                    request.allowHostCompat(), null, sandbox);
+        return provisioner.provision(new Plan(request), progress);
+    }
+
+    /**
+     * A VM's parts of the create sequence: no checks of its own, no preparation (its backend and
+     * environment are chosen before anything of it exists), created in {@code vms/<id>/sandbox}, its
+     * record stamped when the backend begins to create it.
+     */
+    private final class Plan implements SandboxPlan<VmStatus> {
+
+        private final VmRequest request;
+        private double now;
+
+        Plan(VmRequest request) {
+            this.request = request;
+        }
+
+        @Override public String what() {
+            return "sandbox";
+        }
+
+        @Override public String environment() {
+            return request.environment();
+        }
+
+        @Override public int vcpuCount() {
+            return request.vcpuCount();
+        }
+
+        @Override public int memMib() {
+            return request.memMib();
+        }
+
+        @Override public int ttlSeconds() {
+            return request.ttlSeconds();
+        }
+
+        @Override public void reapExpired() {
+            VmManager.this.reapExpired();
+        }
+
+        @Override public String newId() {
+            return VmId.random().value();
+        }
+
+        @Override public Path dir(String id) {
+            return vmDir(id);
+        }
+
+        @Override public String backend() {
+            return request.backend();
+        }
+
+        @Override public boolean network() {
+            return request.network();
+        }
+
+        @Override public boolean allowHostCompat() {
+            return request.allowHostCompat();
+        }
+
+        @Override public void beforeCreate(SandboxDraft draft, Progress progress) {
+            now = now();
+        }
+
+        @Override public String sandboxDirName() {
+            return "sandbox";
+        }
+
+        @Override public VmStatus record(SandboxDraft draft) {
+            EnvironmentSpec spec = draft.spec();
+            VmInstance vm = new VmInstance(draft.id(), SandboxTerms.of(spec.name(), spec.version(),
+                    request.vcpuCount(), request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()),
+                    request.network(), request.allowHostCompat(), null, draft.sandbox);
             persist(vm);
-            vms.put(id, vm);
+            vms.put(draft.id(), vm);
             return vm.status();
-        } catch (IOException | RuntimeException e) {
-            Provisioner.discard(null, null, dir);
-            throw Provisioner.failed("sandbox", e);
-        } catch (InterruptedException e) {
-            PyroException interrupted = Provisioner.interrupted("sandbox", e);
-            Provisioner.discard(null, null, dir);
-            throw interrupted;
         }
     }
 
