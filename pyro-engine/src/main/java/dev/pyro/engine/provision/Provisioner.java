@@ -5,6 +5,7 @@ import dev.pyro.engine.backend.BackendChoice;
 import dev.pyro.engine.backend.BackendSelector;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
+import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.vm.GuestKernels;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.PyroPaths;
@@ -20,11 +21,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The steps every new sandbox goes through, one-shot VM or workspace, in this order: {@link #validate}
- * (sizing, environment), {@link #admit} (reap the expired, then the shared {@link Capacity}),
- * {@link #backend} (the requested or best backend), {@link #install} (the environment, with the
- * kernel it needs), the backend's create, and on failure {@link #discard} and {@link #failed}.
- * What differs (a workspace's seed, secrets and policy; a VM's record) stays with its manager.
+ * The one create path of every sandbox, one-shot VM or workspace: {@link #provision} runs the
+ * sequence once for both, and the kind fills in its parts through a {@link SandboxPlan} (a
+ * workspace's policy, seed, secrets, start and import; each kind's record). One sequence, so the
+ * order of checks (which error a request with several faults gets first), the capacity rule and
+ * the cleanup of a failed create cannot drift apart between the kinds.
  */
 public final class Provisioner {
 
@@ -44,20 +45,73 @@ public final class Provisioner {
         return capacity;
     }
 
+    /**
+     * Creates one sandbox: {@link #validate} (sizing, environment), the kind's checks,
+     * {@link #admit} (reap the kind's expired sandboxes, then the shared {@link Capacity}), a new id
+     * and dir, the kind's preparation of its dir (if any), {@link #backend} (the requested or best
+     * backend) and the kind's acceptance of it, {@link #install} (the environment, with the kernel it
+     * needs), the backend's create, the kind's steps after it, and its record. A failure after
+     * anything of the sandbox may exist leaves nothing behind ({@link #discard}) and is named after
+     * the kind ({@link #failed}); a kind that prepares no dir chooses its backend and install before
+     * that point, so their errors reach the caller as they are.
+     */
+    public <T> T provision(SandboxPlan<T> plan, Progress progress) {
+        EnvironmentSpec spec = validate(plan.vcpuCount(), plan.memMib(), plan.ttlSeconds(), plan.environment());
+        plan.check();
+        admit(plan::reapExpired);
+        String id = plan.newId();
+        SandboxDraft draft = new SandboxDraft(id, plan.dir(id), spec);
+        if (!plan.preparesDir()) {
+            choose(plan, draft, progress);
+        }
+        try {
+            if (plan.preparesDir()) {
+                plan.prepare(draft);
+                choose(plan, draft, progress);
+            }
+            plan.beforeCreate(draft, progress);
+            draft.sandbox = draft.backend().create(new SandboxRequest(id, spec, draft.install(), plan.vcpuCount(),
+                    plan.memMib(), plan.network(), draft.dir().resolve(plan.sandboxDirName()), true));
+            plan.afterCreate(draft, progress);
+            return plan.record(draft);
+        } catch (IOException | RuntimeException e) {
+            discard(plan, draft);
+            throw failed(plan.what(), e);
+        } catch (InterruptedException e) {
+            PyroException interrupted = interrupted(plan.what(), e);
+            discard(plan, draft);
+            throw interrupted;
+        }
+    }
+
+    /** The backend (which the kind may refuse), then the environment installed for it. */
+    private void choose(SandboxPlan<?> plan, SandboxDraft draft, Progress progress) {
+        BackendChoice choice = backend(plan.backend(), plan.network(), plan.allowHostCompat(), progress);
+        plan.accept(choice);
+        draft.backend(choice.backend());
+        draft.install(install(draft.spec(), progress));
+    }
+
+    /** A failed create leaves nothing behind: what the kind holds of it, its sandbox, its dir (no record). */
+    private static void discard(SandboxPlan<?> plan, SandboxDraft draft) {
+        plan.discarding(draft.id());
+        discard(draft.backend(), draft.sandbox, draft.dir());
+    }
+
     /** The spec's sizing limits, then the environment: checked before anything exists. */
-    public EnvironmentSpec validate(int vcpuCount, int memMib, int ttlSeconds, String environment) {
+    private EnvironmentSpec validate(int vcpuCount, int memMib, int ttlSeconds, String environment) {
         VmLimits.validate(vcpuCount, memMib, ttlSeconds);
         return EnvironmentCatalog.get(environment);
     }
 
     /** Expired sandboxes of the kind being created free their slots first; then the shared limit. */
-    public void admit(Runnable reapExpired) {
+    private void admit(Runnable reapExpired) {
         reapExpired.run();
         capacity.check();
     }
 
     /** The backend asked for ({@code auto}, vm, gvisor or host), or why it cannot serve. */
-    public BackendChoice backend(String requested, boolean network, boolean allowHostCompat, Progress progress) {
+    private BackendChoice backend(String requested, boolean network, boolean allowHostCompat, Progress progress) {
         return selector.select(BackendSelector.requested(requested), network, allowHostCompat, progress);
     }
 
@@ -68,7 +122,7 @@ public final class Provisioner {
     }
 
     /** A failed create leaves nothing behind: its sandbox (if one was made), then its dir. */
-    public static void discard(SandboxBackend backend, SandboxRecord sandbox, Path dir) {
+    private static void discard(SandboxBackend backend, SandboxRecord sandbox, Path dir) {
         try {
             if (backend != null && sandbox != null) {
                 backend.delete(sandbox);
@@ -86,12 +140,12 @@ public final class Provisioner {
     }
 
     /** The error a failed create reports: the engine's own as is, anything else named ({@code what}: sandbox, workspace). */
-    public static PyroException failed(String what, Exception e) {
+    private static PyroException failed(String what, Exception e) {
         return e instanceof PyroException p ? p
                 : PyroException.runtime("creating the " + what + " failed: " + ErrorText.of(e), e);
     }
 
-    public static PyroException interrupted(String what, InterruptedException e) {
+    private static PyroException interrupted(String what, InterruptedException e) {
         Thread.currentThread().interrupt();
         return PyroException.runtime("interrupted while creating the " + what, e);
     }

@@ -13,17 +13,18 @@ import dev.pyro.api.state.VmState;
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxDraft;
+import dev.pyro.engine.provision.SandboxLocks;
+import dev.pyro.engine.provision.SandboxPlan;
 import dev.pyro.engine.provision.SandboxTerms;
-import dev.pyro.engine.backend.BackendChoice;
+import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.backend.SandboxBackend;
 import dev.pyro.engine.backend.SandboxRecord;
 import dev.pyro.engine.backend.SandboxRecordCheck;
-import dev.pyro.engine.backend.SandboxRequest;
 import dev.pyro.engine.backend.Sandboxes;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.api.PyroPaths;
 import dev.pyro.engine.environment.EnvironmentSpec;
-import dev.pyro.engine.environment.InstallState;
 import dev.pyro.engine.guest.ExecOutcome;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.host.HostPrivilege;
@@ -52,7 +53,10 @@ import java.util.stream.Stream;
 /**
  * One-shot VMs (spec §7.1): create → start → exec (then always deleted), stop, delete, status,
  * network info and TTL reaping. Each VM is persisted under {@code <state>/vms/<id>/vm.json} so a new
- * engine re-adopts running ones and marks the rest stopped.
+ * engine re-adopts running ones and marks the rest stopped. A VM is created on the create path
+ * workspaces take ({@link Provisioner#provision}, this class supplies its {@link SandboxPlan}), and
+ * its start, stop and delete hold its lock as a workspace's operations hold theirs ({@link SandboxLocks}):
+ * one model for both kinds, so they cannot drift apart.
  */
 public final class VmManager implements AutoCloseable {
 
@@ -63,7 +67,8 @@ public final class VmManager implements AutoCloseable {
     private final Sandboxes sandboxes;
     private final Map<String, VmInstance> vms = new ConcurrentHashMap<>();
     private final Map<String, AgentConnection> agents = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Operations on one VM run one at a time; different VMs proceed in parallel (as workspaces do). */
+    private final SandboxLocks locks;
     /** VMs this engine reaped by TTL: a later call on one says "expired", as the spec words it, not "does not exist". */
     private final java.util.Set<String> reapedIds = ConcurrentHashMap.newKeySet();
     private final java.util.function.DoubleSupplier clock;
@@ -87,11 +92,20 @@ public final class VmManager implements AutoCloseable {
         this.paths = paths;
         this.provisioner = new Provisioner(paths, capacity.count(vms::size));
         this.sandboxes = new Sandboxes(paths);
+        this.locks = new SandboxLocks(locksDir());
         adoptPersisted();
     }
 
     private Path vmsDir() {
         return paths.stateDir().resolve("vms");
+    }
+
+    /**
+     * {@code <state>/.locks/vms}: not in {@code vms/} itself, which holds one dir per VM and nothing
+     * else (adoption skips other names, but tools and tests list it as the VMs).
+     */
+    private Path locksDir() {
+        return paths.stateDir().resolve(".locks").resolve("vms");
     }
 
     /** {@code vms/<id>}: only a checked id becomes a path. */
@@ -101,38 +115,91 @@ public final class VmManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ lifecycle
 
+    /** Through the one create path ({@link Provisioner#provision}); a VM is created, not started. */
     public VmStatus create(VmRequest request, Progress progress) {
-        EnvironmentSpec spec = provisioner.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds(),
-                request.environment());
-        provisioner.admit(this::reapExpired);
-        BackendChoice choice = provisioner.backend(request.backend(), request.network(), request.allowHostCompat(),
-                progress);
-        InstallState install = provisioner.install(spec, progress);
-        String id = VmId.random().value();
-        Path dir = vmDir(id);
-        double now = now();
-        try {
-            SandboxRecord sandbox = choice.backend().create(new SandboxRequest(id, spec, install,
-                    request.vcpuCount(), request.memMib(), request.network(), dir.resolve("sandbox"), true));
-            VmInstance vm = new VmInstance(id, SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(),
-                    request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()), request.network(),
-                    request.allowHostCompat(), null, sandbox);
+        return provisioner.provision(new Plan(request), progress);
+    }
+
+    /**
+     * A VM's parts of the create sequence: no checks of its own, no preparation (its backend and
+     * environment are chosen before anything of it exists), created in {@code vms/<id>/sandbox}, its
+     * record stamped when the backend begins to create it.
+     */
+    private final class Plan implements SandboxPlan<VmStatus> {
+
+        private final VmRequest request;
+        private double now;
+
+        Plan(VmRequest request) {
+            this.request = request;
+        }
+
+        @Override public String what() {
+            return "sandbox";
+        }
+
+        @Override public String environment() {
+            return request.environment();
+        }
+
+        @Override public int vcpuCount() {
+            return request.vcpuCount();
+        }
+
+        @Override public int memMib() {
+            return request.memMib();
+        }
+
+        @Override public int ttlSeconds() {
+            return request.ttlSeconds();
+        }
+
+        @Override public void reapExpired() {
+            VmManager.this.reapExpired();
+        }
+
+        @Override public String newId() {
+            return VmId.random().value();
+        }
+
+        @Override public Path dir(String id) {
+            return vmDir(id);
+        }
+
+        @Override public String backend() {
+            return request.backend();
+        }
+
+        @Override public boolean network() {
+            return request.network();
+        }
+
+        @Override public boolean allowHostCompat() {
+            return request.allowHostCompat();
+        }
+
+        @Override public void beforeCreate(SandboxDraft draft, Progress progress) {
+            now = now();
+        }
+
+        @Override public String sandboxDirName() {
+            return "sandbox";
+        }
+
+        @Override public VmStatus record(SandboxDraft draft) {
+            EnvironmentSpec spec = draft.spec();
+            VmInstance vm = new VmInstance(draft.id(), SandboxTerms.of(spec.name(), spec.version(),
+                    request.vcpuCount(), request.memMib(), request.ttlSeconds(), now, VmState.CREATED.value()),
+                    request.network(), request.allowHostCompat(), null, draft.sandbox);
             persist(vm);
-            vms.put(id, vm);
+            vms.put(draft.id(), vm);
             return vm.status();
-        } catch (IOException | RuntimeException e) {
-            Provisioner.discard(null, null, dir);
-            throw Provisioner.failed("sandbox", e);
-        } catch (InterruptedException e) {
-            PyroException interrupted = Provisioner.interrupted("sandbox", e);
-            Provisioner.discard(null, null, dir);
-            throw interrupted;
         }
     }
 
     public VmStatus start(String vmId) {
         VmInstance vm = live(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             vm = live(vmId);
             if (!VmState.CREATED.is(vm.state()) && !VmState.STOPPED.is(vm.state())) {
                 throw PyroException.invalid("vm " + vmId + " cannot be started from state '" + vm.state() + "'");
@@ -167,6 +234,8 @@ public final class VmManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while starting vm " + vmId, e);
             }
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("starting vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
@@ -225,7 +294,7 @@ public final class VmManager implements AutoCloseable {
 
     public VmStatus stop(String vmId) {
         find(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             // Read again under the lock: a start that held it may have changed the record (its pid).
             VmInstance vm = find(vmId);
             closeAgent(vmId);
@@ -241,12 +310,14 @@ public final class VmManager implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw PyroException.runtime("interrupted while stopping vm " + vmId, e);
             }
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("stopping vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
     public VmDeleteResult delete(String vmId, String reason) {
         find(vmId);
-        synchronized (lockOf(vmId)) {
+        try (CacheLock lock = locks.lock(vmId)) {
             // Read again under the lock: a start that held it may have recorded the sandbox's pid,
             // which the vm backend needs to stop QEMU; a delete that held it has done our work.
             VmInstance vm = vms.get(vmId);
@@ -266,6 +337,8 @@ public final class VmManager implements AutoCloseable {
                 vms.remove(vmId);
             }
             return new VmDeleteResult(vmId, true, reason);
+        } catch (IOException e) { // taking or releasing the lock
+            throw PyroException.runtime("deleting vm " + vmId + " failed: " + ErrorText.of(e), e);
         }
     }
 
@@ -307,11 +380,6 @@ public final class VmManager implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** Operations on one VM run one at a time; different VMs proceed in parallel. */
-    private Object lockOf(String vmId) {
-        return locks.computeIfAbsent(vmId, id -> new Object());
-    }
 
     private VmInstance find(String vmId) {
         VmId.of(vmId); // an id that is not one names no VM: said so, not "does not exist"

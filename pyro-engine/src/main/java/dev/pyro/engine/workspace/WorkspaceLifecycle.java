@@ -21,6 +21,8 @@ import dev.pyro.engine.environment.InstallState;
 import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.Progress;
 import dev.pyro.engine.provision.Provisioner;
+import dev.pyro.engine.provision.SandboxDraft;
+import dev.pyro.engine.provision.SandboxPlan;
 import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.template.CloneRefresh;
 import dev.pyro.engine.workspace.disk.WorkspaceDisk;
@@ -42,9 +44,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A workspace's life: create, list, status, update, stop, start, reset and delete. Every record
- * change holds the workspace's lock; a reset restores an archive that {@link WorkspaceSnapshots}
- * names (the snapshots never call back here).
+ * A workspace's life: create, list, status, update, stop, start, reset and delete. A create takes
+ * the path one-shot VMs take ({@link Provisioner#provision}; this class supplies the workspace's
+ * {@link SandboxPlan}). Every record change holds the workspace's lock; a reset restores an archive
+ * that {@link WorkspaceSnapshots} names (the snapshots never call back here).
  */
 final class WorkspaceLifecycle {
 
@@ -70,66 +73,138 @@ final class WorkspaceLifecycle {
 
     // ------------------------------------------------------------------ create, list, status, update
 
-    /** {@code origin}: null, or where the (staged) seed path really came from. */
+    /** Through the one create path ({@link Provisioner#provision}); {@code origin}: null, or where the (staged) seed path really came from. */
     WorkspaceInfo create(WorkspaceRequest request, SeedOrigin origin, Progress progress) {
-        EnvironmentSpec spec = provisioner.validate(request.vcpuCount(), request.memMib(), request.ttlSeconds(),
-                request.environment());
-        NetworkPolicy policy = networkPolicy(request.networkPolicy());
-        String name = WorkspaceNames.name(request.name());
-        SortedMap<String, String> labels = WorkspaceNames.labels(request.labels());
-        provisioner.admit(context::reapExpired);
-        String id = WorkspaceId.random().value();
-        WorkspaceStore store = context.store();
-        Path dir = store.dir(WorkspaceId.of(id));
-        SandboxRecord sandbox = null;
-        SandboxBackend backend = null;
-        try {
-            Files.createDirectories(dir);
-            WorkspaceSeed seed = Baseline.prepare(request.seedPath(), dir, origin);
-            List<SecretMeta> secrets = WorkspaceSecrets.prepare(request.secrets(), dir);
-            BackendChoice choice = provisioner.backend(request.backend(), policy.networked(),
-                    request.allowHostCompat(), progress);
+        return provisioner.provision(new Plan(request, origin), progress);
+    }
+
+    /**
+     * A workspace's parts of the create sequence: its network policy, name and labels checked after
+     * the sizing; its dir made and its seed and secrets staged before the backend is chosen (a bad
+     * seed is reported before a bad backend); the host backend refused; then started, connected,
+     * given its secrets and its seed, and recorded as started.
+     */
+    private final class Plan implements SandboxPlan<WorkspaceInfo> {
+
+        private final WorkspaceRequest request;
+        private final SeedOrigin origin;
+        private NetworkPolicy policy;
+        private String name;
+        private SortedMap<String, String> labels;
+        private WorkspaceSeed seed;
+        private List<SecretMeta> secrets;
+        private ImportResult imported;
+
+        Plan(WorkspaceRequest request, SeedOrigin origin) {
+            this.request = request;
+            this.origin = origin;
+        }
+
+        @Override public String what() {
+            return "workspace";
+        }
+
+        @Override public String environment() {
+            return request.environment();
+        }
+
+        @Override public int vcpuCount() {
+            return request.vcpuCount();
+        }
+
+        @Override public int memMib() {
+            return request.memMib();
+        }
+
+        @Override public int ttlSeconds() {
+            return request.ttlSeconds();
+        }
+
+        @Override public void check() {
+            policy = networkPolicy(request.networkPolicy());
+            name = WorkspaceNames.name(request.name());
+            labels = WorkspaceNames.labels(request.labels());
+        }
+
+        @Override public void reapExpired() {
+            context.reapExpired();
+        }
+
+        @Override public String newId() {
+            return WorkspaceId.random().value();
+        }
+
+        @Override public Path dir(String id) {
+            return context.store().dir(WorkspaceId.of(id));
+        }
+
+        @Override public boolean preparesDir() {
+            return true;
+        }
+
+        @Override public void prepare(SandboxDraft draft) throws IOException {
+            Files.createDirectories(draft.dir());
+            seed = Baseline.prepare(request.seedPath(), draft.dir(), origin);
+            secrets = WorkspaceSecrets.prepare(request.secrets(), draft.dir());
+        }
+
+        @Override public String backend() {
+            return request.backend();
+        }
+
+        @Override public boolean network() {
+            return policy.networked();
+        }
+
+        @Override public boolean allowHostCompat() {
+            return request.allowHostCompat();
+        }
+
+        @Override public void accept(BackendChoice choice) {
             if (BackendName.HOST.is(choice.backend().name())) {
                 throw PyroException.invalid("workspaces need an isolating backend (vm or gvisor) in this release; "
                         + "the host backend serves only pyro run");
             }
-            backend = choice.backend();
-            InstallState install = provisioner.install(spec, progress);
-            progress.phase("create", "workspace_id=" + id);
-            sandbox = backend.create(new SandboxRequest(id, spec, install, request.vcpuCount(), request.memMib(),
-                    policy.networked(), dir.resolve("runtime"), true));
+        }
+
+        @Override public void beforeCreate(SandboxDraft draft, Progress progress) {
+            progress.phase("create", "workspace_id=" + draft.id());
+        }
+
+        @Override public String sandboxDirName() {
+            return "runtime";
+        }
+
+        @Override public void afterCreate(SandboxDraft draft, Progress progress) throws IOException, InterruptedException {
+            String id = draft.id();
             progress.phase("start", "workspace_id=" + id);
-            sandbox = backend.start(sandbox, READY_TIMEOUT);
-            AgentConnection agent = context.connect(id, sandbox);
-            CloneRefresh.Pending refresh = CloneRefresh.needed(sandbox) ? CloneRefresh.begin(agent) : null;
-            WorkspaceSecrets.install(agent, dir, secrets);
+            draft.sandbox = draft.backend().start(draft.sandbox, READY_TIMEOUT);
+            AgentConnection agent = context.connect(id, draft.sandbox);
+            CloneRefresh.Pending refresh = CloneRefresh.needed(draft.sandbox) ? CloneRefresh.begin(agent) : null;
+            WorkspaceSecrets.install(agent, draft.dir(), secrets);
             progress.phase("seed", "workspace_id=" + id);
-            ImportResult imported = Baseline.importInto(agent, Baseline.archive(dir));
+            imported = Baseline.importInto(agent, Baseline.archive(draft.dir()));
             if (refresh != null) {
                 refresh.await();
             }
+        }
+
+        @Override public WorkspaceInfo record(SandboxDraft draft) {
+            EnvironmentSpec spec = draft.spec();
             double now = context.clock().getAsDouble();
-            WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, id,
+            WorkspaceRecord record = new WorkspaceRecord(WorkspaceRecord.LAYOUT_VERSION, draft.id(),
                     SandboxTerms.of(spec.name(), spec.version(), request.vcpuCount(), request.memMib(),
                             request.ttlSeconds(), now, WorkspaceState.STARTED.value()), policy.value(),
-                    request.allowHostCompat(), backend.name(), null, name, labels, now, 0, null,
-                    seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, sandbox);
-            store.write(record);
+                    request.allowHostCompat(), draft.backend().name(), null, name, labels, now, 0, null,
+                    seed.withCounts(imported.entryCount(), imported.bytesWritten()), secrets, 0, null, draft.sandbox);
+            context.store().write(record);
             return WorkspaceInfos.of(record, null);
-        } catch (IOException | RuntimeException e) {
-            discard(id, backend, sandbox);
-            throw Provisioner.failed("workspace", e);
-        } catch (InterruptedException e) {
-            PyroException interrupted = Provisioner.interrupted("workspace", e);
-            discard(id, backend, sandbox);
-            throw interrupted;
         }
-    }
 
-    /** A failed create leaves nothing behind: no sandbox, no files, no record. */
-    private void discard(String id, SandboxBackend backend, SandboxRecord sandbox) {
-        context.closeAgent(id);
-        Provisioner.discard(backend, sandbox, context.store().dir(WorkspaceId.of(id))); // list() ignores dirs without a record
+        /** A failed create leaves nothing behind: no agent, no sandbox, no files, no record (list() ignores dirs without one). */
+        @Override public void discarding(String id) {
+            context.closeAgent(id);
+        }
     }
 
     WorkspaceList list() {

@@ -5,6 +5,7 @@ import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.SandboxRecordCheck;
 import dev.pyro.engine.cache.CacheLock;
 import dev.pyro.engine.cache.FileTrees;
+import dev.pyro.engine.provision.SandboxLocks;
 import dev.pyro.api.PyroPaths;
 import dev.pyro.api.ids.Identifiers;
 import dev.pyro.api.ids.WorkspaceId;
@@ -38,10 +39,13 @@ public final class WorkspaceStore {
 
     private final PyroPaths paths;
     private final Path root;
+    /** In {@code .locks} beside the workspace dirs, not inside: deleting a workspace's dir keeps its lock. */
+    private final SandboxLocks locks;
 
     public WorkspaceStore(PyroPaths paths) {
         this.paths = paths;
         this.root = paths.workspacesDir();
+        this.locks = new SandboxLocks(root.resolve(".locks"));
     }
 
     /** {@code <state>/workspaces/<id>}: only a checked id becomes a path (no absolute, {@code ..} or {@code a/b}). */
@@ -53,18 +57,14 @@ public final class WorkspaceStore {
         return dir(id).resolve(RECORD);
     }
 
-    /** Holds the workspace's lock; the lock file lives in {@code .locks} beside the workspace dirs, not inside. */
+    /** Holds the workspace's lock ({@link SandboxLocks}, the model one-shot VMs share). */
     public CacheLock lock(WorkspaceId id) throws IOException {
-        return CacheLock.acquire(lockFile(id));
+        return locks.lock(id.value());
     }
 
     /** The workspace's lock if no other thread or process holds it now. */
     public Optional<CacheLock> tryLock(WorkspaceId id) throws IOException {
-        return CacheLock.tryAcquire(lockFile(id));
-    }
-
-    private Path lockFile(WorkspaceId id) {
-        return root.resolve(".locks").resolve(id.value() + ".lock");
+        return locks.tryLock(id.value());
     }
 
     /**
