@@ -94,6 +94,7 @@ public final class VmManager implements AutoCloseable {
         this.sandboxes = new Sandboxes(paths);
         this.locks = new SandboxLocks(locksDir());
         adoptPersisted();
+        locks.prune(vms::containsKey); // the lock files of VMs deleted under the last engine
     }
 
     private Path vmsDir() {

@@ -50,6 +50,39 @@ class SandboxLocksTest {
     }
 
     @Test
+    void pruneRemovesOnlyTheFreeLocksOfGoneSandboxes() throws Exception {
+        SandboxLocks locks = new SandboxLocks(dir.resolve(".locks"));
+        assertThat(locks.prune(id -> false)).isZero(); // no dir yet
+        String live = "111111111111";
+        String gone = "222222222222";
+        String held = "333333333333";
+        for (String id : new String[] {live, gone, held}) {
+            locks.lock(id).close();
+        }
+        java.nio.file.Files.writeString(dir.resolve(".locks/notes.txt"), "not ours");
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CompletableFuture<Void> holding = new CompletableFuture<>();
+        CompletableFuture.runAsync(() -> {
+            try (CacheLock mine = locks.lock(held)) {
+                holding.complete(null);
+                release.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                holding.completeExceptionally(e);
+            }
+        }, OWN_THREAD);
+        holding.get(30, TimeUnit.SECONDS);
+        try {
+            assertThat(locks.prune(live::equals)).isEqualTo(1);
+        } finally {
+            release.complete(null);
+        }
+        assertThat(dir.resolve(".locks/" + live + ".lock")).isRegularFile();
+        assertThat(dir.resolve(".locks/" + gone + ".lock")).doesNotExist();
+        assertThat(dir.resolve(".locks/" + held + ".lock")).isRegularFile();
+        assertThat(dir.resolve(".locks/notes.txt")).isRegularFile();
+    }
+
+    @Test
     void anotherProcessFindsItHeld() throws Exception {
         SandboxLocks locks = new SandboxLocks(dir.resolve(".locks"));
         Path file = dir.resolve(".locks/" + ID + ".lock");

@@ -115,6 +115,25 @@ class VmLockTest {
         assertThat(manager.list()).isEmpty();
     }
 
+    @Test
+    void aNewEngineRemovesTheLockFilesOfDeletedVmsOnly() throws Exception {
+        String kept = "0123456789ab";
+        String deleted = "ba9876543210";
+        plant(kept);
+        plant(deleted);
+        VmManager first = new VmManager(paths, 8);
+        first.delete(deleted, "explicit_delete"); // takes, then leaves, the lock file
+        first.stop(kept);
+        Path locks = paths.stateDir().resolve(".locks/vms");
+        assertThat(locks.resolve(deleted + ".lock")).isRegularFile();
+        assertThat(locks.resolve(kept + ".lock")).isRegularFile();
+        first.close();
+
+        new VmManager(paths, 8).close();
+        assertThat(locks.resolve(deleted + ".lock")).doesNotExist();
+        assertThat(locks.resolve(kept + ".lock")).isRegularFile();
+    }
+
     private static void await(CountDownLatch go) {
         try {
             go.await();
