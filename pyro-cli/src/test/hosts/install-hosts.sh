@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the chat-host CLIs of the host-helper tests (package.json beside this script, exact
 # versions) once into
-#   ${PYRO_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/pyro}/test-peers/hosts-<hash of package.json>/
-# and prints that directory. A fresh machine installs them; later runs reuse the install.
+#   ${PYRO_TEST_PEERS_CACHE:-${PYRO_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/pyro}}/test-peers/hosts-<hash of package.json>/
+# and prints that directory. A fresh machine installs them; later runs reuse the install (the
+# fast lane points PYRO_TEST_PEERS_CACHE at the user's cache: its own Pyro cache is empty).
 # The packages' install scripts run: they pick each CLI's native binary for this platform. No
 # lockfile: every dependency is an exact version, and the CLIs' other dependencies are their own
 # per-platform binaries, also pinned exactly (a lockfile from one machine lacks the others').
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-cache_root="${PYRO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyro}/test-peers"
+cache_root="${PYRO_TEST_PEERS_CACHE:-${PYRO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pyro}}/test-peers"
 hash="$(sha256sum "$here/package.json" | cut -c1-16)"
 dir="$cache_root/hosts-$hash"
 if [[ -f "$dir/.installed" ]]; then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the MCP test peers (package.json beside this script, exact versions) once into
-# ${PYRO_CACHE_DIR:-~/.cache/pyro}/mcp-test-peers/<hash of package.json>/ and prints that dir.
-# Tests call it; a fresh machine installs, later runs reuse the install.
+# ${PYRO_TEST_PEERS_CACHE:-${PYRO_CACHE_DIR:-~/.cache/pyro}}/mcp-test-peers/<hash of package.json>/
+# and prints that dir. Tests call it; a fresh machine installs, later runs reuse the install
+# (the fast lane's Pyro cache is an empty temp dir: scripts/test points PYRO_TEST_PEERS_CACHE at
+# the user's cache, as these are downloads, not builds).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-cache_root="${PYRO_CACHE_DIR:-$HOME/.cache/pyro}/mcp-test-peers"
+cache_root="${PYRO_TEST_PEERS_CACHE:-${PYRO_CACHE_DIR:-$HOME/.cache/pyro}}/mcp-test-peers"
 hash="$(cat "$here/package.json" $([[ -f "$here/package-lock.json" ]] && echo "$here/package-lock.json") | sha256sum | cut -c1-16)"
 dir="$cache_root/$hash"
 if [[ -f "$dir/.installed" ]]; then

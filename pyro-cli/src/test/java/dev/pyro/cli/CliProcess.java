@@ -3,9 +3,7 @@ package dev.pyro.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +14,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class CliProcess {
 
+    /** A finished child process (the CLI, a host CLI, a node peer): exit code, whole stdout and stderr. */
     record Result(int exitCode, String stdout, String stderr) {
+
+        String all() {
+            return stdout + stderr;
+        }
     }
 
     private final Map<String, String> env = new HashMap<>();
@@ -41,12 +44,7 @@ final class CliProcess {
     }
 
     Process start(String... args) throws IOException {
-        List<String> argv = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), PyroCli.class.getName()));
-        argv.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(argv);
+        ProcessBuilder builder = new ProcessBuilder(CliJvm.command(args));
         builder.environment().put("PYRO_PROGRESS_PLAIN", "1");
         builder.environment().keySet().removeAll(removed);
         builder.environment().putAll(env);
@@ -58,12 +56,21 @@ final class CliProcess {
     }
 
     static Result finish(Process process, long timeoutSeconds) throws IOException, InterruptedException {
+        return finish(process, timeoutSeconds, "pyro");
+    }
+
+    /**
+     * Closes the child's stdin, reads its stdout and stderr while it runs and waits for it; past
+     * the timeout it and its descendants are killed and the test fails naming {@code what}.
+     */
+    static Result finish(Process process, long timeoutSeconds, String what) throws IOException, InterruptedException {
         process.getOutputStream().close();
         CompletableFuture<String> out = read(process.getInputStream());
         CompletableFuture<String> err = read(process.getErrorStream());
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError("pyro did not finish within " + timeoutSeconds + " s");
+            throw new AssertionError(what + " did not finish within " + timeoutSeconds + " s");
         }
         return new Result(process.exitValue(), out.join(), err.join());
     }

@@ -58,7 +58,7 @@ class DailyLoopSmokeTest {
         JsonNode connected = json(pyro.run("host", "connect", "codex", "--mode", "repro-fix", "--project-path",
                 repo.toString(), "--environment", smoke.ctx.environment(), "--json"));
         assertThat(connected.get("action").asString()).isEqualTo("added");
-        HostPeers.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
+        CliProcess.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
         assertThat(get.exitCode()).as(get.all()).isZero();
         JsonNode transport = Json.MAPPER.readTree(get.stdout()).path("transport");
         List<String> argv = new ArrayList<>(List.of(transport.path("command").asString()));

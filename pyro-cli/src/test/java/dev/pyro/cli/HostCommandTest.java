@@ -76,7 +76,7 @@ class HostCommandTest {
         assertThat(user.pyroJson("host", "connect", "claude-code").path("action").asString()).isEqualTo("added");
         // A hand-made local-scope entry for the directory pyro runs in (the module dir for CliProcess).
         Path cwd = Path.of("").toAbsolutePath();
-        HostPeers.Result added = HostPeers.run(List.of(HostPeers.bin().resolve("claude").toString(), "mcp", "add",
+        CliProcess.Result added = HostPeers.run(List.of(HostPeers.bin().resolve("claude").toString(), "mcp", "add",
                 "pyro", "--", "/usr/bin/false"), user.env(), cwd, 120);
         assertThat(added.exitCode()).as(added.all()).isZero();
 
@@ -101,7 +101,7 @@ class HostCommandTest {
         assertThat(connected.path("config_path").asString()).isEqualTo(user.home().resolve(".codex/config.toml").toString());
 
         // Codex's own view of what it stored.
-        HostPeers.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
+        CliProcess.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
         assertThat(get.exitCode()).as(get.all()).isZero();
         JsonNode transport = Json.MAPPER.readTree(get.stdout()).path("transport");
         assertThat(transport.path("command").asString()).isEqualTo(user.launcher().toString());
@@ -125,7 +125,7 @@ class HostCommandTest {
         assertThat(repaired.path("action").asString()).isEqualTo("updated");
         JsonNode after = entry(user.pyroJson("host", "doctor", "--mode", "inspect"), "codex");
         assertThat(after.path("status").asString()).isEqualTo("ok");
-        HostPeers.Result list = user.host("codex", "mcp", "list", "--json");
+        CliProcess.Result list = user.host("codex", "mcp", "list", "--json");
         assertThat(Json.MAPPER.readTree(list.stdout())).hasSize(1);
     }
 

@@ -2,7 +2,6 @@ package dev.pyro.cli;
 
 import dev.pyro.api.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,7 +31,7 @@ final class HostPeers {
     /** {@code node_modules/.bin} of the installed hosts. */
     static synchronized Path bin() throws IOException, InterruptedException {
         if (bin == null) {
-            Result r = run(List.of("bash", INSTALLER.toString()), Map.of(), null, 900);
+            CliProcess.Result r = run(List.of("bash", INSTALLER.toString()), Map.of(), null, 900);
             if (r.exitCode() != 0) {
                 throw new AssertionError("installing the host CLIs failed (node and npm are needed):\n" + r.stderr());
             }
@@ -92,7 +89,7 @@ final class HostPeers {
         }
 
         /** Runs a host CLI ({@code claude}, {@code codex}, {@code opencode}) as this user. */
-        Result host(String binary, String... args) throws IOException, InterruptedException {
+        CliProcess.Result host(String binary, String... args) throws IOException, InterruptedException {
             List<String> argv = new ArrayList<>();
             argv.add(bin().resolve(binary).toString());
             argv.addAll(List.of(args));
@@ -100,14 +97,7 @@ final class HostPeers {
         }
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-
-        String all() {
-            return stdout + stderr;
-        }
-    }
-
-    static Result run(List<String> argv, Map<String, String> env, Path cwd, long timeoutSeconds)
+    static CliProcess.Result run(List<String> argv, Map<String, String> env, Path cwd, long timeoutSeconds)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         FOREIGN.forEach(pb.environment()::remove);
@@ -115,26 +105,7 @@ final class HostPeers {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> out = read(p.getInputStream());
-        CompletableFuture<String> err = read(p.getErrorStream());
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(argv.get(0) + " did not finish within " + timeoutSeconds + " s");
-        }
-        return new Result(p.exitValue(), out.join(), err.join());
-    }
-
-    private static CompletableFuture<String> read(java.io.InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return CliProcess.finish(pb.start(), timeoutSeconds, argv.get(0));
     }
 
     /** A launcher script like {@code ./pyro} that runs this build's classes (the jar is built after tests). */
@@ -145,9 +116,9 @@ final class HostPeers {
         static Path write(Path dir) throws IOException {
             Path script = dir.resolve("bin/pyro");
             Files.createDirectories(script.getParent());
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Files.writeString(script, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '"
-                    + System.getProperty("java.class.path") + "' " + PyroCli.class.getName() + " \"$@\"\n");
+            StringBuilder exec = new StringBuilder("exec");
+            CliJvm.command().forEach(word -> exec.append(" '").append(word).append('\''));
+            Files.writeString(script, "#!/bin/sh\n" + exec + " \"$@\"\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             return script;
         }

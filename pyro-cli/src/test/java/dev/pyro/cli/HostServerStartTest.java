@@ -37,7 +37,7 @@ class HostServerStartTest {
                 .path("action").asString()).isEqualTo("added");
 
         // `claude mcp get` health-checks the entry: it starts the server and completes the handshake.
-        HostPeers.Result get = user.host("claude", "mcp", "get", "pyro");
+        CliProcess.Result get = user.host("claude", "mcp", "get", "pyro");
         assertThat(get.exitCode()).as(get.all()).isZero();
         assertThat(get.stdout()).contains("Connected").doesNotContain("Failed");
 
@@ -54,7 +54,7 @@ class HostServerStartTest {
         // starts the command exactly as Codex reports it from the config.toml it reads.
         HostPeers.User user = HostPeers.user(dir, true);
         user.pyroJson("host", "connect", "codex", "--mode", "repro-fix", "--no-project-source");
-        HostPeers.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
+        CliProcess.Result get = user.host("codex", "mcp", "get", "pyro", "--json");
         assertThat(get.exitCode()).as(get.all()).isZero();
         JsonNode transport = Json.MAPPER.readTree(get.stdout()).path("transport");
         List<String> argv = new ArrayList<>(List.of(transport.path("command").asString()));
@@ -68,7 +68,7 @@ class HostServerStartTest {
         HostPeers.User user = HostPeers.user(dir, true);
         user.pyroJson("host", "connect", "opencode", "--mode", "inspect", "--no-project-source");
 
-        HostPeers.Result list = user.host("opencode", "mcp", "list");
+        CliProcess.Result list = user.host("opencode", "mcp", "list");
         assertThat(list.exitCode()).as(list.all()).isZero();
         assertThat(list.all()).containsPattern("pyro\\S*\\s*(\\e\\[[0-9;]*m)?connected")
                 .contains(user.launcher() + " mcp serve --mode inspect");

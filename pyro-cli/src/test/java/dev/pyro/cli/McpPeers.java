@@ -2,14 +2,11 @@ package dev.pyro.cli;
 
 import dev.pyro.api.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,7 +28,7 @@ public final class McpPeers {
             if (!onPath("node") || !onPath("npm")) {
                 throw new AssertionError("node and npm are needed for the MCP peer tests (Debian: apt-get install nodejs npm)");
             }
-            Result r = run(List.of("bash", NODE_DIR.resolve("install-peers.sh").toString()), null, 600);
+            CliProcess.Result r = run(List.of("bash", NODE_DIR.resolve("install-peers.sh").toString()), null, 600);
             if (r.exitCode() != 0) {
                 throw new AssertionError("installing the MCP test peers failed:\n" + r.stderr());
             }
@@ -42,11 +39,7 @@ public final class McpPeers {
 
     /** The argv that starts {@code pyro} (the CLI of this build) in its own JVM. */
     public static List<String> pyroCommand(String... args) {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                PyroCli.class.getName()));
-        argv.addAll(List.of(args));
-        return argv;
+        return CliJvm.command(args);
     }
 
     /** Runs the TypeScript SDK client with a plan (see mcp-client.cjs) and returns its JSON report. */
@@ -54,7 +47,7 @@ public final class McpPeers {
         Path dir = install();
         Path planFile = Files.createTempFile(workDir, "plan-", ".json");
         Files.writeString(planFile, Json.MAPPER.writeValueAsString(plan));
-        Result r = run(List.of("node", NODE_DIR.resolve("mcp-client.cjs").toString(), planFile.toString()),
+        CliProcess.Result r = run(List.of("node", NODE_DIR.resolve("mcp-client.cjs").toString(), planFile.toString()),
                 Map.of("NODE_PATH", dir.resolve("node_modules").toString()), 900);
         if (r.stdout().isBlank()) {
             throw new AssertionError("the MCP client printed nothing (exit " + r.exitCode() + "):\n" + r.stderr());
@@ -76,32 +69,20 @@ public final class McpPeers {
         }
         argv.addAll(server);
         argv.addAll(List.of(inspectorArgs));
-        Result r = run(argv, Map.of(), 300);
+        CliProcess.Result r = run(argv, Map.of(), 300);
         if (r.exitCode() != 0) {
             throw new AssertionError("mcp-inspector --cli failed (" + r.exitCode() + "):\n" + r.stdout() + r.stderr());
         }
         return Json.MAPPER.readTree(r.stdout());
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-    }
-
-    static Result run(List<String> argv, Map<String, String> env, long timeoutSeconds)
+    static CliProcess.Result run(List<String> argv, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (env != null) {
             pb.environment().putAll(env);
         }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> out = read(p.getInputStream());
-        CompletableFuture<String> err = read(p.getErrorStream());
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(argv.get(0) + " did not finish within " + timeoutSeconds + " s");
-        }
-        return new Result(p.exitValue(), out.join(), err.join());
+        return CliProcess.finish(pb.start(), timeoutSeconds, argv.get(0));
     }
 
     private static boolean onPath(String program) {
@@ -110,15 +91,5 @@ public final class McpPeers {
         } catch (IOException | InterruptedException e) {
             return false;
         }
-    }
-
-    private static CompletableFuture<String> read(java.io.InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
     }
 }

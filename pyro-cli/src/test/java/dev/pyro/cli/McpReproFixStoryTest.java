@@ -168,7 +168,7 @@ class McpReproFixStoryTest {
     private static void git(Path dir, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("git", "-C", dir.toString()));
         argv.addAll(List.of(args));
-        McpPeers.Result r = McpPeers.run(argv, Map.of(), 60);
+        CliProcess.Result r = McpPeers.run(argv, Map.of(), 60);
         assertThat(r.exitCode()).as(String.join(" ", argv) + "\n" + r.stderr()).isZero();
     }
 

@@ -3,13 +3,16 @@ package dev.pyro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.engine.cache.FileTrees;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +59,21 @@ class McpToolSetsTest {
     @TempDir(cleanup = CleanupMode.NEVER)
     Path tmp;
 
+    /** The TypeScript client's listing of each surface, made once per class (one server start each). */
+    private static final Map<List<String>, JsonNode> LISTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static Path listings;
+
+    @BeforeAll
+    static void listingsDir() throws Exception {
+        listings = Files.createTempDirectory("pyro-mcp-tool-sets-");
+    }
+
+    @AfterAll
+    static void removeListings() throws Exception {
+        EngineProcesses.stopEngine(listings.resolve("state"));
+        FileTrees.deleteRecursively(listings);
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         EngineProcesses.stopEngine(tmp.resolve("state"));
@@ -70,10 +88,7 @@ class McpToolSetsTest {
     @Test
     void typescriptClientListsEachSurfaceAsTheSpecSays() throws Exception {
         for (Map.Entry<String, List<String>> surface : EXPECTED.entrySet()) {
-            JsonNode report = McpPeers.client(tmp, Map.of("transport", "stdio",
-                    "command", serve(surface.getKey()).get(0), "args", serve(surface.getKey()).subList(1,
-                            serve(surface.getKey()).size()),
-                    "env", Map.of("PYRO_STATE_DIR", tmp.resolve("state").toString()), "listTools", true));
+            JsonNode report = report(surface.getKey());
             assertThat(report.has("error")).as(surface.getKey() + ": " + report).isFalse();
             assertThat(names(report.get("tools"))).as(surface.getKey()).containsExactlyElementsOf(surface.getValue());
             assertThat(report.get("server").get("name").asString()).isEqualTo("pyro");
@@ -155,12 +170,27 @@ class McpToolSetsTest {
     }
 
     private JsonNode list(String... flags) throws Exception {
-        List<String> argv = serve(flags);
-        JsonNode report = McpPeers.client(tmp, Map.of("transport", "stdio", "command", argv.get(0),
-                "args", argv.subList(1, argv.size()), "env", Map.of("PYRO_STATE_DIR", tmp.resolve("state").toString()),
-                "listTools", true));
+        JsonNode report = report(flags);
         assertThat(report.has("error")).as(report.toString()).isFalse();
         return report.get("tools");
+    }
+
+    /**
+     * The TypeScript client's report (tools/list) of {@code pyro mcp serve} with these flags: the
+     * server is started and listed once per class, and every test that reads that surface reads
+     * that one listing.
+     */
+    private static synchronized JsonNode report(String... flags) throws Exception {
+        List<String> key = List.of(flags);
+        JsonNode report = LISTED.get(key);
+        if (report == null) {
+            List<String> argv = serve(flags);
+            report = McpPeers.client(listings, Map.of("transport", "stdio", "command", argv.get(0),
+                    "args", argv.subList(1, argv.size()),
+                    "env", Map.of("PYRO_STATE_DIR", listings.resolve("state").toString()), "listTools", true));
+            LISTED.put(key, report);
+        }
+        return report;
     }
 
     static List<String> serve(String... flags) {

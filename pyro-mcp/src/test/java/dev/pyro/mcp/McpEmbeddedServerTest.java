@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pyro.mcp.tools.ToolOutcome;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.sdk.SdkFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class McpEmbeddedServerTest {
 
     @Test
     void createServerExposesTheSurfaceAndReturnsToolErrors() throws Exception {
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.INSPECT).withoutProjectSource());
             assertThat(server.tools()).hasSize(11);
             assertThat(server.projectSource()).isNull();
@@ -44,7 +45,7 @@ class McpEmbeddedServerTest {
 
     @Test
     void environmentDefaultIsValidated() throws Exception {
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> pyro.createServer(
                     McpServerOptions.of(McpSurface.WORKSPACE_CORE).withEnvironment("debian:99").withoutProjectSource()))
                     .hasMessageContaining("debian:99");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.mcp.tools.ToolDef;
 import dev.pyro.mcp.tools.ToolOutcome;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.sdk.SdkFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class McpGoldenTest {
     @Test
     void toolsListAndInstructionsAreUnchanged() throws Exception {
         StringBuilder out = new StringBuilder();
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             for (McpSurface surface : McpSurface.values()) {
                 for (boolean defaults : List.of(false, true)) {
                     McpServerOptions options = McpServerOptions.of(surface);
@@ -55,7 +56,7 @@ class McpGoldenTest {
     @Test
     void argumentErrorsAreUnchanged() throws Exception {
         StringBuilder out = new StringBuilder();
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             for (McpSurface surface : List.of(McpSurface.WORKSPACE_FULL, McpSurface.INSPECT)) {
                 PyroMcpServer server = pyro.createServer(McpServerOptions.of(surface).withoutProjectSource());
                 for (ToolDef tool : server.tools()) {
@@ -81,7 +82,7 @@ class McpGoldenTest {
     @Test
     void errorsForSeveralBadArgumentsAreUnchanged() throws Exception {
         StringBuilder out = new StringBuilder();
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.WORKSPACE_FULL)
                     .withoutProjectSource());
             for (ToolDef tool : server.tools()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.mcp.tools.ToolOutcome;
 import dev.pyro.sdk.Pyro;
+import dev.pyro.sdk.SdkFixture;
 import dev.pyro.test.SandboxTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class McpHostPathTest {
         Files.createSymbolicLink(allowed.resolve("to-private"), host.resolve("private"));
         Files.createSymbolicLink(allowed.resolve("dangling"), host.resolve("private/new-file"));
         Files.createDirectories(allowed.resolve("repo/.git/hooks"));
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.WORKSPACE_FULL)
                     .withoutProjectSource().withAllowedHostPath(allowed));
             for (String seed : List.of("/etc", host.resolve("private").toString(), allowed + "/../private",
@@ -93,7 +94,7 @@ class McpHostPathTest {
 
     @Test
     void noHostPathAtAllWithoutAProjectOrAnAllowedDirectory() throws Exception {
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.WORKSPACE_CORE)
                     .withoutProjectSource());
             assertThat(server.hostPaths().describe()).isEqualTo("none (add --allow-host-path DIR)");
@@ -105,10 +106,10 @@ class McpHostPathTest {
     @SandboxTest
     @Test
     void allowedPathsWorkOnGvisorAndTheServerMayAllowHostCompat() throws Exception {
-        McpFixture.assumeGvisorWorks();
+        SdkFixture.assumeGvisorWorks();
         Path seed = Files.createDirectories(allowed.resolve("seed"));
         Files.writeString(seed.resolve("hello.txt"), "hello\n");
-        try (McpFixture fixture = new McpFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
+        try (SdkFixture fixture = new SdkFixture(); Pyro pyro = Pyro.embedded(fixture.paths)) {
             PyroMcpServer server = pyro.createServer(McpServerOptions.of(McpSurface.WORKSPACE_CORE)
                     .withoutProjectSource().withAllowedHostPath(allowed).withAllowHostCompat(true)
                     .withCwd(allowed));

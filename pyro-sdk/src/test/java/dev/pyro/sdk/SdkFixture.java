@@ -20,22 +20,23 @@ import java.util.stream.Stream;
 
 /**
  * A private state dir with the shared caches (environments are built once per machine), and a
- * cleanup that stops its engine and leaves no sandbox process or mount behind.
+ * cleanup that stops its engine and leaves no sandbox process or mount behind. Shared with the
+ * MCP tests through pyro-sdk's test jar.
  */
-final class SdkFixture implements AutoCloseable {
+public final class SdkFixture implements AutoCloseable {
 
-    static final String ENVIRONMENT = "debian:12";
+    public static final String ENVIRONMENT = "debian:12";
 
-    final Path state;
-    final PyroPaths paths;
+    public final Path state;
+    public final PyroPaths paths;
 
-    SdkFixture() throws IOException {
+    public SdkFixture() throws IOException {
         state = Files.createTempDirectory("pyro-sdk-");
         PyroPaths shared = PyroPaths.fromEnvironment();
         paths = new PyroPaths(shared.cacheDir(), state, shared.environmentCacheDir());
     }
 
-    static void assumeGvisorWorks() {
+    public static void assumeGvisorWorks() {
         Lanes.requireSandboxLane("the gvisor backend");
         PyroPaths paths = PyroPaths.fromEnvironment();
         boolean available = new Doctor(paths, new GuestKernels(paths)).run().backends().stream()
@@ -43,7 +44,7 @@ final class SdkFixture implements AutoCloseable {
         assumeTrue(available, "gvisor backend unavailable here (pyro doctor)");
     }
 
-    List<String> vmDirs() {
+    public List<String> vmDirs() {
         Path vms = state.resolve("vms");
         if (!Files.isDirectory(vms)) {
             return List.of();
@@ -55,7 +56,7 @@ final class SdkFixture implements AutoCloseable {
         }
     }
 
-    long enginePid() throws IOException {
+    public long enginePid() throws IOException {
         Path pid = new EngineFiles(state).pid();
         return Files.isRegularFile(pid) ? Long.parseLong(Files.readString(pid).trim()) : 0;
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.review.DiffPayload;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 @SandboxTest
 class WorkspaceFilesTest {
 
+    GvisorManager gvisor;
     Path state;
     WorkspaceManager manager;
     WorkspaceFiles files;
@@ -35,9 +35,9 @@ class WorkspaceFilesTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-wsfiles-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 8, () -> 0);
+        gvisor = GvisorManager.open("pyro-wsfiles-", 8);
+        state = gvisor.state;
+        manager = gvisor.manager;
         files = new WorkspaceFiles(manager.context());
         Path seed = state.resolve("seed.tar");
         tar(seed, "README.md", "# demo\n", "src/main.c", "int main(void) { return 0; }\n");
@@ -47,11 +47,9 @@ class WorkspaceFilesTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     static void tar(Path file, String... namesAndContents) throws Exception {

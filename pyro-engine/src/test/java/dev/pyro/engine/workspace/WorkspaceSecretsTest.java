@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.test.SandboxTest;
@@ -32,23 +31,22 @@ class WorkspaceSecretsTest {
     static final String TOKEN = "tok-3f9a-very-secret";
     static final String FILE_SECRET = "file-secret-value-42";
 
+    GvisorManager gvisor;
     Path state;
     WorkspaceManager manager;
 
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-secrets-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        gvisor = GvisorManager.open("pyro-secrets-", 4);
+        state = gvisor.state;
+        manager = gvisor.manager;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     WorkspaceRequest request(List<SecretSpec> secrets) {

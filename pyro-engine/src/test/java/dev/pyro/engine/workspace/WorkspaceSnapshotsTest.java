@@ -4,12 +4,9 @@ import dev.pyro.api.workspace.Snapshot;
 import dev.pyro.api.workspace.SnapshotCreated;
 import dev.pyro.api.OutputListener;
 import dev.pyro.api.workspace.WorkspaceInfo;
-import dev.pyro.api.workspace.WorkspaceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.service.Readiness;
@@ -17,8 +14,6 @@ import dev.pyro.api.workspace.service.ServiceInfo;
 import dev.pyro.engine.workspace.service.WorkspaceServices;
 import dev.pyro.engine.workspace.shell.WorkspaceShells;
 import dev.pyro.test.SandboxTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @SandboxTest
 class WorkspaceSnapshotsTest {
 
-    Path state;
+    GvisorManager gvisor;
     WorkspaceManager manager;
     WorkspaceSnapshots snapshots;
     WorkspaceFiles files;
@@ -35,22 +30,18 @@ class WorkspaceSnapshotsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-snap-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        gvisor = GvisorManager.open("pyro-snap-", 4);
+        manager = gvisor.manager;
         snapshots = new WorkspaceSnapshots(manager.context());
         files = new WorkspaceFiles(manager.context());
-        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
-                Progress.NONE).workspaceId();
+        id = gvisor.create();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     String sh(String command) {

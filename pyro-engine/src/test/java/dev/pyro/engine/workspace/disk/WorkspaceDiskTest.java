@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.api.PyroException;
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.engine.process.HostCommand;
 import dev.pyro.api.Progress;
 import dev.pyro.api.workspace.SecretSpec;
 import dev.pyro.api.workspace.files.WorkspaceFilePayloads.FileEntry;
+import dev.pyro.engine.workspace.GvisorManager;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.api.workspace.disk.DiskPayloads.DiskExport;
@@ -34,25 +34,24 @@ class WorkspaceDiskTest {
 
     static final String TOKEN = "disk-tok-7c1e-very-secret";
 
+    GvisorManager gvisor;
     Path state;
     WorkspaceManager manager;
     WorkspaceDisk disk;
 
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-disk-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        gvisor = GvisorManager.open("pyro-disk-", 4);
+        state = gvisor.state;
+        manager = gvisor.manager;
         disk = new WorkspaceDisk(manager.context());
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     String exec(String id, String command) {

@@ -7,14 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
 import dev.pyro.engine.guest.GuestExec;
 import dev.pyro.api.Progress;
+import dev.pyro.engine.workspace.GvisorManager;
 import dev.pyro.engine.workspace.WorkspaceFiles;
 import dev.pyro.engine.workspace.WorkspaceManager;
 import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.test.SandboxTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,7 @@ class WorkspaceServicesTest {
                 + "while($c=$s->accept){<$c>; print $c \"HTTP/1.0 200 OK\\r\\n\\r\\nok\"; close $c}'";
     }
 
+    GvisorManager gvisor;
     Path state;
     WorkspaceManager manager;
     WorkspaceServices services;
@@ -42,21 +42,18 @@ class WorkspaceServicesTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-services-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        gvisor = GvisorManager.open("pyro-services-", 4);
+        state = gvisor.state;
+        manager = gvisor.manager;
         services = new WorkspaceServices(manager.context());
-        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
-                Progress.NONE).workspaceId();
+        id = gvisor.create();
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     ServiceInfo start(String name, String command, Readiness readiness, int timeout) {

@@ -4,14 +4,9 @@ import dev.pyro.api.workspace.shell.ShellInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pyro.engine.backend.RealSandboxes;
-import dev.pyro.engine.cache.FileTrees;
-import dev.pyro.api.Progress;
+import dev.pyro.engine.workspace.GvisorManager;
 import dev.pyro.engine.workspace.WorkspaceManager;
-import dev.pyro.api.workspace.WorkspaceRequest;
 import dev.pyro.test.SandboxTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,28 +16,24 @@ import org.junit.jupiter.api.Test;
 @SandboxTest
 class WorkspaceShellsTest {
 
-    Path state;
+    GvisorManager gvisor;
     WorkspaceManager manager;
     WorkspaceShells shells;
     String id;
 
     @BeforeEach
     void setUp() throws Exception {
-        RealSandboxes.assumeBackendWorks("gvisor");
-        state = Files.createTempDirectory("pyro-shells-");
-        manager = new WorkspaceManager(RealSandboxes.paths(state), 4, () -> 0);
+        gvisor = GvisorManager.open("pyro-shells-", 4);
+        manager = gvisor.manager;
         shells = new WorkspaceShells(manager.context());
-        id = manager.create(WorkspaceRequest.defaults(RealSandboxes.ENVIRONMENT).withBackend("gvisor", false),
-                Progress.NONE).workspaceId();
+        id = gvisor.create();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (manager != null) {
-            manager.list().workspaces().forEach(w -> manager.delete(w.workspaceId()));
-            manager.close();
+        if (gvisor != null) {
+            gvisor.close();
         }
-        FileTrees.deleteRecursively(state);
     }
 
     String readAll(String shellId) {
