@@ -56,7 +56,8 @@ public final class Provisioner {
      * that point, so their errors reach the caller as they are.
      */
     public <T> T provision(SandboxPlan<T> plan, Progress progress) {
-        EnvironmentSpec spec = validate(plan.vcpuCount(), plan.memMib(), plan.ttlSeconds(), plan.environment());
+        SandboxAsk ask = plan.ask();
+        EnvironmentSpec spec = validate(ask.vcpuCount(), ask.memMib(), ask.ttlSeconds(), ask.environment());
         plan.check();
         admit(plan::reapExpired);
         String id = plan.newId();
@@ -70,8 +71,8 @@ public final class Provisioner {
                 choose(plan, draft, progress);
             }
             plan.beforeCreate(draft, progress);
-            draft.sandbox = draft.backend().create(new SandboxRequest(id, spec, draft.install(), plan.vcpuCount(),
-                    plan.memMib(), plan.network(), draft.dir().resolve(plan.sandboxDirName()), true));
+            draft.sandbox = draft.backend().create(new SandboxRequest(id, spec, draft.install(), ask.vcpuCount(),
+                    ask.memMib(), plan.network(), draft.dir().resolve(plan.sandboxDirName()), true));
             plan.afterCreate(draft, progress);
             return plan.record(draft);
         } catch (IOException | RuntimeException e) {
@@ -86,7 +87,7 @@ public final class Provisioner {
 
     /** The backend (which the kind may refuse), then the environment installed for it. */
     private void choose(SandboxPlan<?> plan, SandboxDraft draft, Progress progress) {
-        BackendChoice choice = backend(plan.backend(), plan.network(), plan.allowHostCompat(), progress);
+        BackendChoice choice = backend(plan.ask().backend(), plan.network(), plan.ask().allowHostCompat(), progress);
         plan.accept(choice);
         draft.backend(choice.backend());
         draft.install(install(draft.spec(), progress));

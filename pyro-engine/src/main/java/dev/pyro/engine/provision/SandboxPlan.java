@@ -18,13 +18,8 @@ public interface SandboxPlan<T> {
     /** The word that names a failed create: "creating the {@code <what>} failed: ..." ({@code sandbox}, {@code workspace}). */
     String what();
 
-    String environment();
-
-    int vcpuCount();
-
-    int memMib();
-
-    int ttlSeconds();
+    /** The environment, sizing, lifetime and backend the request asks for. */
+    SandboxAsk ask();
 
     /** The kind's own checks of the request, after the sizing and environment (a workspace: policy, name, labels). */
     default void check() {
@@ -52,13 +47,8 @@ public interface SandboxPlan<T> {
     default void prepare(SandboxDraft draft) throws IOException {
     }
 
-    /** The backend asked for ({@code null}: {@code PYRO_BACKEND}, else {@code auto}). */
-    String backend();
-
     /** Whether the sandbox gets a guest network (asked after {@link #check()}, which may parse the policy). */
     boolean network();
-
-    boolean allowHostCompat();
 
     /** Refuses a backend this kind cannot use (a workspace: the host backend); runs before the install. */
     default void accept(BackendChoice choice) {

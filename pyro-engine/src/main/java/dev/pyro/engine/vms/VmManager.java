@@ -14,6 +14,7 @@ import dev.pyro.api.PyroException;
 import dev.pyro.engine.provision.Capacity;
 import dev.pyro.engine.provision.Provisioner;
 import dev.pyro.engine.provision.SandboxDraft;
+import dev.pyro.engine.provision.SandboxAsk;
 import dev.pyro.engine.provision.SandboxLocks;
 import dev.pyro.engine.provision.SandboxPlan;
 import dev.pyro.engine.provision.SandboxTerms;
@@ -135,24 +136,13 @@ public final class VmManager implements AutoCloseable {
             this.request = request;
         }
 
+        @Override public SandboxAsk ask() {
+            return new SandboxAsk(request.environment(), request.vcpuCount(), request.memMib(), request.ttlSeconds(),
+                    request.backend(), request.allowHostCompat());
+        }
+
         @Override public String what() {
             return "sandbox";
-        }
-
-        @Override public String environment() {
-            return request.environment();
-        }
-
-        @Override public int vcpuCount() {
-            return request.vcpuCount();
-        }
-
-        @Override public int memMib() {
-            return request.memMib();
-        }
-
-        @Override public int ttlSeconds() {
-            return request.ttlSeconds();
         }
 
         @Override public void reapExpired() {
@@ -167,16 +157,8 @@ public final class VmManager implements AutoCloseable {
             return vmDir(id);
         }
 
-        @Override public String backend() {
-            return request.backend();
-        }
-
         @Override public boolean network() {
             return request.network();
-        }
-
-        @Override public boolean allowHostCompat() {
-            return request.allowHostCompat();
         }
 
         @Override public void beforeCreate(SandboxDraft draft, Progress progress) {

@@ -22,6 +22,7 @@ import dev.pyro.api.ids.WorkspaceId;
 import dev.pyro.api.Progress;
 import dev.pyro.engine.provision.Provisioner;
 import dev.pyro.engine.provision.SandboxDraft;
+import dev.pyro.engine.provision.SandboxAsk;
 import dev.pyro.engine.provision.SandboxPlan;
 import dev.pyro.engine.provision.SandboxTerms;
 import dev.pyro.engine.template.CloneRefresh;
@@ -100,24 +101,13 @@ final class WorkspaceLifecycle {
             this.origin = origin;
         }
 
+        @Override public SandboxAsk ask() {
+            return new SandboxAsk(request.environment(), request.vcpuCount(), request.memMib(), request.ttlSeconds(),
+                    request.backend(), request.allowHostCompat());
+        }
+
         @Override public String what() {
             return "workspace";
-        }
-
-        @Override public String environment() {
-            return request.environment();
-        }
-
-        @Override public int vcpuCount() {
-            return request.vcpuCount();
-        }
-
-        @Override public int memMib() {
-            return request.memMib();
-        }
-
-        @Override public int ttlSeconds() {
-            return request.ttlSeconds();
         }
 
         @Override public void check() {
@@ -148,16 +138,8 @@ final class WorkspaceLifecycle {
             secrets = WorkspaceSecrets.prepare(request.secrets(), draft.dir());
         }
 
-        @Override public String backend() {
-            return request.backend();
-        }
-
         @Override public boolean network() {
             return policy.networked();
-        }
-
-        @Override public boolean allowHostCompat() {
-            return request.allowHostCompat();
         }
 
         @Override public void accept(BackendChoice choice) {
