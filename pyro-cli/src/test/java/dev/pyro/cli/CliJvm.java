@@ -35,6 +35,20 @@ final class CliJvm {
     private CliJvm() {
     }
 
+    /**
+     * The CLI on the test classpath as it is (class dirs, no cache): the same build, to the engine,
+     * as the test JVM. An engine replaces itself when a client of another build calls it, and the
+     * jars above are another build (their paths and sizes differ), so a child that must reach an
+     * engine the test JVM started (one with rights the child lacks) runs this way.
+     */
+    static List<String> sameBuildCommand(String... args) {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp",
+                System.getProperty("java.class.path"), PyroCli.class.getName()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
     /** {@code java <flags> -cp <classpath> dev.pyro.cli.PyroCli args...}. */
     static List<String> command(String... args) {
         List<String> argv = new ArrayList<>(prefix());
@@ -45,7 +59,7 @@ final class CliJvm {
     private static synchronized List<String> prefix() {
         if (prefix == null) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> flags = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+            List<String> flags = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"); // as ./pyro
             String classPath = System.getProperty("java.class.path");
             List<String> cache = List.of();
             try {

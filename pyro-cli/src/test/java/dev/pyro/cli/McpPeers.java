@@ -42,6 +42,11 @@ public final class McpPeers {
         return CliJvm.command(args);
     }
 
+    /** As {@link #pyroCommand}, but the same build as the test JVM, so it uses the engine the test started ({@link CliJvm#sameBuildCommand}). */
+    public static List<String> sameBuildPyroCommand(String... args) {
+        return CliJvm.sameBuildCommand(args);
+    }
+
     /** Runs the TypeScript SDK client with a plan (see mcp-client.cjs) and returns its JSON report. */
     static JsonNode client(Path workDir, Map<String, Object> plan) throws IOException, InterruptedException {
         Path dir = install();

@@ -46,7 +46,9 @@ public final class McpSessionDriver implements SmokeDriver {
         List<String> argv = new ArrayList<>(List.of("mcp", "serve"));
         argv.addAll(List.of(serveArgs));
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(McpPeers.pyroCommand(argv.toArray(String[]::new)));
+        // The smoke tests' engine is the test JVM's (started with its full rights): a server of
+        // another build would replace it with one of its own, without them (under setpriv).
+        command.addAll(McpPeers.sameBuildPyroCommand(argv.toArray(String[]::new)));
         return startCommand(workDir, cwd, env, command);
     }
 

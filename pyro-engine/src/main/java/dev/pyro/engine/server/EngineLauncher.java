@@ -29,9 +29,10 @@ final class EngineLauncher {
     /** How long to wait for an engine that is alive but not answering (starting, or draining to stop). */
     static final Duration OLD_ENGINE_TIMEOUT = EngineServer.DRAIN_TIMEOUT.plusSeconds(15);
     /** Short start, small footprint: the engine waits on sandboxes, it does not compute. */
-    // Native access for zstd-jni (seed archives): without it JDK 22+ warns on first use.
+    // Native access for zstd-jni (seed archives): without it JDK 22+ warns on first use. No perf data
+    // file in /tmp: its pid can collide with a JVM's in another pid namespace (see ./pyro).
     private static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "--enable-native-access=ALL-UNNAMED");
+            "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED");
     private static final String STATE_LABEL = "-Dpyro.engine.state=";
 
     private final PyroPaths paths;
