@@ -63,12 +63,12 @@ public final class Provisioner {
         String id = plan.newId();
         SandboxDraft draft = new SandboxDraft(id, plan.dir(id), spec);
         if (!plan.preparesDir()) {
-            choose(plan, draft, progress);
+            choose(plan, ask, draft, progress);
         }
         try {
             if (plan.preparesDir()) {
                 plan.prepare(draft);
-                choose(plan, draft, progress);
+                choose(plan, ask, draft, progress);
             }
             plan.beforeCreate(draft, progress);
             draft.sandbox = draft.backend().create(new SandboxRequest(id, spec, draft.install(), ask.vcpuCount(),
@@ -86,8 +86,8 @@ public final class Provisioner {
     }
 
     /** The backend (which the kind may refuse), then the environment installed for it. */
-    private void choose(SandboxPlan<?> plan, SandboxDraft draft, Progress progress) {
-        BackendChoice choice = backend(plan.ask().backend(), plan.network(), plan.ask().allowHostCompat(), progress);
+    private void choose(SandboxPlan<?> plan, SandboxAsk ask, SandboxDraft draft, Progress progress) {
+        BackendChoice choice = backend(ask.backend(), plan.network(), ask.allowHostCompat(), progress);
         plan.accept(choice);
         draft.backend(choice.backend());
         draft.install(install(draft.spec(), progress));

@@ -1,5 +1,7 @@
 package dev.pyro.engine.workspace.disk;
 
+import dev.pyro.api.state.ExecutionMode;
+
 import dev.pyro.api.Defaults;
 import dev.pyro.api.state.WorkspaceState;
 import dev.pyro.api.ids.WorkspaceId;
@@ -237,7 +239,7 @@ public final class WorkspaceDisk {
             if (!WorkspaceState.STOPPED.is(record.state())) {
                 throw WorkspaceContext.notStopped(id, operation);
             }
-            if ("host_compat".equals(record.executionMode())) {
+            if (ExecutionMode.HOST_COMPAT.is(record.executionMode())) {
                 throw PyroException.invalid(operation + " is unavailable for host_compat workspaces");
             }
             Debugfs.program();
