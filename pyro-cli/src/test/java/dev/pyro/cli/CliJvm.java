@@ -30,6 +30,9 @@ import java.util.stream.Stream;
 final class CliJvm {
 
     private static final Path DIR = Path.of("target/cli-jvm").toAbsolutePath();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** As {@code ./pyro} starts the CLI. */
+    private static final List<String> FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
     private static List<String> prefix;
 
     private CliJvm() {
@@ -42,9 +45,9 @@ final class CliJvm {
      * engine the test JVM started (one with rights the child lacks) runs this way.
      */
     static List<String> sameBuildCommand(String... args) {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp",
-                System.getProperty("java.class.path"), PyroCli.class.getName()));
+        List<String> argv = new ArrayList<>(List.of(JAVA));
+        argv.addAll(FLAGS);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), PyroCli.class.getName()));
         argv.addAll(List.of(args));
         return argv;
     }
@@ -58,21 +61,19 @@ final class CliJvm {
 
     private static synchronized List<String> prefix() {
         if (prefix == null) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> flags = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"); // as ./pyro
             String classPath = System.getProperty("java.class.path");
             List<String> cache = List.of();
             try {
                 classPath = jarred(classPath);
                 if (Runtime.version().feature() >= 25) {
-                    cache = trained(java, flags, classPath);
+                    cache = trained(classPath);
                 }
             } catch (IOException | RuntimeException e) {
                 System.err.println("[cli-jvm] running the CLI from the test classpath without a cache: " + e);
                 classPath = System.getProperty("java.class.path");
             }
-            List<String> argv = new ArrayList<>(List.of(java));
-            argv.addAll(flags);
+            List<String> argv = new ArrayList<>(List.of(JAVA));
+            argv.addAll(FLAGS);
             argv.addAll(cache);
             argv.addAll(List.of("-cp", classPath, PyroCli.class.getName()));
             prefix = List.copyOf(argv);
@@ -130,11 +131,11 @@ final class CliJvm {
     }
 
     /** Trains an AOT cache on {@code mcp serve} (picocli, JSON, the MCP SDK); empty when that fails. */
-    private static List<String> trained(String java, List<String> flags, String classPath) throws IOException {
+    private static List<String> trained(String classPath) throws IOException {
         Path aot = DIR.resolve("cli.aot");
         Path state = Files.createTempDirectory("pyro-cli-jvm-");
-        List<String> argv = new ArrayList<>(List.of(java));
-        argv.addAll(flags);
+        List<String> argv = new ArrayList<>(List.of(JAVA));
+        argv.addAll(FLAGS);
         argv.addAll(List.of("-XX:AOTCacheOutput=" + aot, "-Xlog:aot*=off", "-Xlog:cds*=off", "-cp", classPath,
                 PyroCli.class.getName(), "mcp", "serve", "--no-project-source"));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
